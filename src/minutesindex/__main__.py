@@ -1,0 +1,3 @@
+from minutesindex.cli import app
+
+app()

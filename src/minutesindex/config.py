@@ -1,0 +1,47 @@
+"""Where minutesindex keeps its data, and the settings users can change by environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_OCR_LANG = "dan"
+DEFAULT_OCR_TIMEOUT_S = 180.0
+OCR_DPI = 300
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    db_url: str
+    ocr_timeout_s: float = DEFAULT_OCR_TIMEOUT_S
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "processed" / "index"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.home / "processed" / "ingest.lock"
+
+
+def load_settings(home: str | Path | None = None) -> Settings:
+    """Read MINUTESINDEX_HOME (default ./data), MINUTESINDEX_DB_URL and MINUTESINDEX_OCR_TIMEOUT."""
+    home_path = Path(home or os.environ.get("MINUTESINDEX_HOME") or "data").resolve()
+    db_url = os.environ.get("MINUTESINDEX_DB_URL") or (
+        f"sqlite:///{home_path / 'processed' / 'minutesindex.sqlite'}"
+    )
+    timeout = float(os.environ.get("MINUTESINDEX_OCR_TIMEOUT") or DEFAULT_OCR_TIMEOUT_S)
+    return Settings(home=home_path, db_url=db_url, ocr_timeout_s=timeout)
+
+
+def models_dir() -> Path:
+    """Built lexicons live in MINUTESINDEX_MODELS or the project's models/ folder."""
+    configured = os.environ.get("MINUTESINDEX_MODELS")
+    if configured:
+        return Path(configured)
+    project_models = Path(__file__).resolve().parents[2] / "models"
+    if project_models.parent.joinpath("pyproject.toml").exists():
+        return project_models
+    return Path.home() / ".cache" / "minutesindex"

@@ -1,0 +1,50 @@
+"""Every failure minutesindex reports, with the exit code a script can act on."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FILES_FAILED = 1  # some input files could not be ingested
+    USAGE = 2  # bad arguments or query syntax
+    DATABASE = 3  # the database cannot be opened or written
+    INDEX = 4  # the search index cannot be opened or written
+    BUSY = 5  # another ingest holds the lock
+    NOT_FOUND = 6  # an item id that does not exist
+
+
+class MinutesIndexError(Exception):
+    exit_code = ExitCode.USAGE
+
+
+class InputFileError(MinutesIndexError):
+    """A file that cannot be read; the batch goes on without it."""
+
+    exit_code = ExitCode.FILES_FAILED
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class QuerySyntaxError(MinutesIndexError):
+    exit_code = ExitCode.USAGE
+
+
+class DatabaseError(MinutesIndexError):
+    exit_code = ExitCode.DATABASE
+
+
+class SearchIndexError(MinutesIndexError):
+    exit_code = ExitCode.INDEX
+
+
+class BusyError(MinutesIndexError):
+    exit_code = ExitCode.BUSY
+
+
+class NotFoundError(MinutesIndexError):
+    exit_code = ExitCode.NOT_FOUND

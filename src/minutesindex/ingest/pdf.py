@@ -1,0 +1,62 @@
+"""Read the text layer of a PDF page by page with PyMuPDF and decide which pages need OCR."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pymupdf
+
+from minutesindex.errors import InputFileError
+from minutesindex.model import Page
+
+# A page needs at least this many letters in its text layer to skip OCR.
+MIN_TEXT_LETTERS = 20
+_LETTER = re.compile(r"[^\W\d_]")
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
+
+def open_pdf(path: Path) -> pymupdf.Document:
+    """Open a PDF or raise InputFileError with the reason a user can act on."""
+    if path.stat().st_size == 0:
+        raise InputFileError(path, "empty file")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise InputFileError(path, "not a PDF (no %PDF header)")
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:  # PyMuPDF raises several types for broken files
+        raise InputFileError(path, f"cannot open PDF ({_short(exc)})") from exc
+    if doc.needs_pass and not doc.authenticate(""):
+        doc.close()
+        raise InputFileError(path, "encrypted PDF (password required)")
+    if doc.page_count == 0:
+        doc.close()
+        raise InputFileError(path, "PDF has no pages")
+    return doc
+
+
+def has_usable_text(text: str) -> bool:
+    return len(_LETTER.findall(text)) >= MIN_TEXT_LETTERS
+
+
+def iter_text_layer(path: Path, doc: pymupdf.Document) -> Iterator[Page]:
+    """Yield every page's text layer; pages without usable text get method 'ocr' and no text yet."""
+    for index in range(doc.page_count):
+        try:
+            text = doc[index].get_text("text", sort=False)
+        except Exception as exc:
+            raise InputFileError(path, f"page {index + 1} cannot be read ({_short(exc)})") from exc
+        if has_usable_text(text):
+            yield Page(number=index + 1, raw_text=text.replace("\x00", ""), method="text")
+        else:
+            yield Page(number=index + 1, raw_text="", method="ocr")
+
+
+def _short(exc: Exception) -> str:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return message[:160]

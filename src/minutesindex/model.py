@@ -1,0 +1,99 @@
+"""Plain data handed from one pipeline stage to the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CANONICAL_SECTIONS = (
+    "resume",
+    "baggrund",
+    "sagsfremstilling",
+    "indstilling",
+    "referat",
+    "beslutning",
+    "bilag",
+)
+
+
+@dataclass
+class Page:
+    """One page of a source file: what was read, how, and what repair made of it."""
+
+    number: int
+    raw_text: str
+    method: str = "text"  # "text" (text layer / text export) or "ocr"
+    confidence: float | None = None  # mean Tesseract word confidence, 0-100
+    text: str = ""  # repaired text; same line count as raw_text
+    repaired_words: int = 0
+    warning: str | None = None
+
+
+@dataclass
+class ExtractedDocument:
+    path: Path
+    content_hash: str
+    pages: list[Page]
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class Line:
+    """A line of repaired text with the raw line it came from and its page."""
+
+    text: str
+    raw: str
+    page: int
+
+
+@dataclass
+class Section:
+    name: str  # canonical name or "other:<heading>"
+    heading: str  # as printed
+    text: str
+    raw_text: str = ""
+
+
+@dataclass
+class Attachment:
+    label: str  # "Bilag 1"
+    title: str
+    url: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.title}" if self.title else self.label
+
+
+@dataclass
+class Item:
+    number: str
+    title: str
+    page_start: int
+    page_end: int
+    presenter: str | None = None
+    category: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    body: str = ""  # text before the first section heading
+
+    def section_text(self, name: str) -> str:
+        return "\n\n".join(s.text for s in self.sections if s.name == name)
+
+
+@dataclass
+class Meeting:
+    committee: str | None = None
+    meeting_date: dt.date | None = None
+    kind: str | None = None  # "dagsorden" or "referat"
+    participants: list[str] = field(default_factory=list)
+    absentees: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SegmentedDocument:
+    meeting: Meeting
+    items: list[Item]

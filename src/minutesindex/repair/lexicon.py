@@ -1,0 +1,139 @@
+"""A Danish lexicon with word frequencies, shared by letter repair and search (compound splitting).
+
+Built once from installed packages (wordfreq's Danish list for frequencies, Debian's wdanish word
+list for coverage, spaCy's Danish stop words) into a TSV under models/; never downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from minutesindex.config import models_dir
+
+LEXICON_FILE = "lexicon_da.tsv"
+STOPWORDS_FILE = "stopwords_da.txt"
+SYSTEM_WORD_LISTS = (Path("/usr/share/dict/danish"),)
+# Words that only the word list knows (no frequency) count as rare but real.
+WORDLIST_ONLY_ZIPF = 1.5
+MIN_WORDFREQ_ZIPF = 1.0
+LINKERS = ("s", "e")
+MIN_PART = 3
+INFLECTION_SUFFIXES = ("ede", "edes", "ende", "endes", "et", "ets", "ene", "enes", "erne", "ernes", "es")
+
+
+def build_lexicon(target_dir: Path | None = None, word_lists: Iterable[Path] = SYSTEM_WORD_LISTS) -> Path:
+    """Write models/lexicon_da.tsv (word, zipf) and models/stopwords_da.txt; return the lexicon path."""
+    import wordfreq
+    from spacy.lang.da.stop_words import STOP_WORDS
+
+    target = Path(target_dir or models_dir())
+    target.mkdir(parents=True, exist_ok=True)
+    zipf: dict[str, float] = {}
+    for word, freq in wordfreq.get_frequency_dict("da", wordlist="best").items():
+        z = wordfreq.zipf_frequency(word, "da", wordlist="best") if freq else 0.0
+        if z >= MIN_WORDFREQ_ZIPF and word.isalpha():
+            zipf[word.lower()] = max(z, zipf.get(word.lower(), 0.0))
+    for word_list in word_lists:
+        if not word_list.exists():
+            continue
+        for line in word_list.read_text(encoding="utf-8", errors="replace").splitlines():
+            word = line.strip().lower()
+            if word.isalpha() and word not in zipf:
+                zipf[word] = WORDLIST_ONLY_ZIPF
+    _atomic_write(target / LEXICON_FILE, "".join(f"{w}\t{z:.2f}\n" for w, z in sorted(zipf.items())))
+    _atomic_write(target / STOPWORDS_FILE, "".join(f"{w}\n" for w in sorted(STOP_WORDS)))
+    return target / LEXICON_FILE
+
+
+def _atomic_write(path: Path, content: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(content)
+    os.replace(tmp, path)
+
+
+class Lexicon:
+    """Lower-case Danish word forms with zipf frequencies, prefix look-up and compound splitting."""
+
+    def __init__(self, zipf: dict[str, float]) -> None:
+        self.zipf = zipf
+        self._sorted = sorted(zipf)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.zipf
+
+    def knows(self, word: str) -> bool:
+        """A lower-case word form the lexicon has, an inflection of one, or a compound of known parts."""
+        return word in self.zipf or self.inflection_of_known(word) or self.split_compound(word) is not None
+
+    def inflection_of_known(self, word: str) -> bool:
+        """`supplerede`, `pointerede`: regular inflections the word lists leave out."""
+        for suffix in INFLECTION_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= MIN_PART:
+                stem = word[: -len(suffix)]
+                if stem in self.zipf or stem + "e" in self.zipf or stem + "er" in self.zipf:
+                    return True
+        return False
+
+    def frequency(self, word: str) -> float:
+        return self.zipf.get(word, 0.0)
+
+    def has_prefix(self, prefix: str) -> bool:
+        i = bisect.bisect_left(self._sorted, prefix)
+        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
+
+    @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process
+    def split_compound(self, word: str) -> tuple[str, ...] | None:
+        """Split a lower-case compound into known parts, joined directly or by a linking s/e.
+
+        Prefers fewer parts, then the split whose rarest part is most frequent.
+        Returns None when the word cannot be split.
+        """
+        best: tuple[float, int, tuple[str, ...]] | None = None
+        for parts in self._splits(word, depth=0):
+            if len(parts) < 2:
+                continue
+            key = (-len(parts), min(self.frequency(p) for p in parts), parts)
+            if best is None or key[:2] > best[:2]:
+                best = key
+        return best[2] if best else None
+
+    def _splits(self, word: str, depth: int) -> Iterable[tuple[str, ...]]:
+        if word in self.zipf and len(word) >= MIN_PART:
+            yield (word,)
+        if depth >= 3:
+            return
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if head not in self.zipf:
+                continue
+            yield from ((head, *rest) for rest in self._splits(tail, depth + 1))
+            if tail[0] in LINKERS and len(tail) > MIN_PART:
+                yield from ((head, *rest) for rest in self._splits(tail[1:], depth + 1))
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    """Load the built lexicon, building it first if this machine has not done so yet."""
+    path = models_dir() / LEXICON_FILE
+    if not path.exists():
+        build_lexicon(path.parent)
+    zipf: dict[str, float] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            word, _, z = line.rstrip("\n").partition("\t")
+            zipf[word] = float(z)
+    return Lexicon(zipf)
+
+
+@functools.cache
+def load_stopwords() -> frozenset[str]:
+    path = models_dir() / STOPWORDS_FILE
+    if not path.exists():
+        build_lexicon(path.parent)
+    return frozenset(path.read_text(encoding="utf-8").split())

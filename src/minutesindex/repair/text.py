@@ -1,0 +1,80 @@
+"""Repair a page of text: mojibake, hyphenated line breaks, then Danish letters if mangled.
+
+Every function keeps the number of lines, so a repaired line always sits beside its raw line.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import ftfy
+
+from minutesindex.repair.danish import LetterRepairer
+from minutesindex.repair.lexicon import load_lexicon
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_character_width=False,
+    normalization="NFC",
+    explain=False,
+)
+_HYPHENATED_END = re.compile(r"([^\W\d_]+)-[ \t]*$")
+_CONTINUATION_START = re.compile(r"^([ \t]*)([a-zæøå][^\W\d_]*)([.,;:]?)(?=\s|$)")
+# "børne- og ungeområdet": a hyphen before these words is a shared compound tail, not a break.
+_KEEP_HYPHEN_BEFORE = {"og", "eller", "samt", "til"}
+
+
+@dataclass
+class RepairResult:
+    text: str
+    repaired_words: int
+    mangled: bool
+
+
+@functools.cache
+def default_repairer() -> LetterRepairer:
+    return LetterRepairer(load_lexicon())
+
+
+def fix_mojibake(text: str) -> str:
+    return ftfy.fix_text(text, config=_FTFY_CONFIG)
+
+
+def join_hyphenated_lines(lines: list[str], is_word: callable) -> list[str]:
+    """Move the rest of a word broken over a line end up to the first line, when the joined form is a word."""
+    out = list(lines)
+    for i in range(len(out) - 1):
+        end = _HYPHENATED_END.search(out[i])
+        start = _CONTINUATION_START.match(out[i + 1])
+        if not end or not start or start.group(2) in _KEEP_HYPHEN_BEFORE:
+            continue
+        joined = end.group(1) + start.group(2)
+        if not is_word(joined):
+            continue
+        out[i] = out[i][: end.start()] + joined + start.group(3)
+        out[i + 1] = out[i + 1][start.end() :].lstrip()
+    return out
+
+
+def repair_text(text: str, repairer: LetterRepairer | None = None) -> RepairResult:
+    """Repair one page (or any block) of text; clean Danish and English text come out unchanged."""
+    repairer = repairer or default_repairer()
+    fixed = fix_mojibake(text)
+    mangled = repairer.looks_mangled(fixed)
+
+    def is_word(word: str) -> bool:
+        lower = word.lower()
+        if repairer.is_word(lower):
+            return True
+        return mangled and repairer.repair_token(word) is not None
+
+    lines = join_hyphenated_lines(fixed.split("\n"), is_word)
+    repaired = 0
+    if mangled:
+        for i, line in enumerate(lines):
+            lines[i], changed = repairer.repair_line(line)
+            repaired += changed
+    return RepairResult("\n".join(lines), repaired, mangled)
