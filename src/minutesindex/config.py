@@ -29,9 +29,7 @@ class Settings:
 def load_settings(home: str | Path | None = None) -> Settings:
     """Read MINUTESINDEX_HOME (default ./data), MINUTESINDEX_DB_URL and MINUTESINDEX_OCR_TIMEOUT."""
     home_path = Path(home or os.environ.get("MINUTESINDEX_HOME") or "data").resolve()
-    db_url = os.environ.get("MINUTESINDEX_DB_URL") or (
-        f"sqlite:///{home_path / 'processed' / 'minutesindex.sqlite'}"
-    )
+    db_url = os.environ.get("MINUTESINDEX_DB_URL") or (f"sqlite:///{home_path / 'processed' / 'minutesindex.sqlite'}")
     timeout = float(os.environ.get("MINUTESINDEX_OCR_TIMEOUT") or DEFAULT_OCR_TIMEOUT_S)
     return Settings(home=home_path, db_url=db_url, ocr_timeout_s=timeout)
 

@@ -15,9 +15,6 @@ from minutesindex.model import Page
 MIN_TEXT_LETTERS = 20
 _LETTER = re.compile(r"[^\W\d_]")
 
-pymupdf.TOOLS.mupdf_display_errors(False)
-pymupdf.TOOLS.mupdf_display_warnings(False)
-
 
 def open_pdf(path: Path) -> pymupdf.Document:
     """Open a PDF or raise InputFileError with the reason a user can act on."""
@@ -25,6 +22,8 @@ def open_pdf(path: Path) -> pymupdf.Document:
         raise InputFileError(path, "empty file")
     with path.open("rb") as fh:
         head = fh.read(1024)
+        fh.seek(max(0, path.stat().st_size - 2048))
+        tail = fh.read()
     if b"%PDF-" not in head:
         raise InputFileError(path, "not a PDF (no %PDF header)")
     try:
@@ -34,6 +33,9 @@ def open_pdf(path: Path) -> pymupdf.Document:
     if doc.needs_pass and not doc.authenticate(""):
         doc.close()
         raise InputFileError(path, "encrypted PDF (password required)")
+    if doc.is_repaired and b"%%EOF" not in tail:
+        doc.close()
+        raise InputFileError(path, "truncated PDF (file ends before its end-of-file marker)")
     if doc.page_count == 0:
         doc.close()
         raise InputFileError(path, "PDF has no pages")

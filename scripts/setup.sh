@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install everything minutesindex needs on Debian (run as root): Tesseract with the Danish model,
+# Debian's Danish word list, a virtualenv with the project, and the Danish lexicon under models/.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
+[ -f /usr/share/tesseract-ocr/5/tessdata/dan.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/dan.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-dan)
+ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-eng)
+[ -f /usr/share/dict/danish ] || need_apt+=(wdanish)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  python3 -m venv .venv
+fi
+stamp=.venv/.minutesindex-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing minutesindex and its dependencies into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  touch "$stamp"
+fi
+if [ ! -f models/lexicon_da.tsv ]; then
+  echo "setup: building the Danish lexicon in models/"
+  .venv/bin/python -c 'from minutesindex.repair.lexicon import build_lexicon; print(build_lexicon())'
+fi

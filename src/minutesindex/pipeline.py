@@ -1,0 +1,293 @@
+"""Ingest files: extract → repair → segment → store (one transaction per document) → index."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from minutesindex.config import DEFAULT_OCR_LANG, Settings
+from minutesindex.errors import BusyError, InputFileError
+from minutesindex.ingest.ocr import OcrResult
+from minutesindex.ingest.pdf import iter_text_layer, open_pdf
+from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
+from minutesindex.model import ExtractedDocument, Page
+from minutesindex.parallel import OcrPool, default_workers
+from minutesindex.repair.text import default_repairer, repair_text
+from minutesindex.search.index import clear_index, indexed_item_ids, open_index, update_index
+from minutesindex.segment import segment_pages
+from minutesindex.store.db import (
+    all_item_ids,
+    find_by_hash,
+    item_ids_of,
+    load_items,
+    open_database,
+    save_document,
+    session_scope,
+)
+
+SUPPORTED_SUFFIXES = {".pdf"} | TEXT_SUFFIXES
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    status: str  # ingested | skipped | failed
+    reason: str = ""
+    pages: int = 0
+    ocr_pages: int = 0
+    items: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def pages(self) -> int:
+        return sum(o.pages for o in self.outcomes if o.status == "ingested")
+
+    @property
+    def ocr_pages(self) -> int:
+        return sum(o.ocr_pages for o in self.outcomes if o.status == "ingested")
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """Supported files under the given paths (recursive, sorted); missing paths are failures."""
+    found: list[Path] = []
+    problems: list[FileOutcome] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs.sort()
+                for name in sorted(files):
+                    candidate = Path(root) / name
+                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+                        found.append(candidate)
+        elif path.exists():
+            found.append(path)
+        else:
+            problems.append(FileOutcome(path, "failed", "no such file or folder"))
+    return found, problems
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Pending:
+    """A file read as far as its text layer, with its pages' OCR running in the pool."""
+
+    path: Path
+    digest: str
+    pages: list[Page]
+    ocr: dict[int, Future[OcrResult]]
+
+
+def _read_file(path: Path, digest: str, pool: OcrPool) -> _Pending:
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return _Pending(path, digest, read_text_pages(path), {})
+    if path.suffix.lower() != ".pdf":
+        raise InputFileError(path, f"unsupported file type {path.suffix or '(none)'}")
+    with open_pdf(path) as doc:
+        pages = list(iter_text_layer(path, doc))
+    ocr = {p.number: pool.submit(str(path), p.number - 1) for p in pages if p.method == "ocr"}
+    return _Pending(path, digest, pages, ocr)
+
+
+def _finish_extraction(pending: _Pending) -> ExtractedDocument:
+    for number, future in pending.ocr.items():
+        page = pending.pages[number - 1]
+        try:
+            result = future.result()
+        except Exception as exc:
+            raise InputFileError(pending.path, f"OCR failed on page {number}: {exc}") from exc
+        page.raw_text, page.confidence, page.warning = result.text, result.confidence, result.warning
+    return ExtractedDocument(pending.path, pending.digest, pending.pages)
+
+
+def process_document(extracted: ExtractedDocument):  # noqa: ANN201 - SegmentedDocument
+    """Repair every page (raw text kept) and segment the document."""
+    repairer = default_repairer()
+    for page in extracted.pages:
+        result = repair_text(page.raw_text, repairer)
+        page.text, page.repaired_words = result.text, result.repaired_words
+    return segment_pages(extracted.pages)
+
+
+@contextmanager
+def ingest_lock(settings: Settings, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """One writer per home: a second ingest waits for the first."""
+    settings.lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with settings.lock_path.open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait("another minutesindex process is writing to this home; waiting for it to finish")
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            except OSError as exc:
+                raise BusyError(f"cannot lock {settings.lock_path}: {exc}") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    ocr_lang: str = DEFAULT_OCR_LANG,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders; each file lands whole or not at all, and a bad file never stops the batch."""
+    started = time.perf_counter()
+    report = IngestReport()
+    files, problems = discover(paths)
+    for outcome in problems:
+        report.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    if on_total:
+        on_total(len(files))
+    engine = open_database(settings.db_url)
+    with (
+        ingest_lock(settings, on_wait),
+        OcrPool(workers or default_workers(), ocr_lang, settings.ocr_timeout_s) as pool,
+    ):
+        index = open_index(settings.index_dir)
+        sync_index(engine, index)
+        lookahead = max(2, pool.workers * 2)
+        queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
+        remaining = iter(files)
+
+        def fill() -> None:
+            while len(queue) < lookahead:
+                path = next(remaining, None)
+                if path is None:
+                    return
+                queue.append((path, _prepare(path, engine, pool, force)))
+
+        fill()
+        while queue:
+            path, prepared = queue.popleft()
+            outcome = prepared if isinstance(prepared, FileOutcome) else _land(prepared, engine, index)
+            fill()
+            report.outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileOutcome:  # noqa: ANN001
+    try:
+        if not os.access(path, os.R_OK):
+            raise InputFileError(path, "permission denied")
+        digest = content_hash(path)
+        with session_scope(engine) as session:
+            existing = find_by_hash(session, digest)
+            if existing is not None and not force:
+                return FileOutcome(path, "skipped", f"already ingested as {existing.file_name}")
+        return _read_file(path, digest, pool)
+    except InputFileError as exc:
+        return FileOutcome(path, "failed", exc.reason)
+    except OSError as exc:
+        return FileOutcome(path, "failed", exc.strerror or str(exc))
+
+
+def _land(pending: _Pending, engine, index) -> FileOutcome:  # noqa: ANN001 - Engine, Index
+    path = pending.path
+    try:
+        extracted = _finish_extraction(pending)
+        segmented = process_document(extracted)
+    except InputFileError as exc:
+        return FileOutcome(path, "failed", exc.reason)
+    except Exception as exc:  # an unexpected failure in one file must not stop the batch
+        return FileOutcome(path, "failed", f"{type(exc).__name__}: {exc}")
+    with session_scope(engine) as session:
+        replaced: list[int] = []
+        existing = find_by_hash(session, pending.digest)
+        if existing is not None:
+            replaced = item_ids_of(session, existing.id)
+            session.delete(existing)
+            session.flush()
+        row = save_document(session, extracted, segmented)
+        document_id = row.id
+    with session_scope(engine) as session:
+        items = load_items(session, item_ids_of(session, document_id))
+        update_index(index, items, remove=replaced)
+    warnings = [f"page {p.number}: {p.warning}" for p in extracted.pages if p.warning]
+    return FileOutcome(
+        path,
+        "ingested",
+        pages=len(extracted.pages),
+        ocr_pages=sum(1 for p in extracted.pages if p.method == "ocr"),
+        items=len(segmented.items),
+        warnings=warnings,
+    )
+
+
+def sync_index(engine, index) -> tuple[int, int]:  # noqa: ANN001
+    """Bring the index in line with the database (after a crash): add missing items, drop stale ones."""
+    with session_scope(engine) as session:
+        in_db = all_item_ids(session)
+        in_index = indexed_item_ids(index)
+        missing, stale = in_db - in_index, in_index - in_db
+        if missing or stale:
+            update_index(index, load_items(session, sorted(missing)), remove=sorted(stale))
+    return len(missing), len(stale)
+
+
+def reindex(settings: Settings) -> int:
+    """Rebuild the search index from the database."""
+    engine = open_database(settings.db_url)
+    with ingest_lock(settings), session_scope(engine) as session:
+        index = clear_index(settings.index_dir)
+        return update_index(index, load_items(session))
+
+
+def check(settings: Settings, repair: bool = False) -> dict:
+    """Compare the index with the database; with repair, fix the differences from the database."""
+    engine = open_database(settings.db_url)
+    index = open_index(settings.index_dir)
+    with session_scope(engine) as session:
+        in_db, in_index = all_item_ids(session), indexed_item_ids(index)
+    result = {
+        "items_in_database": len(in_db),
+        "items_in_index": len(in_index),
+        "missing_from_index": sorted(in_db - in_index),
+        "stale_in_index": sorted(in_index - in_db),
+    }
+    if repair and (result["missing_from_index"] or result["stale_in_index"]):
+        with ingest_lock(settings):
+            sync_index(engine, index)
+        result["repaired"] = True
+    return result

@@ -1,0 +1,164 @@
+"""Sample meeting documents written for this project: a digital PDF, a scanned PDF and a text export.
+
+Used by `scripts/make_sample_data.py` (the README's demo) and by the tests, so both exercise the
+same real files: PDFs drawn with PyMuPDF, and a scan rendered to an image-only PDF for Tesseract.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+
+REFERAT_PAGES = [
+    """Referat
+Teknik- og Miljøudvalget den 12. marts 2024
+Mødested: Rådhuset, mødelokale 2
+
+1. Godkendelse af dagsorden
+
+Beslutning
+Godkendt.
+
+2. Ny takstmodel for affaldsgebyrer
+Ved direktør Søren Økonom Hansen
+
+Sagsfremstilling
+Forvaltningen foreslår en ny takstmodel for affaldsgebyrer, hvor husstande
+betaler efter den mængde restaffald, de faktisk afleverer. Modellen skal
+øge sorteringen og sikre, at gebyret afspejler de reelle omkostninger.
+
+Indstilling
+Forvaltningen indstiller, at udvalget godkender den nye takstmodel
+med virkning fra 1. januar 2025.
+
+Beslutning
+Indstillingen godkendt. Udvalget ønsker en evaluering efter et år.
+""",
+    """3. Særlige pladser på plejecentret Kvisten
+Ved centerleder Mette Ærø
+
+Sagsfremstilling
+Plejecentret Kvisten har i dag otte særlige pladser til borgere med
+demens og udadreagerende adfærd. Efterspørgslen er steget, og der er
+venteliste til pladserne. Forvaltningen har undersøgt løsninger, der
+kan øge kapaciteten uden at forringe kvaliteten.
+
+Indstilling
+Det indstilles, at udvalget drøfter behovet for flere særlige pladser.
+
+Beslutning
+Udvalget drøftede sagen og bad forvaltningen om et økonomisk overslag.
+
+4. Cykelsti langs Åvej
+Sagsfremstilling
+Borgerne på Åvej har ønsket en sikker skolevej. En cykelsti koster
+omkring 4,2 mio. kr.
+
+Indstilling
+Forvaltningen indstiller, at sagen udsættes til budgetforhandlingerne.
+
+Beslutning
+Udsat.
+
+5. Eventuelt
+""",
+]
+
+SCAN_PAGES = [
+    """Dagsorden
+Børne- og Skoleudvalget den 4. april 2024
+
+1. Tilsyn med dagtilbud
+Ved pædagogisk konsulent Jørgen Ågård
+
+Sagsfremstilling
+Forvaltningen har gennemført det årlige tilsyn med kommunens
+dagtilbud. Tilsynet viser gode læringsmiljøer, men også behov for
+flere pædagoger i vuggestuerne.
+
+Indstilling
+Det indstilles, at udvalget tager tilsynsrapporten til efterretning.
+
+2. Skolernes trivselsmåling
+Sagsfremstilling
+Trivselsmålingen viser, at eleverne generelt trives, men at
+mobning fylder mere på mellemtrinnet end tidligere år.
+
+Indstilling
+Det indstilles, at udvalget godkender en handleplan mod mobning.
+""",
+    """3. Ombygning af Søndre Skole
+Sagsfremstilling
+Søndre Skole har brug for nye faglokaler til natur og teknologi.
+Ombygningen forventes at koste 12 mio. kr. og kan gennemføres i
+sommerferien 2025.
+
+Indstilling
+Det indstilles, at udvalget anbefaler ombygningen over for
+økonomiudvalget.
+
+4. Eventuelt
+""",
+]
+
+TEXT_EXPORT = """Referat
+Kultur- og Fritidsudvalget den 7. maj 2024
+
+1. Tilskud til foreningernes lokaler
+Sagsfremstilling
+Foreningerne har søgt om øget tilskud til leje af lokaler.
+
+Indstilling
+Det indstilles, at udvalget godkender en forhøjelse på 5 procent.
+
+Beslutning
+Godkendt.
+"""
+
+PAGE_RECT = pymupdf.paper_rect("a4")
+MARGIN = 60
+
+
+def _draw_page(doc: pymupdf.Document, text: str, page_number: int, footer: str) -> None:
+    page = doc.new_page(width=PAGE_RECT.width, height=PAGE_RECT.height)
+    box = pymupdf.Rect(MARGIN, MARGIN, PAGE_RECT.width - MARGIN, PAGE_RECT.height - MARGIN - 30)
+    rest = page.insert_textbox(box, text, fontsize=11, fontname="helv", encoding=pymupdf.TEXT_ENCODING_LATIN)
+    if rest < 0:
+        raise ValueError(f"sample page {page_number} does not fit")
+    page.insert_text(
+        (MARGIN, PAGE_RECT.height - MARGIN), f"{footer}    Side {page_number}", fontsize=9, fontname="helv"
+    )
+
+
+def text_pdf(pages: list[str], footer: str) -> pymupdf.Document:
+    doc = pymupdf.open()
+    for number, text in enumerate(pages, start=1):
+        _draw_page(doc, text, number, footer)
+    return doc
+
+
+def scanned_pdf(pages: list[str], footer: str, dpi: int = 300) -> pymupdf.Document:
+    """An image-only PDF: each page drawn, rendered to a greyscale bitmap and placed as the only content."""
+    source = text_pdf(pages, footer)
+    scan = pymupdf.open()
+    for page in source:
+        pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+        out = scan.new_page(width=page.rect.width, height=page.rect.height)
+        out.insert_image(out.rect, stream=pix.tobytes("png"))
+    source.close()
+    return scan
+
+
+def write_samples(target: Path) -> list[Path]:
+    """Write the sample documents into `target` and return their paths."""
+    target.mkdir(parents=True, exist_ok=True)
+    referat = target / "teknik-og-miljoe_referat_2024-03-12.pdf"
+    scan = target / "boerne-og-skole_dagsorden_2024-04-04_scan.pdf"
+    export = target / "kultur-og-fritid_referat_2024-05-07.txt"
+    with text_pdf(REFERAT_PAGES, "Referat Teknik- og Miljøudvalget 12.03.2024") as doc:
+        doc.save(referat)
+    with scanned_pdf(SCAN_PAGES, "Dagsorden Børne- og Skoleudvalget 04.04.2024") as doc:
+        doc.save(scan)
+    export.write_text(TEXT_EXPORT, encoding="utf-8")
+    return [referat, scan, export]

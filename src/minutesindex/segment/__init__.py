@@ -1,0 +1,27 @@
+"""Stage 3: meeting metadata, agenda items and their sections from repaired lines."""
+
+from __future__ import annotations
+
+from minutesindex.model import Line, Page, SegmentedDocument
+from minutesindex.segment.cleaning import clean_lines
+from minutesindex.segment.items import find_items
+from minutesindex.segment.meeting import read_meeting
+
+
+def lines_of(pages: list[Page]) -> list[Line]:
+    """Pair every repaired line with its raw line and page number."""
+    lines: list[Line] = []
+    for page in pages:
+        text_lines = (page.text or page.raw_text).split("\n")
+        raw_lines = page.raw_text.split("\n")
+        if len(raw_lines) != len(text_lines):
+            raw_lines = text_lines
+        lines.extend(Line(t, r, page.number) for t, r in zip(text_lines, raw_lines, strict=True))
+    return lines
+
+
+def segment_pages(pages: list[Page]) -> SegmentedDocument:
+    lines = lines_of(pages)
+    cleaned = clean_lines(lines, page_count=len(pages))
+    meeting = read_meeting(lines, cleaned)
+    return SegmentedDocument(meeting=meeting, items=find_items(cleaned))

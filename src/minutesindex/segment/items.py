@@ -1,0 +1,379 @@
+"""Find numbered agenda items, their titles, presenters, sections and attachments.
+
+Evidence used, in order of strength: numbered headings that continue the numbering, a table of
+contents (recognised, never emitted), numbers printed away from their titles (OCR margin numbers),
+and the shape of an item (a title paragraph followed by "Ved …" or the first section heading).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from minutesindex.model import Attachment, Item, Line, Section
+from minutesindex.segment.sections import Heading, parse_heading
+
+_NUMBER = r"\d{1,3}(?:\.\d{1,2}){0,2}"
+_NUMBERED = re.compile(
+    rf"^\s*(?P<prefix>(?:punkt|pkt\.?|sag(?:\s+nr\.?)?)\s*)?(?P<number>{_NUMBER})\.?(?:\s*[:.)\-–]\s*|\s+)"
+    r"(?P<title>\S.*)$",
+    re.I,
+)
+_DETACHED = re.compile(rf"^\s*(?:punkt\s+)?({_NUMBER})\.?\s*$", re.I)
+_TOC_TAIL = re.compile(r"(?:\t+|\s{2,}|\.{3,}\s*)(\d{1,3})\s*$")
+_PRESENTER = re.compile(r"^\s*(?:ved|v\.|oplæg ved|fremlægges af)\s+(\S.*)$", re.I)
+_ATTACHMENT = re.compile(r"^\s*[-•*·]?\s*(bilag\s*\d+)\s*[-–—:.)]?\s*(.*?)\s*$", re.I)
+_URL = re.compile(r"https?://\S+")
+_BULLET = re.compile(r"^\s*[-•*·o]\s+")
+_TITLE_END_WORDS = {"i", "og", "af", "til", "for", "om", "på", "med", "fra", "ved", "vedr.", "samt", "–", "-"}
+CATEGORY_HEADINGS = {
+    "beslutningspunkter",
+    "orienteringspunkter",
+    "punkter til kommende møder",
+    "sager til beslutning",
+    "sager til behandling",
+    "sager til orientering",
+    "meddelelser",
+    "orienteringssager",
+    "beslutningssager",
+    "lukkede punkter",
+    "åbne punkter",
+    "lukket dagsorden",
+    "åben dagsorden",
+}
+MAX_TITLE_LEN = 200
+MAX_TITLE_LINES = 3
+
+
+@dataclass
+class _Start:
+    """Where an item starts: the line index of its title and what is known of it."""
+
+    line: int
+    title_lines: list[int]
+    number: str | None
+    title: str
+    category: str | None = None
+    numbered_heading: bool = False
+    sections: list[tuple[int, Heading]] = field(default_factory=list)
+
+
+def _key(number: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in number.split("."))
+
+
+def _next_numbers(previous: str | None, category: str | None) -> set[str]:
+    """The numbers that may follow `previous` (1.3 → 1.4 or 2.1; 3 → 4)."""
+    if previous is None:
+        first = {"1", "1.1", "0", "0.1"}
+        if category:
+            first |= {f"{category}.1"}
+        return first
+    parts = _key(previous)
+    nxt = {".".join(map(str, (*parts[:-1], parts[-1] + 1)))}
+    if len(parts) >= 2:
+        nxt.add(".".join(map(str, (*parts[:-2], parts[-2] + 1, 1))))
+    return nxt
+
+
+def _clean_title(text: str) -> str:
+    text = _TOC_TAIL.sub("", text).strip()
+    text = re.sub(r"\s+", " ", text)
+    return text.strip(" *#")
+
+
+def _is_title_text(text: str) -> bool:
+    stripped = text.strip()
+    return (
+        bool(stripped)
+        and len(stripped) <= MAX_TITLE_LEN
+        and (stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "\"'“”«")
+        and not stripped.endswith(",")
+        and parse_heading(stripped) is None
+    )
+
+
+def _category_name(text: str) -> str | None:
+    stripped = text.strip().rstrip(":").strip()
+    match = _NUMBERED.match(stripped)
+    name = match["title"].strip() if match else stripped
+    name = _clean_title(name)
+    return name if name.lower() in CATEGORY_HEADINGS else None
+
+
+def _toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
+    """Line index → (number, title) for lines that form a table of contents."""
+    numbered = {}
+    for i, line in enumerate(lines):
+        match = _NUMBERED.match(line.text)
+        if match:
+            numbered[i] = (match["number"], _clean_title(match["title"]), bool(_TOC_TAIL.search(line.text)))
+    toc: dict[int, tuple[str, str]] = {}
+    indices = sorted(numbered)
+    run: list[int] = []
+
+    def close_run() -> None:
+        with_pages = [j for j in run if numbered[j][2]]
+        if len(run) >= 3 and len(with_pages) >= len(run) / 2:
+            # Lines after the last one with a page number are the agenda itself, not its contents.
+            toc.update({j: numbered[j][:2] for j in run if j <= with_pages[-1]})
+
+    for i in indices:
+        gap = lines[run[-1] + 1 : i] if run else []
+        if run and all(not g.text.strip() for g in gap) and len(gap) <= 2:
+            run.append(i)
+        else:
+            close_run()
+            run = [i]
+    close_run()
+    return toc
+
+
+def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
+    """Indices of the paragraph that ends just above `index` (blank lines between are allowed)."""
+    i = index - 1
+    while i > floor and not lines[i].text.strip():
+        i -= 1
+    block: list[int] = []
+    while i > floor and lines[i].text.strip() and len(block) < MAX_TITLE_LINES + 1:
+        block.insert(0, i)
+        i -= 1
+    if not block or len(block) > MAX_TITLE_LINES or (i > floor and lines[i].text.strip()):
+        return []
+    text = " ".join(lines[j].text.strip() for j in block)
+    if not _is_title_text(text) or _PRESENTER.match(text) or _DETACHED.match(text) or text.endswith("."):
+        return []
+    return block
+
+
+def _wrapped_title(lines: list[Line], index: int, title: str) -> tuple[str, list[int]]:
+    """Join a title that continues on the next line (`… i` / `Rammeaftale 2021-22`)."""
+    used = [index]
+    j = index + 1
+    while len(used) < MAX_TITLE_LINES and j < len(lines):
+        nxt = lines[j].text.strip()
+        if not nxt or parse_heading(nxt) or _PRESENTER.match(nxt) or _NUMBERED.match(nxt):
+            break
+        last_word = title.split()[-1].lower() if title.split() else ""
+        if not (nxt[0].islower() or last_word in _TITLE_END_WORDS) or len(title) + len(nxt) > MAX_TITLE_LEN:
+            break
+        title = f"{title} {nxt}"
+        used.append(j)
+        j += 1
+    return title, used
+
+
+def find_items(lines: list[Line]) -> list[Item]:
+    toc = _toc_lines(lines)
+    toc_titles = {num: title for num, title in toc.values()}
+    uses_sub_numbers = any("." in n for n in toc_titles) or any(
+        "." in m["number"] for line in lines if (m := _NUMBERED.match(line.text))
+    )
+
+    starts: list[_Start] = []
+    detached: list[str] = []
+    category: str | None = None
+    category_number: str | None = None
+    seen_numbers: set[str] = set()
+
+    def expected() -> set[str]:
+        prev = next((s.number for s in reversed(starts) if s.number), None)
+        nxt = _next_numbers(prev, category_number)
+        if category_number and (prev is None or not prev.startswith(f"{category_number}.")):
+            nxt.add(f"{category_number}.1")
+        return nxt
+
+    def infer_number() -> str | None:
+        while detached and detached[0] in seen_numbers:
+            detached.pop(0)
+        if detached:
+            return detached.pop(0)
+        candidates = sorted(expected() - seen_numbers, key=_key)
+        if category_number:
+            in_category = [c for c in candidates if c.startswith(f"{category_number}.")]
+            candidates = in_category or candidates
+        return candidates[0] if candidates else None
+
+    def add_start(start: _Start) -> None:
+        if start.number:
+            seen_numbers.add(start.number)
+        starts.append(start)
+
+    i = 0
+    while i < len(lines):
+        text = lines[i].text.strip()
+        if not text or i in toc:
+            i += 1
+            continue
+        cat = _category_name(text)
+        numbered = _NUMBERED.match(text)
+        if cat or (
+            numbered
+            and uses_sub_numbers
+            and "." not in numbered["number"]
+            and not _PRESENTER.match(text)
+            and any(n.startswith(numbered["number"] + ".") for n in toc_titles)
+        ):
+            category = cat or _clean_title(numbered["title"])
+            category_number = numbered["number"] if numbered else None
+            i += 1
+            continue
+        det = _DETACHED.match(text)
+        if det:
+            detached.append(det.group(1))
+            i += 1
+            continue
+        heading = parse_heading(text)
+        if heading:
+            current = starts[-1] if starts else None
+            if (
+                current is None
+                or any(h.name == heading.name for _, h in current.sections)
+                or (
+                    current.sections
+                    and heading.name in {"resume", "sagsfremstilling"}
+                    and _starts_new_item(lines, i, current)
+                )
+            ):
+                block = _title_block_before(
+                    lines,
+                    i,
+                    current.sections[-1][0] if current and current.sections else (current.line if current else -1),
+                )
+                if block:
+                    add_start(_implicit_start(lines, block, infer_number(), category, toc_titles))
+            if starts:
+                starts[-1].sections.append((i, heading))
+            i += 1
+            continue
+        if _PRESENTER.match(text) and starts and (starts[-1].sections or i - starts[-1].title_lines[-1] > 3):
+            floor = starts[-1].sections[-1][0] if starts[-1].sections else starts[-1].title_lines[-1]
+            block = _title_block_before(lines, i, floor)
+            if block:
+                add_start(_implicit_start(lines, block, infer_number(), category, toc_titles))
+                i += 1
+                continue
+        if numbered and not _PRESENTER.match(text):
+            number = numbered["number"]
+            title = _clean_title(numbered["title"])
+            if (
+                _is_title_text(title)
+                and not _BULLET.match(text)
+                and (
+                    number in expected() - seen_numbers
+                    or _plausible_jump(lines, i, number, starts, seen_numbers, bool(numbered["prefix"]))
+                )
+            ):
+                title, used = _wrapped_title(lines, i, title)
+                add_start(_Start(i, used, number, title, category, numbered_heading=True))
+                if number in detached:
+                    detached.remove(number)
+                i = used[-1] + 1
+                continue
+        i += 1
+    return [
+        _build_item(lines, start, starts[k + 1].line if k + 1 < len(starts) else len(lines))
+        for k, start in enumerate(starts)
+    ]
+
+
+def _plausible_jump(
+    lines: list[Line], index: int, number: str, starts: list[_Start], seen: set[str], explicit: bool
+) -> bool:
+    """A number that skips ahead (a missed or unprinted item, numbering carried over from earlier
+    meetings) is an item when it is marked `Punkt`/`Sag` or a section heading or presenter follows."""
+    if number in seen:
+        return False
+    previous = next((s.number for s in reversed(starts) if s.number), None)
+    if previous is not None and _key(number) <= _key(previous):
+        return False
+    if explicit:
+        return True
+    seen_lines = 0
+    for line in lines[index + 1 :]:
+        text = line.text.strip()
+        if not text:
+            continue
+        if parse_heading(text) or _PRESENTER.match(text):
+            return True
+        seen_lines += 1
+        if _NUMBERED.match(text) or seen_lines > 3:
+            return False
+    return False
+
+
+def _starts_new_item(lines: list[Line], index: int, current: _Start) -> bool:
+    """A first-section heading after a later section, with a title paragraph above it."""
+    order = ["resume", "baggrund", "sagsfremstilling", "indstilling", "referat", "beslutning", "bilag"]
+    last = current.sections[-1][1].name
+    return last in order and order.index(last) >= order.index("indstilling")
+
+
+def _implicit_start(
+    lines: list[Line], block: list[int], number: str | None, category: str | None, toc_titles: dict[str, str]
+) -> _Start:
+    title = _clean_title(" ".join(lines[j].text.strip() for j in block))
+    if toc_titles:
+        best = max(toc_titles.items(), key=lambda kv: difflib.SequenceMatcher(None, kv[1], title).ratio())
+        if difflib.SequenceMatcher(None, best[1], title).ratio() >= 0.8:
+            number = best[0]
+    return _Start(block[0], block, number, title, category)
+
+
+def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
+    body_start = start.title_lines[-1] + 1
+    heads = [(i, h) for i, h in start.sections if i < end]
+    first_section = heads[0][0] if heads else end
+    presenter_lines: list[str] = []
+    body_lines: list[Line] = []
+    for j in range(body_start, first_section):
+        text = lines[j].text.strip()
+        if _DETACHED.match(text):
+            continue
+        if not presenter_lines and _PRESENTER.match(text) and not body_lines:
+            presenter_lines.append(_PRESENTER.match(text).group(1))
+        elif presenter_lines and text and not body_lines and j - 1 >= body_start and lines[j - 1].text.strip():
+            presenter_lines.append(text)
+        else:
+            body_lines.append(lines[j])
+    sections: list[Section] = []
+    for k, (i, heading) in enumerate(heads):
+        stop = heads[k + 1][0] if k + 1 < len(heads) else end
+        chunk = [ln for ln in lines[i + 1 : stop] if not _DETACHED.match(ln.text.strip())]
+        if heading.rest:
+            chunk.insert(0, Line(heading.rest, heading.rest, lines[i].page))
+        sections.append(Section(heading.name, heading.printed, _join(chunk), _join(chunk, raw=True)))
+    used = [ln for ln in lines[start.line : end] if ln.text.strip() and not _DETACHED.match(ln.text.strip())]
+    attachments = [a for s in sections if s.name == "bilag" for a in parse_attachments(s.raw_text, s.text)]
+    return Item(
+        number=start.number or "",
+        title=start.title,
+        page_start=lines[start.line].page,
+        page_end=used[-1].page if used else lines[start.line].page,
+        presenter=" ".join(presenter_lines).strip() or None,
+        category=start.category,
+        sections=sections,
+        attachments=attachments,
+        body=_join(body_lines),
+    )
+
+
+def _join(chunk: list[Line], raw: bool = False) -> str:
+    text = "\n".join((ln.raw if raw else ln.text).rstrip() for ln in chunk)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def parse_attachments(raw_text: str, text: str) -> list[Attachment]:
+    """`Bilag 1: title` lines (any separator, Markdown links removed) with the URL when one is given."""
+    raw_lines = raw_text.split("\n")
+    out: list[Attachment] = []
+    for k, line in enumerate(text.split("\n")):
+        match = _ATTACHMENT.match(line)
+        if not match:
+            continue
+        label = re.sub(r"\s+", " ", match.group(1)).capitalize()
+        title = match.group(2).strip().strip("*").strip()
+        url_match = _URL.search(raw_lines[k] if k < len(raw_lines) else "")
+        out.append(Attachment(label, title, url_match.group(0).rstrip(").,") if url_match else None))
+    return out

@@ -1,0 +1,1 @@
+"""Stage 4a: the database (SQLAlchemy), the source of truth."""

@@ -1,0 +1,155 @@
+"""Open the database and read and write documents, each document in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload
+
+from minutesindex.errors import DatabaseError
+from minutesindex.model import ExtractedDocument, SegmentedDocument
+from minutesindex.store.tables import AttachmentRow, Base, DocumentRow, ItemRow, PageRow, SectionRow
+
+
+def open_database(url: str) -> Engine:
+    """Create the engine and the tables; SQLite gets WAL so searches read while an ingest writes."""
+    try:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60} if url.startswith("sqlite") else {})
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        raise DatabaseError(f"cannot open database {url}: {str(exc).splitlines()[0]}") from exc
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API connection
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise DatabaseError(f"database error: {str(exc).splitlines()[0]}") from exc
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def find_by_hash(session: Session, content_hash: str) -> DocumentRow | None:
+    return session.scalar(select(DocumentRow).where(DocumentRow.content_hash == content_hash))
+
+
+def item_ids_of(session: Session, document_id: int) -> list[int]:
+    return list(session.scalars(select(ItemRow.id).where(ItemRow.document_id == document_id)))
+
+
+def save_document(session: Session, extracted: ExtractedDocument, segmented: SegmentedDocument) -> DocumentRow:
+    """Add a document with its pages, items, sections and attachments (the caller commits once)."""
+    meeting = segmented.meeting
+    row = DocumentRow(
+        path=str(extracted.path),
+        file_name=extracted.file_name,
+        content_hash=extracted.content_hash,
+        committee=meeting.committee,
+        meeting_date=meeting.meeting_date,
+        kind=meeting.kind,
+        participants="\n".join(meeting.participants) or None,
+        absentees="\n".join(meeting.absentees) or None,
+        page_count=len(extracted.pages),
+        ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    )
+    row.pages = [
+        PageRow(
+            number=p.number,
+            method=p.method,
+            confidence=p.confidence,
+            raw_text=p.raw_text,
+            text=p.text,
+            repaired_words=p.repaired_words,
+            warning=p.warning,
+        )
+        for p in extracted.pages
+    ]
+    for position, item in enumerate(segmented.items):
+        item_row = ItemRow(
+            position=position,
+            number=item.number,
+            title=item.title,
+            presenter=item.presenter,
+            category=item.category,
+            page_start=item.page_start,
+            page_end=item.page_end,
+            body=item.body,
+        )
+        item_row.sections = [
+            SectionRow(position=k, name=s.name, heading=s.heading, text=s.text, raw_text=s.raw_text)
+            for k, s in enumerate(item.sections)
+        ]
+        item_row.attachments = [
+            AttachmentRow(position=k, label=a.label, title=a.title, url=a.url) for k, a in enumerate(item.attachments)
+        ]
+        row.items.append(item_row)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def load_items(session: Session, item_ids: Sequence[int] | None = None) -> list[ItemRow]:
+    """Items with their document, sections and attachments, in meeting and agenda order."""
+    query = (
+        select(ItemRow)
+        .join(ItemRow.document)
+        .options(selectinload(ItemRow.sections), selectinload(ItemRow.attachments), selectinload(ItemRow.document))
+        .order_by(DocumentRow.meeting_date, DocumentRow.file_name, ItemRow.position)
+    )
+    if item_ids is not None:
+        query = query.where(ItemRow.id.in_(list(item_ids)))
+    return list(session.scalars(query))
+
+
+def all_item_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(ItemRow.id)))
+
+
+def statistics(session: Session) -> dict:
+    def count(column) -> int:  # noqa: ANN001 - a SQLAlchemy column
+        return session.scalar(select(func.count(column))) or 0
+
+    per_committee = session.execute(
+        select(DocumentRow.committee, func.count(DocumentRow.id), func.sum(DocumentRow.page_count))
+        .group_by(DocumentRow.committee)
+        .order_by(DocumentRow.committee)
+    ).all()
+    items_per_committee = dict(
+        session.execute(
+            select(DocumentRow.committee, func.count(ItemRow.id)).join(ItemRow.document).group_by(DocumentRow.committee)
+        ).all()
+    )
+    return {
+        "documents": count(DocumentRow.id),
+        "pages": count(PageRow.id),
+        "ocr_pages": session.scalar(select(func.count(PageRow.id)).where(PageRow.method == "ocr")) or 0,
+        "repaired_words": session.scalar(select(func.coalesce(func.sum(PageRow.repaired_words), 0))) or 0,
+        "items": count(ItemRow.id),
+        "committees": [
+            {"committee": c or "", "documents": d, "pages": int(p or 0), "items": items_per_committee.get(c, 0)}
+            for c, d, p in per_committee
+        ],
+    }

@@ -1,0 +1,101 @@
+"""SQLAlchemy tables with plain, browsable names (open the SQLite file in any tool)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(String(512), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    committee: Mapped[str | None] = mapped_column(String(200), index=True)
+    meeting_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    participants: Mapped[str | None] = mapped_column(Text)  # one name per line
+    absentees: Mapped[str | None] = mapped_column(Text)
+    page_count: Mapped[int] = mapped_column(Integer)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    pages: Mapped[list[PageRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="PageRow.number"
+    )
+    items: Mapped[list[ItemRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="ItemRow.position"
+    )
+
+
+class PageRow(Base):
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(10))  # text | ocr
+    confidence: Mapped[float | None] = mapped_column(Float)
+    raw_text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # repaired
+    repaired_words: Mapped[int] = mapped_column(Integer, default=0)
+    warning: Mapped[str | None] = mapped_column(Text)
+
+    document: Mapped[DocumentRow] = relationship(back_populates="pages")
+
+
+class ItemRow(Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    presenter: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(200))
+    page_start: Mapped[int] = mapped_column(Integer)
+    page_end: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    document: Mapped[DocumentRow] = relationship(back_populates="items")
+    sections: Mapped[list[SectionRow]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="SectionRow.position"
+    )
+    attachments: Mapped[list[AttachmentRow]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="AttachmentRow.position"
+    )
+
+
+class SectionRow(Base):
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(120))  # canonical name or other:<heading>
+    heading: Mapped[str] = mapped_column(Text)  # as printed
+    text: Mapped[str] = mapped_column(Text)  # repaired
+    raw_text: Mapped[str] = mapped_column(Text)
+
+    item: Mapped[ItemRow] = relationship(back_populates="sections")
+
+
+class AttachmentRow(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+
+    item: Mapped[ItemRow] = relationship(back_populates="attachments")

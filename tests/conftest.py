@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from minutesindex.config import Settings, load_settings
+from minutesindex.pipeline import IngestReport, ingest_paths
+from minutesindex.samples import write_samples
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "seeds"
+BENCH = SHARED / "bench"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A fresh MINUTESINDEX_HOME for one test (the CLI reads it from the environment)."""
+    monkeypatch.setenv("MINUTESINDEX_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MINUTESINDEX_DB_URL", raising=False)
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def sample_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_samples(tmp_path_factory.mktemp("raw"))
+
+
+@pytest.fixture(scope="session")
+def sample_home(tmp_path_factory: pytest.TempPathFactory, sample_files: list[Path]) -> tuple[Settings, IngestReport]:
+    """The bundled samples (digital PDF, scanned PDF, text export) ingested once, for read-only tests."""
+    settings = load_settings(tmp_path_factory.mktemp("sample-home"))
+    report = ingest_paths(sample_files, settings, workers=2)
+    return settings, report
+
+
+@pytest.fixture
+def use_sample_home(sample_home, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    settings, _ = sample_home
+    monkeypatch.setenv("MINUTESINDEX_HOME", str(settings.home))
+    monkeypatch.delenv("MINUTESINDEX_DB_URL", raising=False)
+    return settings
+
+
+def require_seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not present beside the project")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seeds_home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The five seed documents from ../shared ingested once."""
+    seeds = require_seeds()
+    settings = load_settings(tmp_path_factory.mktemp("seeds-home"))
+    report = ingest_paths([seeds], settings, workers=1)
+    assert not report.failed, [(o.path, o.reason) for o in report.failed]
+    return settings

@@ -1,0 +1,91 @@
+"""The command-line contract, through Typer's test runner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from minutesindex.cli import app
+
+runner = CliRunner()
+SEARCH_KEYS = {"item_id", "document", "committee", "meeting_date", "number", "title", "score", "snippet", "page"}
+ITEM_KEYS = {
+    "document",
+    "committee",
+    "kind",
+    "meeting_date",
+    "number",
+    "title",
+    "presenter",
+    "category",
+    "page_start",
+    "page_end",
+    "sections",
+    "attachments",
+}
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    group = get_command(app)
+    for name, command in group.commands.items():
+        assert command.help or command.short_help, name
+        assert f"minutesindex {name}" in readme, name
+
+
+def test_ingest_search_show_export_stats(home, sample_files, tmp_path):
+    result = runner.invoke(app, ["ingest", *map(str, sample_files), "--workers", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["ingested"] == 3 and summary["ocr_pages"] == 2
+
+    hits = json.loads(runner.invoke(app, ["search", "takstmodel", "--json"]).stdout)
+    assert set(hits[0]) == SEARCH_KEYS and hits[0]["title"] == "Ny takstmodel for affaldsgebyrer"
+
+    table = runner.invoke(app, ["search", "takstmodel"])
+    assert table.exit_code == 0 and "takstmodel" in table.stdout
+
+    shown = json.loads(runner.invoke(app, ["show", str(hits[0]["item_id"]), "--json"]).stdout)
+    assert shown["sections"]["beslutning"].startswith("Indstillingen godkendt")
+    assert runner.invoke(app, ["show", "99999"]).exit_code == 6
+
+    out = tmp_path / "items.jsonl"
+    assert runner.invoke(app, ["export", "items", "--out", str(out)]).exit_code == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == summary["items"] and set(records[0]) >= ITEM_KEYS
+
+    stats = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
+    assert stats["documents"] == 3 and stats["ocr_pages"] == 2
+
+    again = json.loads(runner.invoke(app, ["ingest", *map(str, sample_files), "--json"]).stdout)
+    assert again["skipped"] == 3
+
+    assert runner.invoke(app, ["reindex"]).exit_code == 0
+    assert runner.invoke(app, ["check", "--json"]).exit_code == 0
+
+
+def test_failed_files_give_one_line_errors_and_exit_1(home, tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj\n<<")
+    result = runner.invoke(app, ["ingest", str(bad)])
+    assert result.exit_code == 1
+    assert f"error: {bad}: " in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.startswith("error:")]) == 1
+
+
+def test_bad_query_is_a_usage_error_without_traceback(home, sample_files):
+    runner.invoke(app, ["ingest", str(sample_files[2])])
+    result = runner.invoke(app, ["search", "x" * 600])
+    assert result.exit_code == 2 and result.stderr.startswith("error: query too long")
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("stdin", ["Vi mgdes pa Radhuset om feelles Igsninger for bgrn.\n"])
+def test_repair_is_a_unix_filter(stdin):
+    result = runner.invoke(app, ["repair"], input=stdin)
+    assert result.stdout == "Vi mødes på Rådhuset om fælles løsninger for børn.\n"

@@ -1,0 +1,112 @@
+"""Decision tables: CSV and xlsx an analyst can open in a spreadsheet, with normalised outcomes."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from minutesindex.cli import app
+from minutesindex.export import DECISION_COLUMNS, number_key, outcome_of
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def tricky_home(tmp_path_factory):
+    """A referat whose texts hold newlines, quotes, semicolons and æøå, and numbers 2.9 / 2.10."""
+    from minutesindex.config import load_settings
+    from minutesindex.pipeline import ingest_paths
+
+    folder = tmp_path_factory.mktemp("tricky")
+    (folder / "referat.txt").write_text(
+        "Referat\nByrådet den 3. juni 2021\n\n2. Sager til beslutning\n\n"
+        '2.9 Vejnavne; "Åløkken" og Ærøvej\nIndstilling\n'
+        'Det indstilles, at navnene godkendes;\nbåde "Åløkken" og Ærøvej.\n'
+        "Beslutning\nIndstillingen godkendt.\n\n"
+        "2.10 Ny skole i Øster Ørum\nIndstilling\nAt sagen sendes videre.\nBeslutning\nUdsat til næste møde.\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path_factory.mktemp("home"))
+    ingest_paths([folder], settings, workers=1)
+    return settings
+
+
+@pytest.fixture
+def env_home(tricky_home, monkeypatch):
+    monkeypatch.setenv("MINUTESINDEX_HOME", str(tricky_home.home))
+    return tricky_home
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("DASSOS tog orienteringen til efterretning.", "taget til efterretning"),
+        ("Der var enighed om, at Forretningsudvalget nedlægges.", "besluttet"),
+        ("Det indstilles, at Den Administrative Styregruppe godkender dagsordenen", "godkendt"),
+        ("Godkendt", "godkendt"),
+        ("Udsat", "udsat"),
+        ("Indstillingen godkendt.", "godkendt"),
+        ("Anbefales.", "godkendt"),
+        ("Oversendes til Byrådet.", "godkendt"),
+        ("Taget til efterretning.", "taget til efterretning"),
+        ("Udsættes til næste møde.", "udsat"),
+        ("Udvalget drøftede sagen.", "drøftet"),
+        ("Forslaget blev afvist.", "afvist"),
+        ("", ""),
+    ],
+)
+def test_outcome_labels(text, label):
+    assert outcome_of(text) == label
+
+
+def test_numeric_item_order():
+    assert sorted(["2.10", "2.9", "10", "2", "1.1"], key=number_key) == ["1.1", "2", "2.9", "2.10", "10"]
+
+
+def test_csv_round_trips_through_csv_and_pandas(env_home, tmp_path):
+    out = tmp_path / "decisions.csv"
+    assert runner.invoke(app, ["export", "decisions", "--out", str(out)]).exit_code == 0
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == DECISION_COLUMNS
+    assert [r["item_number"] for r in rows] == ["2.9", "2.10"]
+    assert rows[0]["title"] == 'Vejnavne; "Åløkken" og Ærøvej'
+    assert rows[0]["indstilling"] == 'Det indstilles, at navnene godkendes;\nbåde "Åløkken" og Ærøvej.'
+    assert (rows[0]["outcome"], rows[0]["outcome_basis"]) == ("godkendt", "decision")
+    assert (rows[1]["outcome"], rows[1]["meeting_date"]) == ("udsat", "2021-06-03")
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert frame.to_dict("records") == rows
+
+
+def test_excel_flavour_has_bom_and_semicolons(env_home, tmp_path):
+    out = tmp_path / "excel.csv"
+    assert runner.invoke(app, ["export", "decisions", "--excel", "--out", str(out)]).exit_code == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(out, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == DECISION_COLUMNS
+    assert frame.loc[1, "title"] == "Ny skole i Øster Ørum"
+
+
+def test_xlsx_has_frozen_header_and_widths(env_home, tmp_path):
+    out = tmp_path / "decisions.xlsx"
+    assert runner.invoke(app, ["export", "decisions", "--format", "xlsx", "--out", str(out)]).exit_code == 0
+    sheet = load_workbook(out).active
+    assert sheet.freeze_panes == "A2"
+    assert [c.value for c in sheet[1]] == DECISION_COLUMNS
+    assert sheet["E2"].value == 'Vejnavne; "Åløkken" og Ærøvej'
+    assert sheet.column_dimensions["E"].width == 50
+
+
+def test_query_exports_exactly_what_search_returns(env_home, tmp_path):
+    out = tmp_path / "q.csv"
+    searched = json.loads(runner.invoke(app, ["search", "Ørum", "--json"]).stdout)
+    assert runner.invoke(app, ["export", "decisions", "--query", "Ørum", "--out", str(out)]).exit_code == 0
+    with out.open(encoding="utf-8", newline="") as fh:
+        exported = [int(r["item_id"]) for r in csv.DictReader(fh)]
+    assert exported == [h["item_id"] for h in searched] and len(exported) == 1

@@ -1,0 +1,113 @@
+"""Repair: Danish letters come back in mangled text; clean Danish and English pass unchanged."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from minutesindex.repair.text import fix_mojibake, repair_text
+
+MANGLED = (
+    "Alliancen om den nzere psykiatri har i perioden haft fokus pa at udvikle og afprgve feelles indsatser\n"
+    "for bgrn og unge. Derudover er der udviklet Igsninger, som falges Iabende i styregruppen, og\n"
+    "DASSOS mgdet drgftede @konomien. Det har veeret ngdvendigt at rykke aktiviteter til efteraret."
+)
+
+
+def test_mangled_letters_are_restored():
+    result = repair_text(MANGLED)
+    assert result.mangled
+    words = set(re.findall(r"\w+", result.text))
+    for word in [
+        "nære",
+        "på",
+        "afprøve",
+        "fælles",
+        "børn",
+        "løsninger",
+        "følges",
+        "løbende",
+        "mødet",
+        "drøftede",
+        "Økonomien",
+        "været",
+        "nødvendigt",
+        "efteråret",
+    ]:
+        assert word in words, word
+    assert result.repaired_words >= 14
+
+
+def test_pa_becomes_paa_but_par_stays_par():
+    text = "Vi tog et par billeder pa turen og gik pa arbejde, mens bgrnene legede i skolegarden med mgde."
+    repaired = repair_text(text).text
+    assert "et par billeder på turen" in repaired
+    assert "børnene" in repaired
+
+
+def test_ambiguous_danish_words_are_left_alone_on_weak_evidence():
+    text = "Min far og mor har fortalt, at far for til Aarhus. Bgrnene skal mgdes med feelles venner pa skolen."
+    repaired = repair_text(text).text
+    assert "Min far og mor har fortalt, at far for til Aarhus." in repaired
+    assert "Børnene skal mødes med fælles venner på skolen." in repaired
+
+
+def test_clean_danish_text_is_unchanged():
+    text = (
+        "Udvalget drøftede forslaget om fælles løsninger for børn og unge på tværs af kommunerne.\n"
+        "Det blev besluttet, at sagen genoptages på næste møde i år. Far og mor-ordningen fortsætter.\n"
+        "Se https://example.dk/pa/mgde og ring på 86 12 34 56 eller skriv til pa@example.dk."
+    )
+    assert repair_text(text).text == text
+
+
+def test_english_text_is_unchanged():
+    text = "The committee made a decision to meet again in March. Peter and Paul agreed on the plan for the park."
+    assert repair_text(text).text == text
+
+
+def test_numbers_urls_and_names_in_mangled_text_are_not_touched():
+    text = "Mgdet pa Kgbenhavns Radhus 2023-24 kl. 8.30 med Jesper Mgller, se https://viborg.dk/pa-mgde/Feelles"
+    repaired = repair_text(text).text
+    assert repaired.startswith("Mødet på Københavns Rådhus 2023-24 kl. 8.30 med Jesper Møller")
+    assert repaired.endswith("https://viborg.dk/pa-mgde/Feelles")
+
+
+def test_mojibake_is_fixed():
+    assert fix_mojibake("mÃ¸de i Ã…rhus om fÃ¦lles lÃ¸sninger") == "møde i Århus om fælles løsninger"
+
+
+def test_hyphenated_line_breaks_are_rejoined_and_line_count_kept():
+    text = "Det fælles arbejde i Fælles-\nsekretariatet skal styrkes, og børne- og\nungeområdet også.\n"
+    repaired = repair_text(text).text
+    assert repaired.split("\n")[0].endswith("Fællessekretariatet")
+    assert "børne- og" in repaired
+    assert repaired.count("\n") == text.count("\n")
+
+
+def test_hyphen_join_in_mangled_text():
+    text = "Feelles-\nsekretariatet har modtaget en sagsfremstilling pa mgdet om bgrn og unge med feelles behov."
+    repaired = repair_text(text).text
+    assert repaired.startswith("Fællessekretariatet\nhar modtaget")
+
+
+@pytest.mark.parametrize(
+    ("mangled", "expected"), [("p&", "på"), ("pd", "på"), ("ZAldre", "Ældre"), ("farste", "første")]
+)
+def test_each_confusion_of_the_english_model(mangled, expected):
+    text = f"Vi drgftede feelles Igsninger for {mangled} borgere pa mgdet i aret med bgrn."
+    assert f" {expected} " in repair_text(text).text
+
+
+def test_raw_text_is_kept_beside_the_repair(seeds_home):
+    from sqlalchemy import select
+
+    from minutesindex.store.db import open_database, session_scope
+    from minutesindex.store.tables import DocumentRow, PageRow
+
+    with session_scope(open_database(seeds_home.db_url)) as session:
+        page = session.scalar(select(PageRow).join(PageRow.document).where(DocumentRow.file_name.startswith("000_")))
+        assert "mgde" in page.raw_text and "møde" in page.text
+        assert page.repaired_words > 100
+        assert page.raw_text.count("\n") == page.text.count("\n")

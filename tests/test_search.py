@@ -1,0 +1,97 @@
+"""Search: Danish word forms, compounds, spelling variants, phrases, filters and bad syntax."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from minutesindex.errors import QuerySyntaxError
+from minutesindex.search.index import open_index
+from minutesindex.search.query import search
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """A small index built through the real pipeline from text exports written here."""
+    from minutesindex.config import load_settings
+    from minutesindex.pipeline import ingest_paths
+
+    folder = tmp_path_factory.mktemp("docs")
+    (folder / "a.txt").write_text(
+        "Referat\nSocialudvalget den 5. maj 2022\n\n"
+        "1. Samarbejdsaftale om voksne med hjerneskade\nSagsfremstilling\nAftalen dækker hele regionen.\n"
+        "Beslutning\nGodkendt.\n\n"
+        "2. Permanentgørelse af familieplanlægningsindsats\nSagsfremstilling\nIndsatsen har virket godt.\n\n"
+        "3. Børnehus Midt\nSagsfremstilling\nOrientering om aktiviteter i børnehuset og nye løsninger.\n",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "Referat\nØkonomiudvalget den 1. februar 2024\n\n"
+        "1. Budget for Sølund\nSagsfremstilling\nEn ny løsning for Landsbyen Sølund drøftes.\n"
+        "Indstilling\nDet indstilles, at aftalen om særlige pladser forlænges.\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path_factory.mktemp("home"))
+    ingest_paths([folder], settings, workers=1)
+    return open_index(settings.index_dir)
+
+
+def _titles(index, query, **kw):
+    return [h.title for h in search(index, query, **kw)]
+
+
+def test_part_of_a_compound_finds_the_compound_and_whole_word_ranks_first(index):
+    assert _titles(index, "familieplanlægning")[0] == "Permanentgørelse af familieplanlægningsindsats"
+    assert _titles(index, "samarbejdsaftale")[0] == "Samarbejdsaftale om voksne med hjerneskade"
+    assert "Samarbejdsaftale om voksne med hjerneskade" in _titles(index, "aftale")
+
+
+def test_inflected_forms_match(index):
+    assert set(_titles(index, "løsninger")) == {"Børnehus Midt", "Budget for Sølund"}
+
+
+def test_spelling_without_danish_letters(index):
+    assert _titles(index, "Boernehus")[0] == "Børnehus Midt"
+    assert _titles(index, "Solund")[0] == "Budget for Sølund"
+
+
+def test_phrase_or_and_exclusion(index):
+    assert _titles(index, '"særlige pladser"') == ["Budget for Sølund"]
+    assert _titles(index, '"pladser særlige"') == []
+    assert set(_titles(index, "hjerneskade OR Sølund")) == {
+        "Samarbejdsaftale om voksne med hjerneskade",
+        "Budget for Sølund",
+    }
+    assert "Budget for Sølund" not in _titles(index, "løsninger -Sølund")
+
+
+def test_field_prefix_and_section_filter(index):
+    assert _titles(index, "indstilling:pladser") == ["Budget for Sølund"]
+    assert _titles(index, "godkendt", section="beslutning") == ["Samarbejdsaftale om voksne med hjerneskade"]
+    assert _titles(index, "title:hjerneskade") == ["Samarbejdsaftale om voksne med hjerneskade"]
+
+
+def test_committee_and_date_filters(index):
+    assert _titles(index, "løsninger", committee="økonomiudvalget") == ["Budget for Sølund"]
+    assert _titles(index, "løsninger", since=dt.date(2023, 1, 1)) == ["Budget for Sølund"]
+    assert _titles(index, "løsninger", until=dt.date(2023, 1, 1)) == ["Børnehus Midt"]
+
+
+def test_hits_carry_meeting_page_and_highlighted_snippet(index):
+    hit = search(index, "familieplanlægningsindsats")[0]
+    assert (hit.committee, hit.meeting_date, hit.number, hit.page) == ("Socialudvalget", "2022-05-05", "2", 1)
+    assert "**" in hit.snippet
+
+
+@pytest.mark.parametrize("query", ["", "   ", "x" * 600, "section:nope", "AND OR NOT", '"unbalanced', "title:"])
+def test_odd_queries_never_raise_anything_but_a_clear_error(index, query):
+    try:
+        search(index, query)
+    except QuerySyntaxError as exc:
+        assert str(exc) and "\n" not in str(exc)
+
+
+def test_unknown_section_is_a_clear_error(index):
+    with pytest.raises(QuerySyntaxError, match="unknown section"):
+        search(index, "pladser", section="nope")

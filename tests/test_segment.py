@@ -1,0 +1,94 @@
+"""Segmentation rules on small synthetic documents written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from minutesindex.model import Page
+from minutesindex.segment import segment_pages
+
+
+def _segment(*pages: str):
+    return segment_pages([Page(number=i + 1, raw_text=t, text=t) for i, t in enumerate(pages)])
+
+
+def test_numbered_items_with_sections_and_presenter():
+    doc = _segment(
+        "Referat\nByrådet den 3. juni 2021\n\n"
+        "1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n\n"
+        "2. Lokalplan for Havnen\nVed borgmester Anne Østergård\n\nSagsfremstilling\nPlanen giver 300 boliger.\n\n"
+        "Indstilling:\nDet indstilles, at lokalplanen vedtages.\n\nBeslutning: Vedtaget med 20 stemmer.\n\n"
+        "3. Eventuelt\n"
+    )
+    assert doc.meeting.committee == "Byrådet"
+    assert doc.meeting.meeting_date == dt.date(2021, 6, 3)
+    assert doc.meeting.kind == "referat"
+    assert [(i.number, i.title) for i in doc.items] == [
+        ("1", "Godkendelse af dagsorden"),
+        ("2", "Lokalplan for Havnen"),
+        ("3", "Eventuelt"),
+    ]
+    second = doc.items[1]
+    assert second.presenter == "borgmester Anne Østergård"
+    assert [s.name for s in second.sections] == ["sagsfremstilling", "indstilling", "beslutning"]
+    assert second.section_text("beslutning") == "Vedtaget med 20 stemmer."
+    assert doc.items[2].sections == []
+
+
+def test_table_of_contents_is_not_emitted_as_items():
+    doc = _segment(
+        "Dagsorden\nSocialudvalget den 1. marts 2023\n\n"
+        "1.1 Budget 2024\t2\n1.2 Handicappolitik\t3\n2.1 Orientering om tilsyn\t4\n\n"
+        "1. Beslutningssager\n\n1.1 Budget 2024\nIndstilling\nAt budgettet godkendes.\n\n"
+        "1.2 Handicappolitik\nIndstilling\nAt politikken sendes i høring.\n\n"
+        "2. Meddelelser\n\n2.1 Orientering om tilsyn\nSagsfremstilling\nTilsynet er gennemført.\n"
+    )
+    assert [i.number for i in doc.items] == ["1.1", "1.2", "2.1"]
+    assert doc.items[2].category == "Meddelelser"
+
+
+def test_detached_item_numbers_are_restored():
+    doc = _segment(
+        "1.1 Første sag om skoler\nSagsfremstilling\nTekst om skoler.\nIndstilling\nAt sagen godkendes.\n"
+        "Referat\nGodkendt.\n\n1.2\n\nAnden sag om veje\n\nSagsfremstilling\nTekst om veje.\n"
+        "Indstilling\nAt sagen drøftes.\nReferat\nDrøftet.\n"
+    )
+    assert [(i.number, i.title) for i in doc.items] == [("1.1", "Første sag om skoler"), ("1.2", "Anden sag om veje")]
+    assert doc.items[0].section_text("referat") == "Godkendt."
+
+
+def test_punkt_and_sag_headers_and_wrapped_titles():
+    doc = _segment(
+        "Punkt 4: Ansøgning om tilskud til\nforeningernes lokaler\nSagsfremstilling\nTekst.\n\nPunkt 5: Næste møde\n"
+    )
+    assert [(i.number, i.title) for i in doc.items] == [
+        ("4", "Ansøgning om tilskud til foreningernes lokaler"),
+        ("5", "Næste møde"),
+    ]
+
+
+def test_running_headers_and_page_numbers_stay_out_of_sections():
+    topics = {
+        1: ("Vandløb", "Åerne renses."),
+        2: ("Skovrejsning", "Der plantes træer."),
+        3: ("Støj", "Målinger viser fald."),
+    }
+    pages = [
+        f"Referat Miljøudvalget 12.05.2022\n\n{n}. {title}\nSagsfremstilling\n{body}\n\nSide {n} af 3\n"
+        for n, (title, body) in topics.items()
+    ]
+    doc = _segment(*pages)
+    assert [i.number for i in doc.items] == ["1", "2", "3"]
+    assert [i.section_text("sagsfremstilling") for i in doc.items] == [body for _, body in topics.values()]
+    assert [i.page_start for i in doc.items] == [1, 2, 3]
+
+
+def test_known_sub_heading_starts_a_section_but_free_text_stays():
+    doc = _segment(
+        "1. Ny skolestruktur\nSagsfremstilling\nIndledning.\n\nVidere proces\nMøder i efteråret.\n\n"
+        "Økonomi\nUdgiften er 2 mio. kr.\n\nBilag\nBilag 1 - Kort over skoledistrikter\nBilag 2: Høringssvar\n"
+    )
+    item = doc.items[0]
+    assert [s.name for s in item.sections] == ["sagsfremstilling", "other:økonomi", "bilag"]
+    assert "Videre proces" in item.section_text("sagsfremstilling")
+    assert [str(a) for a in item.attachments] == ["Bilag 1: Kort over skoledistrikter", "Bilag 2: Høringssvar"]
