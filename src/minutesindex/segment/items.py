@@ -27,6 +27,13 @@ _ATTACHMENT = re.compile(r"^\s*[-•*·]?\s*(bilag\s*\d+)\s*[-–—:.)]?\s*(.*?
 _URL = re.compile(r"https?://\S+")
 _BULLET = re.compile(r"^\s*[-•*·o]\s+")
 _TITLE_END_WORDS = {"i", "og", "af", "til", "for", "om", "på", "med", "fra", "ved", "vedr.", "samt", "–", "-"}
+
+
+def _fold(text: str) -> str:
+    """Compare headings as OCR may have mangled them (`kommende moder` for `kommende møder`)."""
+    return text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
+
+
 CATEGORY_HEADINGS = {
     "beslutningspunkter",
     "orienteringspunkter",
@@ -42,8 +49,13 @@ CATEGORY_HEADINGS = {
     "lukket dagsorden",
     "åben dagsorden",
 }
+# Items that often have no body and no number of their own in OCR'd agendas.
+BODYLESS_ITEMS = {"eventuelt", "evt.", "evt", "næste møde", "godkendelse af dagsorden", "meddelelser"}
+_FOLDED_CATEGORIES = {_fold(c) for c in CATEGORY_HEADINGS}
+_CLOSING_SECTIONS = {"referat", "beslutning", "bilag"}
 MAX_TITLE_LEN = 200
 MAX_TITLE_LINES = 3
+MAX_IMPLICIT_TITLE_LEN = 160
 
 
 @dataclass
@@ -99,7 +111,7 @@ def _category_name(text: str) -> str | None:
     match = _NUMBERED.match(stripped)
     name = match["title"].strip() if match else stripped
     name = _clean_title(name)
-    return name if name.lower() in CATEGORY_HEADINGS else None
+    return name if _fold(name.lower()) in _FOLDED_CATEGORIES else None
 
 
 def _toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
@@ -138,13 +150,41 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     block: list[int] = []
     while i > floor and lines[i].text.strip() and len(block) < MAX_TITLE_LINES + 1:
         block.insert(0, i)
+        if _indented_after_text(lines, i):
+            break  # OCR marks a new block by indenting its first line
         i -= 1
-    if not block or len(block) > MAX_TITLE_LINES or (i > floor and lines[i].text.strip()):
+    if not block or len(block) > MAX_TITLE_LINES:
         return []
+    if i > floor and i != block[0] and lines[i].text.strip():
+        return []
+    if lines[block[0]].text.strip()[:1].islower():
+        block = _with_wrapped_start(lines, block, floor)
     text = " ".join(lines[j].text.strip() for j in block)
-    if not _is_title_text(text) or _PRESENTER.match(text) or _DETACHED.match(text) or text.endswith("."):
+    if (
+        not _is_title_text(text)
+        or len(text) > MAX_IMPLICIT_TITLE_LEN
+        or _PRESENTER.match(text)
+        or _DETACHED.match(text)
+        or _ATTACHMENT.match(text)
+        or text.endswith((".", ":"))
+    ):
         return []
     return block
+
+
+def _with_wrapped_start(lines: list[Line], block: list[int], floor: int) -> list[int]:
+    """A title whose second half OCR put in a paragraph of its own: take the one line above too."""
+    i = block[0] - 1
+    while i > floor and not lines[i].text.strip():
+        i -= 1
+    above = lines[i].text.strip() if i > floor else ""
+    if above and not above.endswith((".", ":")) and (i - 1 <= floor or not lines[i - 1].text.strip()):
+        return [i, *block]
+    return block
+
+
+def _indented_after_text(lines: list[Line], i: int) -> bool:
+    return i > 0 and lines[i].text[:1].isspace() and bool(lines[i - 1].text.strip())
 
 
 def _wrapped_title(lines: list[Line], index: int, title: str) -> tuple[str, list[int]]:
@@ -171,6 +211,7 @@ def find_items(lines: list[Line]) -> list[Item]:
         "." in m["number"] for line in lines if (m := _NUMBERED.match(line.text))
     )
 
+    first_sections = _first_sections(lines)
     starts: list[_Start] = []
     detached: list[str] = []
     category: str | None = None
@@ -216,7 +257,14 @@ def find_items(lines: list[Line]) -> list[Item]:
             and any(n.startswith(numbered["number"] + ".") for n in toc_titles)
         ):
             category = cat or _clean_title(numbered["title"])
-            category_number = numbered["number"] if numbered else None
+            if numbered:
+                category_number = numbered["number"]
+            elif category_number is not None or (starts and starts[-1].number and "." in starts[-1].number):
+                category_number = str(int((category_number or starts[-1].number).split(".")[0]) + 1)
+            i += 1
+            continue
+        if text.lower().rstrip(":") in BODYLESS_ITEMS and not numbered and _alone(lines, i):
+            add_start(_Start(i, [i], infer_number(), text.rstrip(":"), category))
             i += 1
             continue
         det = _DETACHED.match(text)
@@ -232,8 +280,8 @@ def find_items(lines: list[Line]) -> list[Item]:
                 or any(h.name == heading.name for _, h in current.sections)
                 or (
                     current.sections
-                    and heading.name in {"resume", "sagsfremstilling"}
-                    and _starts_new_item(lines, i, current)
+                    and heading.name in first_sections
+                    and current.sections[-1][1].name in _CLOSING_SECTIONS
                 )
             ):
                 block = _title_block_before(
@@ -278,6 +326,12 @@ def find_items(lines: list[Line]) -> list[Item]:
     ]
 
 
+def _alone(lines: list[Line], i: int) -> bool:
+    before = i == 0 or not lines[i - 1].text.strip()
+    after = i + 1 >= len(lines) or not lines[i + 1].text.strip()
+    return before and after
+
+
 def _plausible_jump(
     lines: list[Line], index: int, number: str, starts: list[_Start], seen: set[str], explicit: bool
 ) -> bool:
@@ -303,17 +357,24 @@ def _plausible_jump(
     return False
 
 
-def _starts_new_item(lines: list[Line], index: int, current: _Start) -> bool:
-    """A first-section heading after a later section, with a title paragraph above it."""
-    order = ["resume", "baggrund", "sagsfremstilling", "indstilling", "referat", "beslutning", "bilag"]
-    last = current.sections[-1][1].name
-    return last in order and order.index(last) >= order.index("indstilling")
+def _first_sections(lines: list[Line]) -> set[str]:
+    """Section names that open an item in this document: the headings seen right after a closing
+    block (Referat → Sagsfremstilling in one layout, Bilag → Indstilling in another)."""
+    names = [h.name for line in lines if (h := parse_heading(line.text))]
+    after_close: dict[str, int] = {}
+    for previous, name in zip(names, names[1:], strict=False):
+        if previous in _CLOSING_SECTIONS and name not in _CLOSING_SECTIONS:
+            after_close[name] = after_close.get(name, 0) + 1
+    return {name for name, count in after_close.items() if count >= 2} & {"resume", "sagsfremstilling", "indstilling"}
 
 
 def _implicit_start(
     lines: list[Line], block: list[int], number: str | None, category: str | None, toc_titles: dict[str, str]
 ) -> _Start:
     title = _clean_title(" ".join(lines[j].text.strip() for j in block))
+    numbered = _NUMBERED.match(title)
+    if numbered:
+        number, title = numbered["number"], _clean_title(numbered["title"])
     if toc_titles:
         best = max(toc_titles.items(), key=lambda kv: difflib.SequenceMatcher(None, kv[1], title).ratio())
         if difflib.SequenceMatcher(None, best[1], title).ratio() >= 0.8:
