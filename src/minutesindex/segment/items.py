@@ -145,7 +145,7 @@ def _toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
 def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     """Indices of the paragraph that ends just above `index` (blank lines between are allowed)."""
     i = index - 1
-    while i > floor and not lines[i].text.strip():
+    while i > floor and (not lines[i].text.strip() or _DETACHED.match(lines[i].text)):
         i -= 1
     block: list[int] = []
     while i > floor and lines[i].text.strip() and len(block) < MAX_TITLE_LINES + 1:
@@ -153,6 +153,9 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
         if _indented_after_text(lines, i):
             break  # OCR marks a new block by indenting its first line
         i -= 1
+    presenter_at = next((k for k, j in enumerate(block) if _PRESENTER.match(lines[j].text)), None)
+    if presenter_at:
+        block = block[:presenter_at]  # a title printed directly above its "Ved …" line
     if not block or len(block) > MAX_TITLE_LINES:
         return []
     if i > floor and i != block[0] and lines[i].text.strip():
@@ -178,7 +181,8 @@ def _with_wrapped_start(lines: list[Line], block: list[int], floor: int) -> list
     while i > floor and not lines[i].text.strip():
         i -= 1
     above = lines[i].text.strip() if i > floor else ""
-    if above and not above.endswith((".", ":")) and (i - 1 <= floor or not lines[i - 1].text.strip()):
+    starts_paragraph = i - 1 <= floor or not lines[i - 1].text.strip() or _indented_after_text(lines, i)
+    if above and not above.endswith((".", ":")) and starts_paragraph:
         return [i, *block]
     return block
 
@@ -213,7 +217,7 @@ def find_items(lines: list[Line]) -> list[Item]:
 
     first_sections = _first_sections(lines)
     starts: list[_Start] = []
-    detached: list[str] = []
+    detached: list[tuple[str, int]] = []  # (number, line) printed away from its title
     category: str | None = None
     category_number: str | None = None
     seen_numbers: set[str] = set()
@@ -225,12 +229,15 @@ def find_items(lines: list[Line]) -> list[Item]:
             nxt.add(f"{category_number}.1")
         return nxt
 
-    def infer_number() -> str | None:
-        while detached and detached[0] in seen_numbers:
-            detached.pop(0)
-        if detached:
-            return detached.pop(0)
+    def infer_number(title_line: int) -> str | None:
+        """A detached number printed before the title, else the next number in sequence."""
+        detached[:] = [(n, at) for n, at in detached if n not in seen_numbers]
+        for k, (number, at) in enumerate(detached):
+            if at < title_line:
+                del detached[k]
+                return number
         candidates = sorted(expected() - seen_numbers, key=_key)
+        candidates = [c for c in candidates if not c.startswith("0")] or candidates
         if category_number:
             in_category = [c for c in candidates if c.startswith(f"{category_number}.")]
             candidates = in_category or candidates
@@ -261,15 +268,17 @@ def find_items(lines: list[Line]) -> list[Item]:
                 category_number = numbered["number"]
             elif category_number is not None or (starts and starts[-1].number and "." in starts[-1].number):
                 category_number = str(int((category_number or starts[-1].number).split(".")[0]) + 1)
+            elif uses_sub_numbers and not starts:
+                category_number = "1"
             i += 1
             continue
         if text.lower().rstrip(":") in BODYLESS_ITEMS and not numbered and _alone(lines, i):
-            add_start(_Start(i, [i], infer_number(), text.rstrip(":"), category))
+            add_start(_Start(i, [i], infer_number(i), text.rstrip(":"), category))
             i += 1
             continue
         det = _DETACHED.match(text)
         if det:
-            detached.append(det.group(1))
+            detached.append((det.group(1), i))
             i += 1
             continue
         heading = parse_heading(text)
@@ -290,7 +299,7 @@ def find_items(lines: list[Line]) -> list[Item]:
                     current.sections[-1][0] if current and current.sections else (current.line if current else -1),
                 )
                 if block:
-                    add_start(_implicit_start(lines, block, infer_number(), category, toc_titles))
+                    add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles))
             if starts:
                 starts[-1].sections.append((i, heading))
             i += 1
@@ -299,7 +308,7 @@ def find_items(lines: list[Line]) -> list[Item]:
             floor = starts[-1].sections[-1][0] if starts[-1].sections else starts[-1].title_lines[-1]
             block = _title_block_before(lines, i, floor)
             if block:
-                add_start(_implicit_start(lines, block, infer_number(), category, toc_titles))
+                add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles))
                 i += 1
                 continue
         if numbered and not _PRESENTER.match(text):
@@ -315,8 +324,7 @@ def find_items(lines: list[Line]) -> list[Item]:
             ):
                 title, used = _wrapped_title(lines, i, title)
                 add_start(_Start(i, used, number, title, category, numbered_heading=True))
-                if number in detached:
-                    detached.remove(number)
+                detached[:] = [(n, at) for n, at in detached if n != number]
                 i = used[-1] + 1
                 continue
         i += 1
@@ -340,9 +348,10 @@ def _plausible_jump(
     if number in seen:
         return False
     previous = next((s.number for s in reversed(starts) if s.number), None)
-    if previous is not None and _key(number) <= _key(previous):
-        return False
-    if explicit:
+    if previous is not None and (_key(number) <= _key(previous) or number.count(".") != previous.count(".")):
+        return False  # going back, or a numbered list inside an item (`2.` after item `1.2`)
+    title = _NUMBERED.match(lines[index].text.strip())
+    if explicit or (title and _clean_title(title["title"]).lower() in BODYLESS_ITEMS):
         return True
     seen_lines = 0
     for line in lines[index + 1 :]:
@@ -352,7 +361,10 @@ def _plausible_jump(
         if parse_heading(text) or _PRESENTER.match(text):
             return True
         seen_lines += 1
-        if _NUMBERED.match(text) or seen_lines > 3:
+        following = _NUMBERED.match(text)
+        if following:  # the next item follows directly: 3.3 Eventuelt / 3.4 Skriftlig orientering
+            return following["number"] in _next_numbers(number, None)
+        if seen_lines > 3:
             return False
     return False
 
