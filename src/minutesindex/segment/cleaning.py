@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 
 from minutesindex.model import Line
+from minutesindex.segment.meeting import is_dated_title
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:side\s+)?[-–]?\s*\d{1,3}\s*[-–]?\s*(?:(?:af|/)\s*\d{1,3})?\s*$", re.I)
 _PAGE_FOOTER = re.compile(r"^.{0,70}\bside\s+\d{1,3}(?:\s*(?:af|/)\s*\d{1,3})?\s*$", re.I)
@@ -55,6 +56,9 @@ def boilerplate_shapes(lines: list[Line], page_count: int) -> set[str]:
     for shape, count in counts.items():
         if count >= MIN_REPEATS and "#" in shape and len(shape) <= MAX_BOILERPLATE_LEN and " " in shape:
             shapes.add(shape)
+    for line in lines:
+        if counts[_shape(line.text)] >= 2 and is_dated_title(line.text):
+            shapes.add(_shape(line.text))  # a footer like "DASSOS   Dagsorden 5.5.2022"
     return shapes
 
 

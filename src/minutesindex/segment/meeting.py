@@ -33,7 +33,12 @@ _KIND_REFERAT = re.compile(r"\b(referat|beslutningsprotokol|protokol)\b", re.I)
 _KIND_DAGSORDEN = re.compile(r"\b(dagsorden|mødeindkaldelse)\b", re.I)
 _PARTICIPANTS = re.compile(r"^\s*(deltagere|til stede|mødedeltagere)\s*:?\s*(.*)$", re.I)
 _ABSENTEES = re.compile(r"^\s*(afbud|fraværende)\s*:?\s*(.*)$", re.I)
+_NAME = r"(?:[A-ZÆØÅ][\wÆØÅæøå-]*\s+){0,3}"
+_DATED_TITLE = re.compile(
+    rf"^\s*{_NAME}(?:[Rr]eferat|[Dd]agsorden|[Bb]eslutningsprotokol)\s+{_NAME}\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\s*$"
+)
 HEAD_LINES = 40
+MAX_TITLE_BLOCK_LINE = 70
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -53,18 +58,27 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+def is_dated_title(text: str) -> bool:
+    """A short line naming the document kind with a date: `Referat DASSOS 23.11.20`, `Dagsorden 5.5.2022`."""
+    return bool(_DATED_TITLE.match(text)) and parse_date(text) is not None
+
+
 def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
     head = [ln.text for ln in lines if ln.text.strip()][:HEAD_LINES]
     boilerplate = [ln.text for ln, c in zip(lines, cleaned, strict=True) if ln.text.strip() and not c.text.strip()]
     meeting = Meeting()
-    for text in head + boilerplate:
+    # Running headers and footers ("Referat DASSOS 23.11.20") are the surest evidence; then short
+    # lines of the title block. Dates inside body sentences are not the meeting's.
+    dated_titles = [ln.text for ln in lines if is_dated_title(ln.text)]
+    evidence = dated_titles + boilerplate + [t for t in head if len(t.strip()) <= MAX_TITLE_BLOCK_LINE]
+    for text in evidence:
         if meeting.meeting_date is None:
             meeting.meeting_date = parse_date(text)
         if meeting.committee is None:
             meeting.committee = _committee(text)
     if meeting.committee is None:
         meeting.committee = _frequent_acronym(lines)
-    meeting.kind = _kind(head + boilerplate, cleaned)
+    meeting.kind = _kind(evidence, cleaned)
     meeting.participants, meeting.absentees = _people(head)
     return meeting
 
@@ -74,7 +88,7 @@ def _committee(text: str) -> str | None:
         match = pattern.search(text.strip())
         if match:
             name = re.sub(r"\s+", " ", match.group(1)).strip(" :-–,")
-            if name and not name.lower().startswith(("møde", "dagsorden", "referat", "tid", "den ")):
+            if name and not re.search(r"\d", name) and not name.lower().startswith(("møde", "dagsorden", "referat")):
                 return name
     return None
 
