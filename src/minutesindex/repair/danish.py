@@ -128,7 +128,7 @@ class LetterRepairer:
 
     def candidates(self, token: str) -> list[Candidate]:
         """Every reading of the token that the confusions allow and the lexicon accepts."""
-        max_subs = min(3, max(1, len(token) // 3))
+        max_subs = min(3, max(2, len(token) // 3))
         found: dict[str, Candidate] = {}
         lex = self.lexicon
 
