@@ -42,6 +42,16 @@ def use_sample_home(sample_home, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return settings
 
 
+def home_with_texts(tmp_path_factory: pytest.TempPathFactory, texts: dict[str, str]) -> Settings:
+    """A home holding text exports written by a test, ingested through the real pipeline."""
+    folder = tmp_path_factory.mktemp("texts")
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = load_settings(tmp_path_factory.mktemp("home"))
+    ingest_paths([folder], settings, workers=1)
+    return settings
+
+
 def require_seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not present beside the project")

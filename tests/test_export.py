@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from minutesindex.cli import app
 from minutesindex.export import DECISION_COLUMNS, number_key, outcome_of
+from tests.conftest import home_with_texts
 
 runner = CliRunner()
 
@@ -19,21 +20,14 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def tricky_home(tmp_path_factory):
     """A referat whose texts hold newlines, quotes, semicolons and æøå, and numbers 2.9 / 2.10."""
-    from minutesindex.config import load_settings
-    from minutesindex.pipeline import ingest_paths
-
-    folder = tmp_path_factory.mktemp("tricky")
-    (folder / "referat.txt").write_text(
+    text = (
         "Referat\nByrådet den 3. juni 2021\n\n2. Sager til beslutning\n\n"
         '2.9 Vejnavne; "Åløkken" og Ærøvej\nIndstilling\n'
         'Det indstilles, at navnene godkendes;\nbåde "Åløkken" og Ærøvej.\n'
         "Beslutning\nIndstillingen godkendt.\n\n"
-        "2.10 Ny skole i Øster Ørum\nIndstilling\nAt sagen sendes videre.\nBeslutning\nUdsat til næste møde.\n",
-        encoding="utf-8",
+        "2.10 Ny skole i Øster Ørum\nIndstilling\nAt sagen sendes videre.\nBeslutning\nUdsat til næste møde.\n"
     )
-    settings = load_settings(tmp_path_factory.mktemp("home"))
-    ingest_paths([folder], settings, workers=1)
-    return settings
+    return home_with_texts(tmp_path_factory, {"referat.txt": text})
 
 
 @pytest.fixture

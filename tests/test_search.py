@@ -9,32 +9,27 @@ import pytest
 from minutesindex.errors import QuerySyntaxError
 from minutesindex.search.index import open_index
 from minutesindex.search.query import search
+from tests.conftest import home_with_texts
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     """A small index built through the real pipeline from text exports written here."""
-    from minutesindex.config import load_settings
-    from minutesindex.pipeline import ingest_paths
-
-    folder = tmp_path_factory.mktemp("docs")
-    (folder / "a.txt").write_text(
-        "Referat\nSocialudvalget den 5. maj 2022\n\n"
-        "1. Samarbejdsaftale om voksne med hjerneskade\nSagsfremstilling\nAftalen dækker hele regionen.\n"
-        "Beslutning\nGodkendt.\n\n"
-        "2. Permanentgørelse af familieplanlægningsindsats\nSagsfremstilling\nIndsatsen har virket godt.\n\n"
-        "3. Børnehus Midt\nSagsfremstilling\nOrientering om aktiviteter i børnehuset og nye løsninger.\n",
-        encoding="utf-8",
-    )
-    (folder / "b.txt").write_text(
-        "Referat\nØkonomiudvalget den 1. februar 2024\n\n"
-        "1. Budget for Sølund\nSagsfremstilling\nEn ny løsning for Landsbyen Sølund drøftes.\n"
-        "Indstilling\nDet indstilles, at aftalen om særlige pladser forlænges.\n",
-        encoding="utf-8",
-    )
-    settings = load_settings(tmp_path_factory.mktemp("home"))
-    ingest_paths([folder], settings, workers=1)
-    return open_index(settings.index_dir)
+    texts = {
+        "a.txt": (
+            "Referat\nSocialudvalget den 5. maj 2022\n\n"
+            "1. Samarbejdsaftale om voksne med hjerneskade\nSagsfremstilling\nAftalen dækker hele regionen.\n"
+            "Beslutning\nGodkendt.\n\n"
+            "2. Permanentgørelse af familieplanlægningsindsats\nSagsfremstilling\nIndsatsen har virket godt.\n\n"
+            "3. Børnehus Midt\nSagsfremstilling\nOrientering om aktiviteter i børnehuset og nye løsninger.\n"
+        ),
+        "b.txt": (
+            "Referat\nØkonomiudvalget den 1. februar 2024\n\n"
+            "1. Budget for Sølund\nSagsfremstilling\nEn ny løsning for Landsbyen Sølund drøftes.\n"
+            "Indstilling\nDet indstilles, at aftalen om særlige pladser forlænges.\n"
+        ),
+    }
+    return open_index(home_with_texts(tmp_path_factory, texts).index_dir)
 
 
 def _titles(index, query, **kw):
