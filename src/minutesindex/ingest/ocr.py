@@ -23,14 +23,6 @@ class OcrResult:
     warning: str | None = None
 
 
-def tesseract_available() -> bool:
-    try:
-        pytesseract.get_tesseract_version()
-    except (pytesseract.TesseractNotFoundError, OSError):
-        return False
-    return True
-
-
 def render_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> Image.Image:
     """Render one page to a greyscale image, lowering the resolution for oversized pages."""
     zoom = dpi / 72

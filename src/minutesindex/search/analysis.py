@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.lang import stemmer_for_language
@@ -27,13 +26,11 @@ class CompoundFilter(Filter):
             yield token
             if token.mode == "query" or len(token.text) < MIN_COMPOUND_LEN or not token.text.isalpha():
                 continue
-            text, pos = token.text, token.pos if token.positions else None
+            text = token.text
             for part in compound_parts(text):
                 token.text = part
                 yield token
             token.text = text
-            if pos is not None:
-                token.pos = pos
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -89,7 +86,3 @@ def folded_analyzer():  # noqa: ANN201
         | StopFilter(stoplist=load_stopwords(), minsize=2)
         | FoldFilter()
     )
-
-
-def tokenize(text: str) -> list[str]:
-    return re.findall(TOKEN_PATTERN, text.lower())

@@ -67,7 +67,6 @@ class _Start:
     number: str | None
     title: str
     category: str | None = None
-    numbered_heading: bool = False
     sections: list[tuple[int, Heading]] = field(default_factory=list)
 
 
@@ -323,7 +322,7 @@ def find_items(lines: list[Line]) -> list[Item]:
                 )
             ):
                 title, used = _wrapped_title(lines, i, title)
-                add_start(_Start(i, used, number, title, category, numbered_heading=True))
+                add_start(_Start(i, used, number, title, category))
                 detached[:] = [(n, at) for n, at in detached if n != number]
                 i = used[-1] + 1
                 continue
