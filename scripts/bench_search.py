@@ -10,21 +10,25 @@ and a phrase query.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import re
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from minutesindex.search.index import build_schema
+from minutesindex.search.index import clear_index, update_index
 from minutesindex.search.query import search
+from minutesindex.store.tables import DocumentRow, ItemRow, SectionRow
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SECTIONS = ("sagsfremstilling", "indstilling", "beslutning", "baggrund")
+ITEMS_PER_MEETING = 15
 
 
 def vocabulary() -> list[str]:
@@ -36,28 +40,36 @@ def vocabulary() -> list[str]:
     return words
 
 
-def synthetic_items(count: int, words: list[str], rng: random.Random):
+def synthetic_items(count: int, words: list[str], rng: random.Random) -> Iterator[ItemRow]:
+    """Agenda items as the database holds them, so indexing goes through the real item_document."""
+    documents: dict[int, DocumentRow] = {}
     for n in range(count):
 
         def text(k: int) -> str:
             return " ".join(rng.choices(words, k=k))
 
-        fields = {
-            "item_id": str(n),
-            "document": f"doc{n // 15}.pdf",
-            "committee": "Udvalg",
-            "committee_key": "udvalg",
-            "number": str(n % 15 + 1),
-            "page": 1,
-            "title_display": text(6),
-            "title": text(6),
-            "content": "",
-        }
-        for name in SECTIONS:
-            fields[name] = text(75)
-        fields["content"] = "\n".join(fields[s] for s in SECTIONS)
-        fields["folded"] = fields["content"]
-        yield fields
+        doc_number = n // ITEMS_PER_MEETING
+        document = documents.setdefault(
+            doc_number,
+            DocumentRow(
+                file_name=f"meeting{doc_number}.pdf",
+                committee="Udvalg",
+                meeting_date=dt.date(2020, 1, 1) + dt.timedelta(days=doc_number % 2000),
+                kind="referat",
+            ),
+        )
+        sections = [SectionRow(name=name, heading=name.title(), text=text(75)) for name in SECTIONS]
+        yield ItemRow(
+            id=n + 1,
+            number=str(n % ITEMS_PER_MEETING + 1),
+            title=text(6),
+            presenter=None,
+            page_start=1 + n % ITEMS_PER_MEETING,
+            body="",
+            document=document,
+            sections=sections,
+        )
+        documents.pop(doc_number - 1, None)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -76,12 +88,9 @@ def main() -> None:
     words = vocabulary()
     common = [w for w in words if len(w) > 4]
     with tempfile.TemporaryDirectory() as tmp:
-        index = whoosh_index.create_in(tmp, build_schema())
+        index = clear_index(Path(tmp))
         started = time.perf_counter()
-        writer = index.writer(procs=args.procs, multisegment=args.procs > 1, limitmb=256)
-        for fields in synthetic_items(args.items, words, rng):
-            writer.add_document(**fields)
-        writer.commit()
+        update_index(index, synthetic_items(args.items, words, rng), procs=args.procs)
         index_seconds = time.perf_counter() - started
         size_mb = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1e6
         index = whoosh_index.open_dir(tmp)

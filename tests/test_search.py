@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, Schema
 
-from minutesindex.errors import QuerySyntaxError
+from minutesindex.errors import QuerySyntaxError, SearchIndexError
+from minutesindex.pipeline import ingest_paths
 from minutesindex.search.index import open_index
 from minutesindex.search.query import search
 from tests.conftest import home_with_texts
@@ -77,6 +80,22 @@ def test_hits_carry_meeting_page_and_highlighted_snippet(index):
     hit = search(index, "familieplanlægningsindsats")[0]
     assert (hit.committee, hit.meeting_date, hit.number, hit.page) == ("Socialudvalget", "2022-05-05", "2", 1)
     assert "**" in hit.snippet
+
+
+def test_snippet_marks_the_words_that_matched_inflected_compound_or_folded(index):
+    assert "**løsninger**" in search(index, "løsninger", committee="Socialudvalget")[0].snippet
+    assert "**Samarbejdsaftale**" in search(index, "aftale")[0].snippet
+    assert "**Sølund**" in search(index, "Solund")[0].snippet
+
+
+def test_index_of_an_older_schema_is_rebuilt_on_ingest(tmp_path_factory):
+    text = "Referat\n\n1. Budget for Sølund\nSagsfremstilling\nTekst.\n"
+    settings = home_with_texts(tmp_path_factory, {"a.txt": text})
+    whoosh_index.create_in(str(settings.index_dir), Schema(item_id=ID(stored=True)))
+    with pytest.raises(SearchIndexError, match="reindex"):
+        open_index(settings.index_dir)
+    ingest_paths([], settings, workers=1)
+    assert _titles(open_index(settings.index_dir), "Sølund") == ["Budget for Sølund"]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "x" * 600, "section:nope", "AND OR NOT", '"unbalanced', "title:"])

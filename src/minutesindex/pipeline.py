@@ -182,7 +182,7 @@ def ingest_paths(
         ingest_lock(settings, on_wait),
         OcrPool(workers or default_workers(), ocr_lang, settings.ocr_timeout_s) as pool,
     ):
-        index = open_index(settings.index_dir)
+        index = open_index(settings.index_dir, for_writing=True)
         sync_index(engine, index)
         lookahead = max(2, pool.workers * 2)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
@@ -271,13 +271,13 @@ def reindex(settings: Settings) -> int:
     engine = open_database(settings.db_url)
     with ingest_lock(settings), session_scope(engine) as session:
         index = clear_index(settings.index_dir)
-        return update_index(index, load_items(session))
+        return update_index(index, load_items(session), procs=os.cpu_count() or 1)
 
 
 def check(settings: Settings, repair: bool = False) -> dict:
     """Compare the index with the database; with repair, fix the differences from the database."""
     engine = open_database(settings.db_url)
-    index = open_index(settings.index_dir)
+    index = open_index(settings.index_dir, for_writing=repair)
     with session_scope(engine) as session:
         in_db, in_index = all_item_ids(session), indexed_item_ids(index)
     result = {

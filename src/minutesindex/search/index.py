@@ -28,7 +28,7 @@ FIELD_BOOSTS = {
     "beslutning": 1.8,
     "bilag": 1.0,
     "other": 1.0,
-    "content": 0.5,
+    "body": 1.0,
     "folded": 0.3,
 }
 
@@ -36,7 +36,7 @@ FIELD_BOOSTS = {
 def build_schema() -> Schema:
     analyzer = danish_analyzer()
     fields = {
-        "item_id": ID(stored=True, unique=True),
+        "item_id": ID(stored=True, unique=True, sortable=True),
         "document": ID(stored=True),
         "committee": ID(stored=True),
         "committee_key": ID(),
@@ -45,28 +45,52 @@ def build_schema() -> Schema:
         "number": ID(stored=True),
         "page": NUMERIC(stored=True),
         "title_display": STORED(),
+        "content": STORED(),  # for snippets: every analyzed field below is a part of it
         "title": TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
         "presenter": TEXT(analyzer=analyzer),
-        "content": TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["content"]),
-        "folded": TEXT(analyzer=folded_analyzer(), field_boost=FIELD_BOOSTS["folded"]),
+        "body": TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["body"]),
+        "folded": TEXT(analyzer=folded_analyzer(), phrase=False, field_boost=FIELD_BOOSTS["folded"]),
     }
     for name in SECTION_FIELDS:
         fields[name] = TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[name])
     return Schema(**fields)
 
 
-def open_index(index_dir: Path, create: bool = True) -> Index:
+def open_index(index_dir: Path, for_writing: bool = False) -> Index:
+    """Open the index, creating an empty one if there is none.
+
+    An index written with another schema (an older version) is emptied when opened for writing,
+    and the caller's sync refills it from the database; for reading it is an error that says so.
+    """
     try:
-        if whoosh_index.exists_in(str(index_dir)):
-            return whoosh_index.open_dir(str(index_dir))
-        if not create:
-            raise SearchIndexError(f"no search index in {index_dir}; run `minutesindex reindex`")
-        index_dir.mkdir(parents=True, exist_ok=True)
-        return whoosh_index.create_in(str(index_dir), build_schema())
+        if not whoosh_index.exists_in(str(index_dir)):
+            return clear_index(index_dir)
+        index = whoosh_index.open_dir(str(index_dir))
+        if _signature(index.schema) == _signature(build_schema()):
+            return index
+        if for_writing:
+            return clear_index(index_dir)
+        raise SearchIndexError(f"search index {index_dir} was built by another version; run `minutesindex reindex`")
     except SearchIndexError:
         raise
     except Exception as exc:  # Whoosh raises many kinds for a damaged index
         raise SearchIndexError(f"cannot open search index {index_dir}: {exc}") from exc
+
+
+def _signature(schema: Schema) -> list[tuple]:
+    """What must match for an index to be read with this version's schema (Whoosh's own == is too strict)."""
+    return [
+        (
+            name,
+            type(field),
+            getattr(field, "analyzer", None),
+            type(field.format),
+            getattr(field.format, "field_boost", None),
+            field.stored,
+            field.column_type is not None,
+        )
+        for name, field in sorted(schema.items())
+    ]
 
 
 def item_document(item: ItemRow) -> dict:
@@ -90,6 +114,7 @@ def item_document(item: ItemRow) -> dict:
         "title_display": item.title,
         "title": item.title,
         "presenter": item.presenter or "",
+        "body": item.body or "",
         "content": content,
         "folded": f"{item.title}\n{content}",
     }
@@ -101,13 +126,24 @@ def item_document(item: ItemRow) -> dict:
 
 
 def indexed_item_ids(index: Index) -> set[int]:
+    """The item ids of the live documents, read from the item_id column (no stored fields loaded)."""
+    ids: set[int] = set()
     with index.searcher() as searcher:
-        return {int(fields["item_id"]) for fields in searcher.all_stored_fields()}
+        for reader, _ in searcher.reader().leaf_readers():
+            if reader.doc_count():
+                column = reader.column_reader("item_id")
+                ids.update(int(column[docnum]) for docnum in reader.all_doc_ids())
+    return ids
 
 
-def update_index(index: Index, add: Iterable[ItemRow], remove: Iterable[int] = ()) -> int:
-    """Remove items by id and add (or replace) items, in one commit."""
-    writer = index.writer(limitmb=256)
+def update_index(index: Index, add: Iterable[ItemRow], remove: Iterable[int] = (), procs: int = 1) -> int:
+    """Remove items by id and add (or replace) items, in one commit.
+
+    With procs > 1 (a rebuild of a large index) analysis runs in that many processes, each writing
+    its own segment, so the commit does not end in one long single-core merge.
+    """
+    options = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {"limitmb": 256}
+    writer = index.writer(**options)
     added = 0
     try:
         for item_id in remove:

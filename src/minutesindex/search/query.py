@@ -6,16 +6,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from whoosh import highlight, qparser
+from whoosh import qparser
 from whoosh.index import Index
-from whoosh.query import And, DateRange, Or, Query, Term
+from whoosh.query import And, DateRange, NullQuery, Phrase, Query, Term
 
 from minutesindex.errors import QuerySyntaxError
-from minutesindex.search.analysis import fold
+from minutesindex.search.analysis import TOKEN_RE, fold, index_terms
 from minutesindex.search.index import FIELD_BOOSTS, SECTION_FIELDS
 
 MAX_QUERY_LEN = 500
-SEARCH_FIELDS = ["title", "presenter", *SECTION_FIELDS, "content", "folded"]
+SEARCH_FIELDS = ["title", "presenter", *SECTION_FIELDS, "body", "folded"]
+SNIPPET_CONTEXT = 60
+SNIPPET_CHARS = 240
+SNIPPET_FRAGMENTS = 2
 FIELD_ALIASES = {"titel": "title", "resumé": "resume", "decision": "beslutning", "bilag": "bilag"}
 
 
@@ -43,15 +46,6 @@ class SearchHit:
             "snippet": self.snippet,
             "page": self.page,
         }
-
-
-class _MarkFormatter(highlight.Formatter):
-    """Snippets as plain text with matched words between ** marks (the table view renders them bold)."""
-
-    between = " … "
-
-    def format_token(self, text, token, replace=False):  # noqa: ANN001, ANN201 - Whoosh protocol
-        return f"**{highlight.get_text(text, token, replace)}**"
 
 
 def _parser(index: Index, fields: list[str]) -> qparser.QueryParser:
@@ -87,25 +81,18 @@ def build_query(
         fields = [section_field]
     else:
         fields = SEARCH_FIELDS
-    prepared = _prepare(query_text)
     try:
-        parsed = _parser(index, fields).parse(prepared)
+        parsed = _parser(index, fields).parse(_prepare(query_text))
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QuerySyntaxError(f"cannot parse query {query_text!r}: {exc}") from exc
-    if not section:
-        parsed = Or([parsed, _folded_query(index, prepared)])
-    return parsed
+    return parsed.accept(_no_phrase_on_folded)
 
 
-def _folded_query(index: Index, prepared: str) -> Query:
-    """The same query against the folded field, so `Boernehus` and `Solund` find `Børnehus`, `Sølund`."""
-    parser = qparser.QueryParser("folded", index.schema, group=qparser.AndGroup)
-    parser.remove_plugin_class(qparser.WildcardPlugin)
-    parser.remove_plugin_class(qparser.FieldsPlugin)
-    try:
-        return parser.parse(fold(prepared.lower()).replace(" not ", " NOT ").replace(" or ", " OR "))
-    except Exception:  # the main query already parsed; folding is a bonus
-        return Or([])
+def _no_phrase_on_folded(query: Query) -> Query:
+    """The folded field has no positions; a phrase is matched on the main fields only."""
+    if isinstance(query, Phrase) and query.fieldname == "folded":
+        return NullQuery
+    return query
 
 
 def search(
@@ -127,11 +114,8 @@ def search(
         filters.append(DateRange("meeting_date", start, end))
     with index.searcher() as searcher:
         results = searcher.search(query, limit=limit, filter=And(filters) if filters else None, terms=True)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        results.formatter = _MarkFormatter()
         hits = []
         for hit in results:
-            snippet = hit.highlights("content", top=2) or hit["content"][:200]
             date = hit.get("meeting_date")
             hits.append(
                 SearchHit(
@@ -142,8 +126,55 @@ def search(
                     number=hit["number"],
                     title=hit["title_display"],
                     score=float(hit.score),
-                    snippet=re.sub(r"\s+", " ", snippet).strip(),
+                    snippet=snippet(hit["content"], hit.matched_terms()),
                     page=int(hit["page"]),
                 )
             )
     return hits
+
+
+def snippet(text: str, matched_terms: list[tuple[str, bytes]]) -> str:
+    """Up to two passages of the text around the words that matched, the words between ** marks.
+
+    A word matches when one of its index terms (stem or compound part) matched in any field, or
+    its folded form matched the folded field.
+    """
+    terms = {term.decode() for field, term in matched_terms if field != "folded"}
+    folded_terms = {term.decode() for field, term in matched_terms if field == "folded"}
+    spans = [
+        (m.start(), m.end())
+        for m in TOKEN_RE.finditer(text)
+        if not terms.isdisjoint(index_terms(w := m.group().lower())) or fold(w) in folded_terms
+    ]
+    if not spans:
+        return _one_line(text[:200])
+    windows: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if windows and span[1] - windows[-1][0][0] + 2 * SNIPPET_CONTEXT <= SNIPPET_CHARS:
+            windows[-1].append(span)
+        else:
+            windows.append([span])
+    best = sorted(sorted(windows, key=len, reverse=True)[:SNIPPET_FRAGMENTS], key=lambda w: w[0][0])
+    return " … ".join(_one_line(_mark(text, window)) for window in best)
+
+
+def _mark(text: str, spans: list[tuple[int, int]]) -> str:
+    start = _word_boundary(text, max(0, spans[0][0] - SNIPPET_CONTEXT), backwards=True)
+    end = _word_boundary(text, min(len(text), spans[-1][1] + SNIPPET_CONTEXT), backwards=False)
+    out, position = [], start
+    for span_start, span_end in spans:
+        out += [text[position:span_start], "**", text[span_start:span_end], "**"]
+        position = span_end
+    out.append(text[position:end])
+    return "".join(out)
+
+
+def _word_boundary(text: str, position: int, backwards: bool) -> int:
+    step = -1 if backwards else 1
+    while 0 < position < len(text) and not text[position - 1].isspace() and not text[position].isspace():
+        position += step
+    return position
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
