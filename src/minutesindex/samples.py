@@ -6,6 +6,7 @@ same real files: PDFs drawn with PyMuPDF, and a scan rendered to an image-only P
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pymupdf
@@ -162,3 +163,60 @@ def write_samples(target: Path) -> list[Path]:
         doc.save(scan)
     export.write_text(TEXT_EXPORT, encoding="utf-8")
     return [referat, scan, export]
+
+
+def numbered_meetings(target: Path, count: int) -> list[Path]:
+    """`count` distinct digital minutes (the sample referat under another footer), for batch tests."""
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(1, count + 1):
+        path = target / f"referat_{number:03d}.pdf"
+        with text_pdf(REFERAT_PAGES, f"Referat Teknik- og Miljøudvalget møde {number}") as doc:
+            doc.save(path)
+        paths.append(path)
+    return paths
+
+
+def long_pdf(path: Path, pages: int) -> Path:
+    """A digital PDF with one short agenda item per page (for streaming and memory tests)."""
+    doc = pymupdf.open()
+    for number in range(1, pages + 1):
+        doc.new_page().insert_text(
+            (MARGIN, MARGIN + 20),
+            f"{number}. Punkt {number} om budget og takster\nSagsfremstilling\n"
+            f"Forvaltningen har udarbejdet forslag nummer {number} til udvalget.\nBeslutning\nGodkendt.",
+            fontsize=11,
+        )
+    doc.save(path, deflate=True)
+    doc.close()
+    return path
+
+
+def decompression_bomb_pdf(path: Path, side: int = 30_000) -> Path:
+    """A one-page PDF whose only content is a `side` × `side` greyscale image (900 MB decoded at 30,000).
+
+    Written by hand because the image compresses to under a megabyte and must never be decoded whole.
+    """
+    compressor = zlib.compressobj(9)
+    row = b"\xff" * side
+    data = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (side, side, len(data), data),
+        b"<< /Length 31 >>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path

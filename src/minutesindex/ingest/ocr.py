@@ -38,7 +38,7 @@ def ocr_image(image: Image.Image, lang: str, timeout_s: float) -> OcrResult:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         text, tsv = pytesseract.run_and_get_multiple_output(
-            image, extensions=["txt", "tsv"], lang=lang, timeout=int(timeout_s)
+            image, extensions=["txt", "tsv"], lang=lang, timeout=timeout_s
         )
     except RuntimeError as exc:  # pytesseract's timeout
         if "timeout" in str(exc).lower():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from minutesindex.search.analysis import danish_analyzer, folded_analyzer
 from minutesindex.store.tables import ItemRow
 
 SECTION_FIELDS = CANONICAL_SECTIONS + ("other",)
+OPEN_RETRIES = 10
 # Decisions and recommendations weigh more than background text; a title match most of all.
 FIELD_BOOSTS = {
     "title": 4.0,
@@ -57,16 +59,19 @@ def build_schema() -> Schema:
 
 
 def open_index(index_dir: Path, for_writing: bool = False) -> Index:
-    """Open the index, creating an empty one if there is none.
+    """Open the index; for writing, create it if there is none.
 
     An index written with another schema (an older version) is emptied when opened for writing,
     and the caller's sync refills it from the database; for reading it is an error that says so.
+    Readers never create anything, so a search during the first ingest cannot race its writer.
     """
     try:
         if not whoosh_index.exists_in(str(index_dir)):
-            return clear_index(index_dir)
-        index = whoosh_index.open_dir(str(index_dir))
-        if _signature(index.schema) == _signature(build_schema()):
+            if for_writing:
+                return clear_index(index_dir)
+            raise SearchIndexError(f"no search index in {index_dir} yet; ingest documents first")
+        index, schema = _open_latest(index_dir)
+        if _signature(schema) == _signature(build_schema()):
             return index
         if for_writing:
             return clear_index(index_dir)
@@ -75,6 +80,18 @@ def open_index(index_dir: Path, for_writing: bool = False) -> Index:
         raise
     except Exception as exc:  # Whoosh raises many kinds for a damaged index
         raise SearchIndexError(f"cannot open search index {index_dir}: {exc}") from exc
+
+
+def _open_latest(index_dir: Path) -> tuple[Index, Schema]:
+    """Open the newest generation; a writer in another process may replace it while we read, so retry."""
+    for attempt in range(OPEN_RETRIES - 1):
+        try:
+            index = whoosh_index.open_dir(str(index_dir))
+            return index, index.schema
+        except FileNotFoundError:
+            time.sleep(0.02 * (attempt + 1))
+    index = whoosh_index.open_dir(str(index_dir))
+    return index, index.schema
 
 
 def _signature(schema: Schema) -> list[tuple]:
