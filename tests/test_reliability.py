@@ -87,7 +87,9 @@ def test_hostile_batch_lands_the_good_files_and_names_each_bad_one(home, sample_
     (batch / "empty.pdf").write_bytes(b"")
     (batch / "notes.pdf").write_text("Bare tekst med en forkert endelse.", encoding="utf-8")
     decompression_bomb_pdf(batch / "bomb.pdf")
-    export = "Referat\nKulturudvalget den 3. marts 2009\n\n1. Tilskud til Ærø Spillemænd\nBeslutning\nGodkendt på mødet.\n"
+    export = (
+        "Referat\nKulturudvalget den 3. marts 2009\n\n1. Tilskud til Ærø Spillemænd\nBeslutning\nGodkendt på mødet.\n"
+    )
     (batch / "cp1252.txt").write_bytes(export.encode("cp1252"))
     (batch / "latin1.txt").write_bytes(export.replace("2009", "2008").encode("latin-1"))
     (batch / "binary.txt").write_bytes(bytes(range(256)) * 20)
@@ -231,8 +233,38 @@ def sample_index(sample_home):
 
 
 QUERY_PIECES = st.sampled_from(
-    ['"', "(", ")", "-", "title:", "beslutning:", "indstilling:", "nope:", "OR", "AND", "NOT", "*", "?", "~", "^",
-     "{", "}", "[", "]", "TO", "takstmodel", "særlige", "pladser", "på", ":", "\\", "'", "\x00", "ø", " "]
+    [
+        '"',
+        "(",
+        ")",
+        "-",
+        "title:",
+        "beslutning:",
+        "indstilling:",
+        "nope:",
+        "OR",
+        "AND",
+        "NOT",
+        "*",
+        "?",
+        "~",
+        "^",
+        "{",
+        "}",
+        "[",
+        "]",
+        "TO",
+        "takstmodel",
+        "særlige",
+        "pladser",
+        "på",
+        ":",
+        "\\",
+        "'",
+        "\x00",
+        "ø",
+        " ",
+    ]
 )
 
 
