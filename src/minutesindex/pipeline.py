@@ -9,7 +9,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
 from minutesindex.model import ExtractedDocument, Page
 from minutesindex.parallel import OcrPool, default_workers
 from minutesindex.repair.text import default_repairer, repair_text
-from minutesindex.search.index import clear_index, indexed_item_ids, open_index, update_index
+from minutesindex.search.index import IndexBatch, clear_index, indexed_item_ids, open_index, update_index
 from minutesindex.segment import segment_pages
 from minutesindex.store.db import (
     all_item_ids,
@@ -178,12 +178,12 @@ def ingest_paths(
     if on_total:
         on_total(len(files))
     engine = open_database(settings.db_url)
-    with (
-        ingest_lock(settings, on_wait),
-        OcrPool(workers or default_workers(), ocr_lang, settings.ocr_timeout_s) as pool,
-    ):
+    with ExitStack() as stack:
+        stack.enter_context(ingest_lock(settings, on_wait))
+        pool = stack.enter_context(OcrPool(workers or default_workers(), ocr_lang, settings.ocr_timeout_s))
         index = open_index(settings.index_dir, for_writing=True)
         sync_index(engine, index)
+        index_batch = stack.enter_context(IndexBatch(index))
         lookahead = max(2, pool.workers * 2)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
         remaining = iter(files)
@@ -198,7 +198,7 @@ def ingest_paths(
         fill()
         while queue:
             path, prepared = queue.popleft()
-            outcome = prepared if isinstance(prepared, FileOutcome) else _land(prepared, engine, index)
+            outcome = prepared if isinstance(prepared, FileOutcome) else _land(prepared, engine, index_batch)
             fill()
             report.outcomes.append(outcome)
             if on_file:
@@ -223,7 +223,7 @@ def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileO
         return FileOutcome(path, "failed", exc.strerror or str(exc))
 
 
-def _land(pending: _Pending, engine, index) -> FileOutcome:  # noqa: ANN001 - Engine, Index
+def _land(pending: _Pending, engine, index_batch: IndexBatch) -> FileOutcome:  # noqa: ANN001 - Engine
     path = pending.path
     try:
         extracted = _finish_extraction(pending)
@@ -239,11 +239,9 @@ def _land(pending: _Pending, engine, index) -> FileOutcome:  # noqa: ANN001 - En
             replaced = item_ids_of(session, existing.id)
             session.delete(existing)
             session.flush()
-        row = save_document(session, extracted, segmented)
-        document_id = row.id
-    with session_scope(engine) as session:
-        items = load_items(session, item_ids_of(session, document_id))
-        update_index(index, items, remove=replaced)
+        items = save_document(session, extracted, segmented).items
+    # Committed; the rows stay loaded (no expiry on commit), so the index gets them without a re-query.
+    index_batch.add(items, remove=replaced)
     warnings = [f"page {p.number}: {p.warning}" for p in extracted.pages if p.warning]
     return FileOutcome(
         path,

@@ -6,6 +6,8 @@ same real files: PDFs drawn with PyMuPDF, and a scan rendered to an image-only P
 
 from __future__ import annotations
 
+import random
+import re
 import zlib
 from pathlib import Path
 
@@ -220,3 +222,41 @@ def decompression_bomb_pdf(path: Path, side: int = 30_000) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def _sample_sentences() -> list[str]:
+    prose = " ".join(
+        line.strip()
+        for text in [*REFERAT_PAGES, *SCAN_PAGES, TEXT_EXPORT]
+        for line in text.splitlines()
+        if len(line.split()) >= 5 and not line.startswith("Ved ")
+    )
+    return re.split(r"(?<=\.)\s+", prose)
+
+
+def _sample_titles() -> list[str]:
+    return [
+        match.group(1)
+        for text in [*REFERAT_PAGES, *SCAN_PAGES, TEXT_EXPORT]
+        for match in re.finditer(r"^\d+\. (.+)$", text, re.MULTILINE)
+        if match.group(1) != "Eventuelt"
+    ]
+
+
+def agenda_pages(count: int, seed: int) -> list[str]:
+    """`count` pages of minutes, one agenda item per page, recombined from the sample text.
+
+    Each page has about 200 words, like a page of real minutes, and differs from every other page,
+    so benchmarks measure real work (no page is dropped as a repeated header).
+    """
+    rng = random.Random(seed)
+    sentences, titles = _sample_sentences(), _sample_titles()
+    pages = []
+    for number in range(1, count + 1):
+        background = " ".join(rng.sample(sentences, 14))
+        decision = rng.choice(["Godkendt.", "Taget til efterretning."])
+        pages.append(
+            f"{number}. {rng.choice(titles)} ({seed}-{number})\n\nSagsfremstilling\n{background}\n\n"
+            f"Indstilling\n{rng.choice(sentences)}\n\nBeslutning\n{decision}\n"
+        )
+    return pages

@@ -87,6 +87,7 @@ def save_document(session: Session, extracted: ExtractedDocument, segmented: Seg
         )
         for p in extracted.pages
     ]
+    row.items = []
     for position, item in enumerate(segmented.items):
         item_row = ItemRow(
             position=position,

@@ -1,0 +1,200 @@
+"""Ingest benchmark: parallel OCR against bare Tesseract, digital PDFs end to end, memory, repair, search.
+
+Inputs are generated from the project's own sample text (minutesindex.samples); nothing else is read.
+
+- Scans: two-page image-only PDFs (300 dpi), so a batch of short scans has to spread over the cores.
+  The same page images are OCR'd by bare `tesseract` (one page per process, OMP_THREAD_LIMIT=1,
+  N at a time) and ingested by `minutesindex ingest --workers N`; `ocr_ratio` is ingest pages/s
+  over bare pages/s.
+- Digital: 20-page PDFs with one agenda item per page, ingested end to end (extract, repair,
+  segment, store, index).
+- Peak RSS: the largest process of the ingest runs (the ingest itself or one of its workers).
+- Repair words/s: the sample text mangled the way Tesseract's English model does it, repaired.
+- Search p50/p95: one- and two-word queries against the digital batch.
+
+    .venv/bin/python scripts/bench_ingest.py [--workers N] [--scan-pages 8] [--digital-pages 400] [--json]
+    .venv/bin/python scripts/bench_ingest.py --long-scan 500   # adds a single 500-page scan (slow)
+    .venv/bin/python scripts/bench_ingest.py --hostile         # adds the decompression bomb and a 5,000-page PDF
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pymupdf
+
+from minutesindex.config import OCR_DPI, load_settings
+from minutesindex.parallel import default_workers
+from minutesindex.repair.text import default_repairer, repair_text
+from minutesindex.samples import (
+    REFERAT_PAGES,
+    SCAN_PAGES,
+    agenda_pages,
+    decompression_bomb_pdf,
+    long_pdf,
+    scanned_pdf,
+    text_pdf,
+)
+from minutesindex.search.index import open_index
+from minutesindex.search.query import search
+
+DIGITAL_PAGES_PER_DOCUMENT = 20
+# What Tesseract's English model does to Danish letters (see ../shared/bench/repair).
+ENGLISH_MODEL_MANGLING = str.maketrans({"ø": "g", "æ": "z", "å": "a", "Ø": "@", "Æ": "Z", "Å": "A"})
+
+# Runs a command, passes on its output, then prints its exit code and the peak RSS (KiB) of its
+# process tree (the largest process reaped), which only a fresh parent can report on its own.
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "run = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True)\n"
+    "print(run.stdout)\n"
+    "print(run.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def run_ingest(paths: list[Path], home: Path, workers: int) -> dict:
+    """`minutesindex ingest` in a fresh process; its own timing (without interpreter start) and peak RSS."""
+    env = {**os.environ, "MINUTESINDEX_HOME": str(home)}
+    env.pop("MINUTESINDEX_DB_URL", None)
+    command = [sys.executable, "-m", "minutesindex", "ingest", *map(str, paths), "--workers", str(workers), "--json"]
+    measured = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, capture_output=True, text=True)
+    output, last_line = measured.stdout.rstrip().rsplit("\n", 1)
+    code, peak_kib = map(int, last_line.split())
+    if code not in (0, 1):
+        raise SystemExit(f"ingest failed with exit code {code}: {measured.stderr.strip()[-500:]}")
+    summary = json.loads(output)
+    summary["peak_rss_mb"] = round(peak_kib / 1024)
+    return summary
+
+
+def bare_tesseract(images: list[Path], workers: int, lang: str = "dan") -> float:
+    """Pages/s of the bare engine: one `tesseract` process per page, `workers` at a time."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def ocr(image: Path) -> None:
+        subprocess.run(["tesseract", str(image), "stdout", "-l", lang], env=env, capture_output=True, check=True)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(ocr, images))
+    return len(images) / (time.perf_counter() - started)
+
+
+def write_scans(folder: Path, pages: int) -> tuple[list[Path], list[Path]]:
+    """Two-page scanned minutes, and the page images they hold (rendered back at the scan's resolution)."""
+    folder.mkdir()
+    texts = [*SCAN_PAGES, *REFERAT_PAGES]
+    documents, images = [], []
+    for start in range(0, pages, 2):
+        page_texts = [texts[(start + k) % len(texts)] for k in range(min(2, pages - start))]
+        path = folder / f"scan_{start // 2 + 1:03d}.pdf"
+        with scanned_pdf(page_texts, f"Dagsorden udvalg møde {start // 2 + 1}") as doc:
+            doc.save(path)
+            for page in doc:
+                image = folder.parent / f"{path.stem}_p{page.number + 1}.png"
+                page.get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY).save(image)
+                images.append(image)
+        documents.append(path)
+    return documents, images
+
+
+def write_digital(folder: Path, pages: int) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for number, start in enumerate(range(0, pages, DIGITAL_PAGES_PER_DOCUMENT), start=1):
+        path = folder / f"referat_{number:03d}.pdf"
+        count = min(DIGITAL_PAGES_PER_DOCUMENT, pages - start)
+        with text_pdf(agenda_pages(count, seed=number), f"Referat Økonomiudvalget møde {number}") as doc:
+            doc.save(path)
+        paths.append(path)
+    return paths
+
+
+def repair_words_per_s(seconds: float = 3.0) -> float:
+    text = "\n\n".join([*REFERAT_PAGES, *SCAN_PAGES, *agenda_pages(40, seed=99)]).translate(ENGLISH_MODEL_MANGLING)
+    repairer = default_repairer()
+    repair_text(text, repairer)  # warm the lexicon
+    words, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        repairer = default_repairer()
+        repair_text(text, repairer)
+        words += len(text.split())
+    return words / (time.perf_counter() - started)
+
+
+def search_latency(home: Path, queries: int = 200) -> tuple[float, float]:
+    index = open_index(load_settings(home).index_dir)
+    rng = random.Random(5)
+    vocabulary = [w.strip(".,()").lower() for page in agenda_pages(40, seed=7) for w in page.split() if len(w) > 5]
+    latencies = []
+    for n in range(queries):
+        query = " ".join(rng.sample(vocabulary, 1 + n % 2))
+        started = time.perf_counter()
+        search(index, query, limit=10)
+        latencies.append((time.perf_counter() - started) * 1000)
+    latencies.sort()
+    return statistics.median(latencies), latencies[int(0.95 * len(latencies))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--scan-pages", type=int, default=8)
+    parser.add_argument("--digital-pages", type=int, default=400)
+    parser.add_argument("--long-scan", type=int, default=0, help="also ingest one scan of this many pages")
+    parser.add_argument("--hostile", action="store_true", help="also ingest a decompression bomb and 5,000 pages")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    result: dict[str, float | int] = {"workers": args.workers}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        scans, images = write_scans(root / "scans", args.scan_pages)
+        bare = bare_tesseract(images, args.workers)
+        scan_run = run_ingest(scans, root / "home-scans", args.workers)
+        scan_rate = scan_run["pages"] / scan_run["seconds"]
+        digital_run = run_ingest(write_digital(root / "digital", args.digital_pages), root / "home-digital", 1)
+        p50, p95 = search_latency(root / "home-digital")
+        result.update(
+            ocr_ratio=round(scan_rate / bare, 3),
+            scan_pages_per_s=round(scan_rate, 3),
+            bare_pages_per_s=round(bare, 3),
+            digital_pages_per_s=round(digital_run["pages"] / digital_run["seconds"], 1),
+            peak_rss_mb=max(scan_run["peak_rss_mb"], digital_run["peak_rss_mb"]),
+            repair_words_per_s=round(repair_words_per_s()),
+            search_p50_ms=round(p50, 1),
+            search_p95_ms=round(p95, 1),
+        )
+        if args.long_scan:
+            path = root / "long-scan.pdf"
+            with scanned_pdf(agenda_pages(args.long_scan, seed=3), "Referat langt møde") as doc:
+                doc.save(path)
+            run = run_ingest([path], root / "home-long", args.workers)
+            result.update(long_scan_pages=run["pages"], long_scan_peak_rss_mb=run["peak_rss_mb"])
+        if args.hostile:
+            bomb = decompression_bomb_pdf(root / "bomb.pdf")
+            run = run_ingest([bomb], root / "home-bomb", args.workers)
+            result.update(bomb_seconds=run["seconds"], bomb_peak_rss_mb=run["peak_rss_mb"])
+            pages = long_pdf(root / "pages-5000.pdf", 5000)
+            run = run_ingest([pages], root / "home-5000", args.workers)
+            result.update(pages_5000_seconds=run["seconds"], pages_5000_items=run["items"])
+            result.update(pages_5000_peak_rss_mb=run["peak_rss_mb"])
+    print(f"{'metric':<26}value")
+    for key, value in result.items():
+        print(f"{key:<26}{value}")
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
