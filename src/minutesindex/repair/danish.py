@@ -9,7 +9,10 @@ known parts. A word that is already Danish is changed only when the candidate is
 
 from __future__ import annotations
 
+import functools
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from minutesindex.repair.lexicon import LINKERS, MIN_PART, WORDLIST_ONLY_ZIPF, Lexicon
@@ -19,7 +22,19 @@ from minutesindex.repair.lexicon import LINKERS, MIN_PART, WORDLIST_ONLY_ZIPF, L
 # so `gar` reads `går` (a→å is the usual confusion) rather than `gør`.
 SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "g": (("ø", 0.1),),
-    "a": (("å", 0.1), ("ø", 0.5)),
+    "¢": (("ø", 0.05),),
+    "¢g": (("ø", 0.1),),
+    "g¢": (("ø", 0.1),),
+    "g@": (("ø", 0.1),),
+    "@g": (("ø", 0.1),),
+    "@e": (("ø", 0.2),),
+    "e@": (("ø", 0.2),),
+    "ge": (("ø", 0.4),),
+    "eg": (("ø", 0.4),),
+    "a": (("å", 0.1), ("ø", 0.5), ("æ", 0.5)),
+    "aa": (("æ", 0.4), ("å", 0.3)),
+    "aé": (("å", 0.2),),
+    "ad": (("å", 0.5),),
     "e": (("ø", 0.6), ("æ", 0.5)),
     "o": (("ø", 0.6),),
     "ae": (("æ", 0.1),),
@@ -34,7 +49,9 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "é": (("å", 0.2),),
     "á": (("å", 0.2),),
     "4": (("å", 0.2),),
+    "§": (("å", 0.2),),
     "@": (("Ø", 0.1),),
+    "S@": (("Ø", 0.2),),
     "O": (("Ø", 0.5),),
     "G": (("Ø", 0.3),),
     "A": (("Å", 0.3), ("Ø", 0.5)),
@@ -50,15 +67,24 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
 }
 _MAX_SOURCE = max(len(k) for k in SUBSTITUTIONS)
 DANISH_LETTERS = set("æøåÆØÅ")
-TOKEN = re.compile(r"[@|£]?[^\W\d_][\w@&|£]*|[@|£&][\w@&|£]+")
+TOKEN = re.compile(r"[@|£¢]?[^\W\d_][\w@&|£¢§]*|[@|£&¢][\w@&|£¢§]+")
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
 COMPOUND_PENALTY = 0.75
 # A word known only as a compound of other words is weaker evidence than a lexicon word.
 COMPOUND_ORIGINAL_MARGIN = 0.5
+# A common word beats a reading of the original as a compound of other words.
+WHOLE_WORD_OVER_COMPOUND = 3.0
 # A compound candidate of rare parts (`Mehlsen` → `Mæh|læn`) is noise, not a repair.
 MIN_COMPOUND_SCORE = 1.5
+# Rival readings: common words (zipf) whose score minus cost is this close to the best one.
+RIVAL_MIN_ZIPF = 3.0
+RIVAL_GAP = 1.5
+# Weight of log2(1 + occurrences of a reading's word family elsewhere in the text).
+EVIDENCE_WEIGHT = 0.5
+# Shorter readings count only exact occurrences (`år` is inside too many words).
+MIN_FAMILY_LEN = 4
 # Share of words with Danish letters above which a page is taken as correctly read.
 CLEAN_DANISH_SHARE = 0.01
 MANGLED_EVIDENCE_SHARE = 0.03
@@ -73,12 +99,21 @@ class Candidate:
     score: float
 
 
+@dataclass(frozen=True)
+class Decision:
+    text: str | None  # None: leave the token as it is
+    rivals: tuple[Candidate, ...] = ()  # readings for context to choose between (best first by score)
+
+
+KEEP = Decision(None)
+
+
 class LetterRepairer:
     """Repairs tokens with a per-token cache (word frequencies are Zipfian, so the cache hits)."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self._cache: dict[str, str | None] = {}
+        self._cache: dict[str, Decision] = {}
 
     def is_word(self, lower: str) -> bool:
         return self.lexicon.knows(lower)
@@ -98,33 +133,50 @@ class LetterRepairer:
     # -- restoration -------------------------------------------------------------------------
     def repair_token(self, token: str) -> str | None:
         """The repaired form of a token from mangled text, or None to leave it as it is."""
-        if token in self._cache:
-            return self._cache[token]
-        result = self._choose(token)
-        self._cache[token] = result
-        return result
+        return self.decide(token).text
 
-    def _choose(self, token: str) -> str | None:
+    def decide(self, token: str) -> Decision:
+        """The token's repair without context, and the readings context may still choose between."""
+        decision = self._cache.get(token)
+        if decision is None:
+            decision = self._cache[token] = self._decide(token)
+        return decision
+
+    def _decide(self, token: str) -> Decision:
         if DANISH_LETTERS.intersection(token) or (token.isupper() and len(token) <= 3 and token != "PA"):
-            return None
+            return KEEP
         candidates = self.candidates(token)
-        original = max((c.score for c in candidates if c.substitutions == 0), default=None)
-        if original is None and self.lexicon.inflection_of_known(token.lower()):
+        lower = token.lower()
+        if lower in self.lexicon:  # its own frequency, not that of a compound reading (`for|malet`)
+            original = self.lexicon.strength(lower)
+        else:
+            original = max((c.score for c in candidates if c.substitutions == 0), default=None)
+        if original is None and self.lexicon.inflection_of_known(lower):
             original = WORDLIST_ONLY_ZIPF
         changed = [c for c in candidates if c.substitutions > 0]
         if not changed:
-            return None
+            return KEEP
         best = max(changed, key=lambda c: (-len(c.parts), c.score - c.cost))
         if len(best.parts) > 1 and best.score < MIN_COMPOUND_SCORE:
-            return None
+            return KEEP
         if original is not None:
-            known_whole = token.lower() in self.lexicon
+            known_whole = lower in self.lexicon
             if known_whole and len(best.parts) > 1:
-                return None
-            margin = KNOWN_WORD_MARGIN if known_whole else COMPOUND_ORIGINAL_MARGIN
-            if best.score - original < margin:
-                return None
-        return best.text if best.text != token else None
+                return KEEP
+            if not (not known_whole and len(best.parts) == 1 and best.score >= WHOLE_WORD_OVER_COMPOUND):
+                # `serlige` read as `ser|lige` is no evidence against `særlige`; a real word is.
+                margin = KNOWN_WORD_MARGIN if known_whole else COMPOUND_ORIGINAL_MARGIN
+                if best.score - original < margin:
+                    return KEEP
+        if best.text == token:
+            return KEEP
+        best_value = best.score - best.cost
+        rivals = tuple(
+            c
+            for c in changed
+            if len(c.parts) == 1 and c.score >= RIVAL_MIN_ZIPF and best_value - (c.score - c.cost) <= RIVAL_GAP
+        )
+        return Decision(best.text, rivals if len(rivals) > 1 else ())
 
     def candidates(self, token: str) -> list[Candidate]:
         """Every reading of the token that the confusions allow and the lexicon accepts."""
@@ -137,10 +189,10 @@ class LetterRepairer:
             if i == len(token):
                 if part in lex and (not parts or len(part) >= MIN_PART):
                     all_parts = (*parts, part)
-                    score = min(lex.frequency(p) for p in all_parts) - COMPOUND_PENALTY * len(parts)
+                    score = min(lex.strength(p) for p in all_parts) - COMPOUND_PENALTY * len(parts)
                     old = found.get(out)
-                    if old is None or (subs, -score) < (old.substitutions, -old.score):
-                        found[out] = Candidate(out, subs, round(cost, 2), all_parts, score)
+                    new = Candidate(out, subs, round(cost, 2), all_parts, score)
+                    found[out] = new if old is None else _merge_readings(old, new)
                 return
             if len(part) >= MIN_PART and len(parts) < 3 and part in lex:
                 walk(i, out, len(out), subs, cost, (*parts, part))
@@ -160,24 +212,64 @@ class LetterRepairer:
         walk(0, "", 0, 0, 0.0, ())
         return list(found.values())
 
-    def repair_line(self, line: str) -> tuple[str, int]:
-        """Repair every token of one line outside URLs; return the line and the words changed."""
-        changed = 0
-        pieces: list[str] = []
-        last = 0
-        protected = [m.span() for m in URL.finditer(line)]
-        for match in TOKEN.finditer(line):
-            start, end = match.span()
-            if any(a <= start < b for a, b in protected):
-                continue
-            fixed = self.repair_token(match.group())
-            if fixed is not None:
-                pieces.append(line[last:start])
-                pieces.append(fixed)
-                last = end
-                changed += 1
-        pieces.append(line[last:])
-        return "".join(pieces), changed
+    def repair_lines(self, lines: list[str]) -> tuple[list[str], int]:
+        """Repair every token outside URLs; return the lines and the number of words changed.
+
+        Where a token has rival readings that are both common words (`made`: `møde` or `måde`),
+        the text itself decides: the reading whose word family occurs elsewhere in the repaired
+        text (`mødet`, `dialogmøde`) wins, when that evidence outweighs the frequency difference.
+        """
+        spans = [[m for m in TOKEN.finditer(line) if not _inside(m.start(), URL_SPANS(line))] for line in lines]
+        decisions = [[self.decide(m.group()) for m in line_spans] for line_spans in spans]
+        evidence = Counter(
+            (d.text or m.group()).lower()
+            for line_spans, line_decisions in zip(spans, decisions, strict=True)
+            for m, d in zip(line_spans, line_decisions, strict=True)
+            if not d.rivals
+        )
+        out, changed = [], 0
+        for line, line_spans, line_decisions in zip(lines, spans, decisions, strict=True):
+            pieces, last = [], 0
+            for match, decision in zip(line_spans, line_decisions, strict=True):
+                fixed = self._in_context(decision, evidence) if decision.rivals else decision.text
+                if fixed is not None:
+                    pieces += [line[last : match.start()], fixed]
+                    last = match.end()
+                    changed += 1
+            pieces.append(line[last:])
+            out.append("".join(pieces))
+        return out, changed
+
+    def _in_context(self, decision: Decision, evidence: Counter[str]) -> str | None:
+        def family(word: str) -> int:
+            word = word.lower()
+            if len(word) < MIN_FAMILY_LEN:
+                return evidence[word]
+            return sum(count for seen, count in evidence.items() if word in seen)
+
+        best = max(decision.rivals, key=lambda c: c.score - c.cost + EVIDENCE_WEIGHT * math.log2(1 + family(c.text)))
+        return best.text
+
+
+URL_SPANS = functools.lru_cache(maxsize=4096)(lambda line: tuple(m.span() for m in URL.finditer(line)))
+
+
+def _inside(position: int, spans: tuple[tuple[int, int], ...]) -> bool:
+    return any(a <= position < b for a, b in spans)
+
+
+def _merge_readings(old: Candidate, new: Candidate) -> Candidate:
+    """Two readings of the same text: fewest substitutions, then fewest parts, then best score.
+
+    A known word stays one word (`rådhus`, not `råd|hus`), scored by the better of its frequency and
+    its reading as two parts: a word known only from the word list is rare, its parts may be common.
+    """
+    if new.substitutions != old.substitutions:
+        return new if new.substitutions < old.substitutions else old
+    first, second = sorted((old, new), key=lambda c: (len(c.parts), -c.score))
+    if len(first.parts) == 1 and len(second.parts) == 2 and second.score > first.score:
+        return Candidate(first.text, first.substitutions, first.cost, first.parts, second.score)
+    return first
 
 
 def _match_case(replacement: str, token: str, out: str) -> str:

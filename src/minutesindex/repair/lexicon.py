@@ -23,6 +23,12 @@ WORDLIST_ONLY_ZIPF = 1.5
 MIN_WORDFREQ_ZIPF = 1.0
 LINKERS = ("s", "e")
 MIN_PART = 3
+# Endings stripped to find the base form of a word-list-only form, for its frequency estimate.
+BASE_FORM_SUFFIXES = ("ene", "erne", "ne", "en", "et", "er", "e", "s", "es", "r", "t", "n", "de", "te", "ede", "nde")
+INFLECTED_FORM_PENALTY = 1.0
+# Shorter word-list-only forms keep the rare default: `mede` is not a form of `med`.
+MIN_ESTIMATED_LEN = 7
+COMPOUND_PART_PENALTY = 0.75
 INFLECTION_SUFFIXES = ("ede", "edes", "ende", "endes", "et", "ets", "ene", "enes", "erne", "ernes", "es")
 
 
@@ -82,6 +88,23 @@ class Lexicon:
 
     def frequency(self, word: str) -> float:
         return self.zipf.get(word, 0.0)
+
+    @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process
+    def strength(self, word: str) -> float:
+        """How common a known word is: its zipf frequency, or for a form only the word list knows
+        (`forløbene`, `specialundervisning`), an estimate from the word it inflects or its parts."""
+        zipf = self.zipf.get(word, 0.0)
+        if zipf != WORDLIST_ONLY_ZIPF or len(word) < MIN_ESTIMATED_LEN:
+            return zipf
+        estimates = [zipf]
+        for suffix in BASE_FORM_SUFFIXES:
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and len(stem) >= MIN_PART:
+                estimates += [self.zipf.get(base, 0.0) - INFLECTED_FORM_PENALTY for base in (stem, stem + "e")]
+        parts = self.split_compound(word)
+        if parts:
+            estimates.append(min(self.zipf[p] for p in parts) - COMPOUND_PART_PENALTY * (len(parts) - 1))
+        return max(estimates)
 
     def has_prefix(self, prefix: str) -> bool:
         i = bisect.bisect_left(self._sorted, prefix)

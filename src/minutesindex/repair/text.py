@@ -74,7 +74,5 @@ def repair_text(text: str, repairer: LetterRepairer | None = None) -> RepairResu
     lines = join_hyphenated_lines(fixed.split("\n"), is_word)
     repaired = 0
     if mangled:
-        for i, line in enumerate(lines):
-            lines[i], changed = repairer.repair_line(line)
-            repaired += changed
+        lines, repaired = repairer.repair_lines(lines)
     return RepairResult("\n".join(lines), repaired, mangled)
