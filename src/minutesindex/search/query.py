@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from dataclasses import dataclass
 
 from whoosh import qparser
+from whoosh.fields import Schema
 from whoosh.index import Index
 from whoosh.query import And, DateRange, NullQuery, Phrase, Query, Term
+from whoosh.searching import Hit, Searcher
 
 from minutesindex.errors import QuerySyntaxError
 from minutesindex.search.analysis import TOKEN_RE, fold, index_terms
@@ -48,9 +51,9 @@ class SearchHit:
         }
 
 
-def _parser(index: Index, fields: list[str]) -> qparser.QueryParser:
+def _parser(schema: Schema, fields: list[str]) -> qparser.QueryParser:
     boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
-    parser = qparser.MultifieldParser(fields, index.schema, fieldboosts=boosts, group=qparser.AndGroup)
+    parser = qparser.MultifieldParser(fields, schema, fieldboosts=boosts, group=qparser.AndGroup)
     parser.remove_plugin_class(qparser.WildcardPlugin)
     parser.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items() if k != v}))
     return parser
@@ -66,7 +69,7 @@ def _prepare(query_text: str) -> str:
 
 
 def build_query(
-    index: Index,
+    schema: Schema,
     query_text: str,
     section: str | None = None,
 ) -> Query:
@@ -82,10 +85,22 @@ def build_query(
     else:
         fields = SEARCH_FIELDS
     try:
-        parsed = _parser(index, fields).parse(_prepare(query_text))
+        parsed = _parser(schema, fields).parse(_prepare(query_text))
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QuerySyntaxError(f"cannot parse query {query_text!r}: {exc}") from exc
     return parsed.accept(_no_phrase_on_folded)
+
+
+_searchers: weakref.WeakKeyDictionary[Index, Searcher] = weakref.WeakKeyDictionary()
+
+
+def _searcher(index: Index) -> Searcher:
+    """One searcher per open index, refreshed when a writer has committed since: opening one reads
+    every segment's files, which costs more than a typical query."""
+    searcher = _searchers.get(index)
+    searcher = index.searcher() if searcher is None else searcher.refresh()
+    _searchers[index] = searcher
+    return searcher
 
 
 def _no_phrase_on_folded(query: Query) -> Query:
@@ -104,7 +119,8 @@ def search(
     until: dt.date | None = None,
     section: str | None = None,
 ) -> list[SearchHit]:
-    query = build_query(index, query_text, section)
+    searcher = _searcher(index)
+    query = build_query(searcher.schema, query_text, section)
     filters: list[Query] = []
     if committee:
         filters.append(Term("committee_key", committee.lower()))
@@ -112,35 +128,34 @@ def search(
         start = dt.datetime.combine(since, dt.time()) if since else None
         end = dt.datetime.combine(until, dt.time.max) if until else None
         filters.append(DateRange("meeting_date", start, end))
-    with index.searcher() as searcher:
-        results = searcher.search(query, limit=limit, filter=And(filters) if filters else None, terms=True)
-        hits = []
-        for hit in results:
-            date = hit.get("meeting_date")
-            hits.append(
-                SearchHit(
-                    item_id=int(hit["item_id"]),
-                    document=hit["document"],
-                    committee=hit["committee"],
-                    meeting_date=date.date().isoformat() if date else None,
-                    number=hit["number"],
-                    title=hit["title_display"],
-                    score=float(hit.score),
-                    snippet=snippet(hit["content"], hit.matched_terms()),
-                    page=int(hit["page"]),
-                )
-            )
-    return hits
+    results = searcher.search(query, limit=limit, filter=And(filters) if filters else None)
+    query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
+    return [_hit(hit, query_terms) for hit in results]
 
 
-def snippet(text: str, matched_terms: list[tuple[str, bytes]]) -> str:
-    """Up to two passages of the text around the words that matched, the words between ** marks.
+def _hit(hit: Hit, query_terms: set[tuple[str, str]]) -> SearchHit:
+    date = hit.get("meeting_date")
+    return SearchHit(
+        item_id=int(hit["item_id"]),
+        document=hit["document"],
+        committee=hit["committee"],
+        meeting_date=date.date().isoformat() if date else None,
+        number=hit["number"],
+        title=hit["title_display"],
+        score=float(hit.score),
+        snippet=snippet(hit["content"], query_terms),
+        page=int(hit["page"]),
+    )
 
-    A word matches when one of its index terms (stem or compound part) matched in any field, or
-    its folded form matched the folded field.
+
+def snippet(text: str, query_terms: set[tuple[str, str]]) -> str:
+    """Up to two passages of the text around the words the query looks for, between ** marks.
+
+    A word is marked when one of its index terms (stem or compound part) is a query term, or its
+    folded form is a term of the query on the folded field.
     """
-    terms = {term.decode() for field, term in matched_terms if field != "folded"}
-    folded_terms = {term.decode() for field, term in matched_terms if field == "folded"}
+    terms = {term for field, term in query_terms if field != "folded"}
+    folded_terms = {term for field, term in query_terms if field == "folded"}
     spans = [
         (m.start(), m.end())
         for m in TOKEN_RE.finditer(text)
