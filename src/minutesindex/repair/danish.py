@@ -78,6 +78,7 @@ COMPOUND_ORIGINAL_MARGIN = 0.5
 WHOLE_WORD_OVER_COMPOUND = 3.0
 # A compound candidate of rare parts (`Mehlsen` → `Mæh|læn`) is noise, not a repair.
 MIN_COMPOUND_SCORE = 1.5
+SENTENCE_ENDS = ".!?:•-–*#|>)"
 # Rival readings: common words (zipf) whose score minus cost is this close to the best one.
 RIVAL_MIN_ZIPF = 3.0
 RIVAL_GAP = 1.5
@@ -228,16 +229,20 @@ class LetterRepairer:
             if not d.rivals
         )
         out, changed = [], 0
+        previous_line = ""
         for line, line_spans, line_decisions in zip(lines, spans, decisions, strict=True):
             pieces, last = [], 0
             for match, decision in zip(line_spans, line_decisions, strict=True):
                 fixed = self._in_context(decision, evidence) if decision.rivals else decision.text
+                if fixed and match.group()[0] == "@" and not _starts_sentence(previous_line, line[: match.start()]):
+                    fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
                 if fixed is not None:
                     pieces += [line[last : match.start()], fixed]
                     last = match.end()
                     changed += 1
             pieces.append(line[last:])
             out.append("".join(pieces))
+            previous_line = line
         return out, changed
 
     def _in_context(self, decision: Decision, evidence: Counter[str]) -> str | None:
@@ -252,6 +257,15 @@ class LetterRepairer:
 
 
 URL_SPANS = functools.lru_cache(maxsize=4096)(lambda line: tuple(m.span() for m in URL.finditer(line)))
+
+
+def _starts_sentence(previous_line: str, before: str) -> bool:
+    """Whether a word starts a sentence, a heading or the text, from the text before it."""
+    before = before.rstrip()
+    if before:
+        return before[-1] in SENTENCE_ENDS
+    previous = previous_line.rstrip()
+    return not previous or previous[-1] in SENTENCE_ENDS
 
 
 def _inside(position: int, spans: tuple[tuple[int, int], ...]) -> bool:
