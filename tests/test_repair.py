@@ -11,7 +11,8 @@ from minutesindex.repair.text import fix_mojibake, repair_text
 MANGLED = (
     "Alliancen om den nzere psykiatri har i perioden haft fokus pa at udvikle og afprgve feelles indsatser\n"
     "for bgrn og unge. Derudover er der udviklet Igsninger, som falges Iabende i styregruppen, og\n"
-    "DASSOS mgdet drgftede @konomien. Det har veeret ngdvendigt at rykke aktiviteter til efteraret."
+    "DASSOS mgdet drgftede @konomien. Det har veeret ngdvendigt at rykke aktiviteter til efteraret.\n"
+    "@konomien er i balance."
 )
 
 
@@ -30,7 +31,8 @@ def test_mangled_letters_are_restored():
         "løbende",
         "mødet",
         "drøftede",
-        "Økonomien",
+        "økonomien",  # `@` inside a sentence is ø
+        "Økonomien",  # and Ø where a sentence starts
         "været",
         "nødvendigt",
         "efteråret",
