@@ -31,7 +31,9 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "e@": (("ø", 0.2),),
     "ge": (("ø", 0.4),),
     "eg": (("ø", 0.4),),
-    "a": (("å", 0.1), ("ø", 0.5), ("æ", 0.5)),
+    "a": (("å", 0.1), ("ø", 0.5), ("æ", 0.8)),
+    "og": (("ø", 0.4),),
+    "eae": (("æ", 0.3),),
     "aa": (("æ", 0.4), ("å", 0.3)),
     "aé": (("å", 0.2),),
     "ad": (("å", 0.5),),
@@ -86,8 +88,6 @@ RIVAL_GAP = 1.5
 EVIDENCE_WEIGHT = 0.5
 # Shorter readings count only exact occurrences (`år` is inside too many words).
 MIN_FAMILY_LEN = 4
-# Share of words with Danish letters above which a page is taken as correctly read.
-CLEAN_DANISH_SHARE = 0.01
 MANGLED_EVIDENCE_SHARE = 0.03
 
 
@@ -121,15 +121,20 @@ class LetterRepairer:
 
     # -- detection ---------------------------------------------------------------------------
     def looks_mangled(self, text: str) -> bool:
-        """True when the text has no Danish letters but many words that the confusions explain."""
+        """True when many words are explained by the confusions, more than carry Danish letters.
+
+        Correctly read Danish has Danish letters in a tenth of its words or more and almost no words
+        the confusions explain; a mangled page has none or few (a heading read right) and many.
+        """
         tokens = [t for t in TOKEN.findall(URL.sub(" ", text)) if len(t) > 1]
         if not tokens:
             return False
-        with_danish = sum(1 for t in tokens if DANISH_LETTERS.intersection(t))
-        if with_danish / len(tokens) >= CLEAN_DANISH_SHARE:
+        distinct = set(tokens)
+        evidence = sum(1 for t in distinct if self.repair_token(t) is not None)
+        if evidence < max(2, MANGLED_EVIDENCE_SHARE * len(distinct)):
             return False
-        evidence = sum(1 for t in set(tokens) if self.repair_token(t) is not None)
-        return evidence >= max(2, MANGLED_EVIDENCE_SHARE * len(set(tokens)))
+        with_danish = sum(1 for t in tokens if DANISH_LETTERS.intersection(t))
+        return with_danish / len(tokens) < evidence / len(distinct)
 
     # -- restoration -------------------------------------------------------------------------
     def repair_token(self, token: str) -> str | None:
