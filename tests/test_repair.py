@@ -95,11 +95,29 @@ def test_hyphen_join_in_mangled_text():
 
 
 @pytest.mark.parametrize(
-    ("mangled", "expected"), [("p&", "på"), ("pd", "på"), ("ZAldre", "Ældre"), ("farste", "første")]
+    ("mangled", "expected"),
+    [
+        ("p&", "på"),
+        ("pd", "på"),
+        ("ZAldre", "Ældre"),
+        ("farste", "første"),
+        ("dr¢ftede", "drøftede"),
+        ("m@gdet", "mødet"),
+        ("paregionens", "på regionens"),  # a space lost after a mangled short word
+        ("tveersektorielle", "tværsektorielle"),  # a compound the lexicon lacks, of a known head
+        ("serlige", "særlige"),  # `ser|lige` is no reading against a real word
+    ],
 )
 def test_each_confusion_of_the_english_model(mangled, expected):
     text = f"Vi drgftede feelles Igsninger for {mangled} borgere pa mgdet i aret med bgrn."
     assert f" {expected} " in repair_text(text).text
+
+
+def test_context_chooses_between_two_real_words():
+    meeting = "Pa sidste mgde blev det aftalt. Neeste made er i DASSOS, og mgdet holdes i Viborg."
+    assert "Næste møde er" in repair_text(meeting).text
+    manner = "Vi drgftede pa hvilken made vi kan lgse opgaven, og den made blev valgt af bgrnene."
+    assert "hvilken måde" in repair_text(manner).text
 
 
 def test_raw_text_is_kept_beside_the_repair(seeds_home):

@@ -81,6 +81,12 @@ WHOLE_WORD_OVER_COMPOUND = 3.0
 # A compound candidate of rare parts (`Mehlsen` → `Mæh|læn`) is noise, not a repair.
 MIN_COMPOUND_SCORE = 1.5
 SENTENCE_ENDS = ".!?:•-–*#|>)"
+# `paregionens`: a mangled word this common glued to a known word; `tveersektorielle`: a mangled
+# compound head this common before a tail of at least MIN_TAIL letters.
+GLUED_WORD_ZIPF = 6.0
+HEAD_ZIPF = 4.0
+MIN_HEAD = 4
+MIN_TAIL = 5
 # Rival readings: common words (zipf) whose score minus cost is this close to the best one.
 RIVAL_MIN_ZIPF = 3.0
 RIVAL_GAP = 1.5
@@ -161,10 +167,10 @@ class LetterRepairer:
             original = WORDLIST_ONLY_ZIPF
         changed = [c for c in candidates if c.substitutions > 0]
         if not changed:
-            return KEEP
+            return self._repair_head(token) if original is None else KEEP
         best = max(changed, key=lambda c: (-len(c.parts), c.score - c.cost))
         if len(best.parts) > 1 and best.score < MIN_COMPOUND_SCORE:
-            return KEEP
+            return self._repair_head(token) if original is None else KEEP
         if original is not None:
             known_whole = lower in self.lexicon
             if known_whole and len(best.parts) > 1:
@@ -183,6 +189,23 @@ class LetterRepairer:
             if len(c.parts) == 1 and c.score >= RIVAL_MIN_ZIPF and best_value - (c.score - c.cost) <= RIVAL_GAP
         )
         return Decision(best.text, rivals if len(rivals) > 1 else ())
+
+    def _repair_head(self, token: str) -> Decision:
+        """An unknown word whose beginning is mangled: `paregionens` (`på` glued to `regionens`)
+        or `tveersektorielle` (a known head, `tvær`, of a compound the lexicon lacks)."""
+        if not token.isalpha() or len(token) < MIN_HEAD + MIN_TAIL:
+            return KEEP
+        for cut in range(2, len(token) - MIN_TAIL + 1):
+            head, tail = token[:cut], token[cut:]
+            fixed = self.decide(head).text
+            if fixed is None:
+                continue
+            if cut < MIN_HEAD:  # a short word glued to the next: both must be common
+                if self.lexicon.strength(fixed.lower()) >= GLUED_WORD_ZIPF and self.lexicon.strength(tail) >= 3.0:
+                    return Decision(f"{fixed} {tail}")
+            elif self.lexicon.strength(fixed.lower()) >= HEAD_ZIPF and tail.islower():
+                return Decision(fixed + tail)
+        return KEEP
 
     def candidates(self, token: str) -> list[Candidate]:
         """Every reading of the token that the confusions allow and the lexicon accepts."""
