@@ -328,9 +328,24 @@ def find_items(lines: list[Line]) -> list[Item]:
                 continue
         i += 1
     return [
-        _build_item(lines, start, starts[k + 1].line if k + 1 < len(starts) else len(lines))
+        _build_item(
+            lines, start, _end_before_category(lines, start, starts[k + 1].line if k + 1 < len(starts) else len(lines))
+        )
         for k, start in enumerate(starts)
     ]
+
+
+def _end_before_category(lines: list[Line], start: _Start, end: int) -> int:
+    """An item ends before a category heading ("2. Orienteringspunkter") that precedes the next item."""
+    cut = end
+    while cut - 1 > start.title_lines[-1]:
+        text = lines[cut - 1].text.strip()
+        if text and not _category_name(text):
+            break
+        cut -= 1
+        if text:
+            end = cut
+    return end
 
 
 def _alone(lines: list[Line], i: int) -> bool:
@@ -403,9 +418,10 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
         text = lines[j].text.strip()
         if _DETACHED.match(text):
             continue
-        if not presenter_lines and _PRESENTER.match(text) and not body_lines:
+        has_body = any(ln.text.strip() for ln in body_lines)  # blank lines before "Ved …" are no body
+        if not presenter_lines and _PRESENTER.match(text) and not has_body:
             presenter_lines.append(_PRESENTER.match(text).group(1))
-        elif presenter_lines and text and not body_lines and j - 1 >= body_start and lines[j - 1].text.strip():
+        elif presenter_lines and text and not has_body and j - 1 >= body_start and lines[j - 1].text.strip():
             presenter_lines.append(text)
         else:
             body_lines.append(lines[j])
