@@ -1,0 +1,55 @@
+"""Parallel OCR: pages come back in order whatever the worker count, digital pages skip OCR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+from sqlalchemy import select
+
+from minutesindex.config import load_settings
+from minutesindex.pipeline import ingest_paths
+from minutesindex.samples import long_pdf, scanned_pdf, text_pdf
+from minutesindex.store.db import open_database, session_scope
+from minutesindex.store.tables import DocumentRow
+
+PAGES = [
+    f"{n}. {title}\n\nSagsfremstilling\nForvaltningen beskriver sagen om {title.lower()} på side {n}.\n"
+    for n, title in enumerate(["Budget for skolerne", "Ny cykelsti", "Plejecentret Kvisten", "Havnens lokalplan"], 1)
+]
+
+
+@pytest.fixture(scope="module")
+def mixed_pdf(tmp_path_factory) -> Path:
+    """Digital pages 1 and 3, scanned (image-only) pages 2 and 4."""
+    path = tmp_path_factory.mktemp("mixed") / "blandet.pdf"
+    with pymupdf.open() as doc:
+        for number, text in enumerate(PAGES, start=1):
+            maker = scanned_pdf if number % 2 == 0 else text_pdf
+            with maker([text], "Referat Teknik- og Miljøudvalget") as single:
+                doc.insert_pdf(single)
+        doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_mixed_document_keeps_page_order_with_any_worker_count(tmp_path, mixed_pdf, workers):
+    settings = load_settings(tmp_path / "home")
+    report = ingest_paths([mixed_pdf], settings, workers=workers)
+    assert report.count("ingested") == 1
+    assert report.outcomes[0].ocr_pages == 2
+    with session_scope(open_database(settings.db_url)) as session:
+        document = session.scalar(select(DocumentRow))
+        assert [(p.number, p.method) for p in document.pages] == [(1, "text"), (2, "ocr"), (3, "text"), (4, "ocr")]
+        assert [(i.number, i.page_start) for i in document.items] == [("1", 1), ("2", 2), ("3", 3), ("4", 4)]
+        assert "Kvisten" in document.items[2].title and "Havnens" in document.items[3].title
+
+
+@pytest.mark.slow
+def test_five_thousand_page_pdf_streams_through(tmp_path):
+    path = long_pdf(tmp_path / "langt.pdf", 5000)
+    settings = load_settings(tmp_path / "home")
+    report = ingest_paths([path], settings, workers=2)
+    assert report.count("ingested") == 1 and report.outcomes[0].pages == 5000
+    assert report.outcomes[0].ocr_pages == 0 and report.outcomes[0].items == 5000
