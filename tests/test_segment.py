@@ -97,7 +97,8 @@ def test_known_sub_heading_starts_a_section_but_free_text_stays():
 def test_category_headings_and_blank_lines_before_the_presenter():
     doc = _segment(
         "Dagsorden\nSocialudvalget den 1. marts 2023\n\n1. Beslutningspunkter\n\n"
-        "1.1 Budget for Kvisten\n\nVed socialchef Lotte Holm\n\nIndstilling\nDet indstilles, at budgettet godkendes.\n\n"
+        "1.1 Budget for Kvisten\n\nVed socialchef Lotte Holm\n\n"
+        "Indstilling\nDet indstilles, at budgettet godkendes.\n\n"
         "2. Orienteringspunkter\n\n2.1 Status på Sølund\n\nSagsfremstilling\nByggeriet er i gang.\n"
     )
     first, second = doc.items
