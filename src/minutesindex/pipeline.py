@@ -21,7 +21,8 @@ from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
 from minutesindex.model import ExtractedDocument, Page
 from minutesindex.parallel import OcrPool, default_workers
 from minutesindex.repair.text import default_repairer, repair_text
-from minutesindex.search.index import IndexBatch, clear_index, indexed_item_ids, open_index, update_index
+from minutesindex.search.index import clear_index, indexed_item_ids, open_index, update_index
+from minutesindex.search.writer import BackgroundIndexWriter
 from minutesindex.segment import segment_pages
 from minutesindex.store.db import (
     all_item_ids,
@@ -183,7 +184,8 @@ def ingest_paths(
         pool = stack.enter_context(OcrPool(workers or default_workers(), ocr_lang, settings.ocr_timeout_s))
         index = open_index(settings.index_dir, for_writing=True)
         sync_index(engine, index)
-        index_batch = stack.enter_context(IndexBatch(index))
+        del index  # from here on, only the writer process writes to it
+        index_writer = stack.enter_context(BackgroundIndexWriter(settings.index_dir))
         lookahead = max(2, pool.workers * 2)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
         remaining = iter(files)
@@ -198,7 +200,7 @@ def ingest_paths(
         fill()
         while queue:
             path, prepared = queue.popleft()
-            outcome = prepared if isinstance(prepared, FileOutcome) else _land(prepared, engine, index_batch)
+            outcome = prepared if isinstance(prepared, FileOutcome) else _land(prepared, engine, index_writer)
             fill()
             report.outcomes.append(outcome)
             if on_file:
@@ -223,7 +225,7 @@ def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileO
         return FileOutcome(path, "failed", exc.strerror or str(exc))
 
 
-def _land(pending: _Pending, engine, index_batch: IndexBatch) -> FileOutcome:  # noqa: ANN001 - Engine
+def _land(pending: _Pending, engine, index_writer: BackgroundIndexWriter) -> FileOutcome:  # noqa: ANN001 - Engine
     path = pending.path
     try:
         extracted = _finish_extraction(pending)
@@ -241,7 +243,7 @@ def _land(pending: _Pending, engine, index_batch: IndexBatch) -> FileOutcome:  #
             session.flush()
         items = save_document(session, extracted, segmented).items
     # Committed; the rows stay loaded (no expiry on commit), so the index gets them without a re-query.
-    index_batch.add(items, remove=replaced)
+    index_writer.add(items, remove=replaced)
     warnings = [f"page {p.number}: {p.warning}" for p in extracted.pages if p.warning]
     return FileOutcome(
         path,

@@ -191,20 +191,26 @@ class IndexBatch:
         self._pending = 0
         self._opened_at = 0.0
 
-    def add(self, items: Iterable[ItemRow], remove: Iterable[int] = ()) -> None:
+    def add_documents(self, documents: Iterable[dict], remove: Iterable[int] = ()) -> None:
+        """Add item documents (from item_document) and remove items by id."""
         if self._writer is None:
             self._writer = self.index.writer(limitmb=256)
             self._opened_at = time.monotonic()
         try:
             for item_id in remove:
                 self._writer.delete_by_term("item_id", str(item_id))
-            for item in items:
-                self._writer.update_document(**item_document(item))
+            for document in documents:
+                self._writer.update_document(**document)
                 self._pending += 1
         except BaseException:
             self.cancel()
             raise
-        if self._pending >= self.max_items or time.monotonic() - self._opened_at >= self.max_seconds:
+        if self._pending >= self.max_items:
+            self.commit()
+        self.commit_if_due()
+
+    def commit_if_due(self) -> None:
+        if self._writer is not None and time.monotonic() - self._opened_at >= self.max_seconds:
             self.commit()
 
     def commit(self) -> None:
