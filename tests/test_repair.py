@@ -131,3 +131,27 @@ def test_raw_text_is_kept_beside_the_repair(seeds_home):
         assert "mgde" in page.raw_text and "møde" in page.text
         assert page.repaired_words > 100
         assert page.raw_text.count("\n") == page.text.count("\n")
+
+
+def test_names_read_right_in_one_document_are_learnt_for_the_next(home, tmp_path):
+    from minutesindex.pipeline import ingest_paths
+    from minutesindex.search.index import open_index
+    from minutesindex.search.query import search
+
+    clean = tmp_path / "a_clean.txt"
+    clean.write_text(
+        "Referat\nSocialudvalget den 1. marts 2023\n\n1. Landsbyen Sølund\nSagsfremstilling\n"
+        "Landsbyen Sølund er et tilbud til voksne. Sølund har 200 pladser, og Anne Krøjer er leder.\n"
+        "Anne Krøjer orienterede udvalget.\n",
+        encoding="utf-8",
+    )
+    mangled = tmp_path / "b_mangled.txt"
+    mangled.write_text(
+        "Referat\nSocialudvalget den 5. april 2023\n\n1. Status for Sglund\nSagsfremstilling\n"
+        "Udvalget drgftede pa mgdet, hvordan Sglund kan fa feelles Igsninger med Anne Krgjer.\n",
+        encoding="utf-8",
+    )
+    ingest_paths([clean, mangled], home, workers=1)
+    hits = search(open_index(home.index_dir), "Sølund", committee="Socialudvalget")
+    assert {h.title for h in hits} == {"Landsbyen Sølund", "Status for Sølund"}
+    assert "Krøjer" in search(open_index(home.index_dir), "Krøjer fælles")[0].snippet

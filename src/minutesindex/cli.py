@@ -301,8 +301,12 @@ def export_decisions(
 def repair(
     file: Annotated[Path | None, typer.Argument(help="Text file to repair (default: standard input).")] = None,
 ) -> None:
-    """Repair OCR-mangled Danish text (a Unix filter: text in, repaired text out)."""
+    """Repair OCR-mangled Danish text (a Unix filter: text in, repaired text out).
+
+    Names read right in documents already ingested in this home are known to the repair.
+    """
     from minutesindex.ingest.text import decode_text
+    from minutesindex.pipeline import home_repairer
     from minutesindex.repair.text import repair_text
 
     try:
@@ -313,7 +317,7 @@ def repair(
     except OSError as exc:
         err.print(f"error: {file}: {exc.strerror}", highlight=False)
         raise typer.Exit(int(ExitCode.FILES_FAILED)) from exc
-    sys.stdout.write(repair_text(text).text if text else "")
+    sys.stdout.write(repair_text(text, home_repairer(load_settings())).text if text else "")
 
 
 @app.command()

@@ -25,6 +25,10 @@ class Settings:
     def lock_path(self) -> Path:
         return self.home / "processed" / "ingest.lock"
 
+    def has_database(self) -> bool:
+        """Whether there is a database to read (a server database always counts; SQLite if its file exists)."""
+        return not self.db_url.startswith("sqlite:///") or Path(self.db_url.removeprefix("sqlite:///")).exists()
+
 
 def load_settings(home: str | Path | None = None) -> Settings:
     """Read MINUTESINDEX_HOME (default ./data), MINUTESINDEX_DB_URL and MINUTESINDEX_OCR_TIMEOUT."""

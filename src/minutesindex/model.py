@@ -27,6 +27,7 @@ class Page:
     confidence: float | None = None  # mean Tesseract word confidence, 0-100
     text: str = ""  # repaired text; same line count as raw_text
     repaired_words: int = 0
+    mangled: bool = False  # repair found Danish letters misread on this page
     warning: str | None = None
 
 

@@ -5,36 +5,44 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from minutesindex.config import DEFAULT_OCR_LANG, Settings
 from minutesindex.errors import BusyError, InputFileError
 from minutesindex.ingest.ocr import OcrResult
 from minutesindex.ingest.pdf import iter_text_layer, open_pdf
 from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
-from minutesindex.model import ExtractedDocument, Page
+from minutesindex.model import ExtractedDocument, Page, SegmentedDocument
 from minutesindex.parallel import OcrPool, default_workers
+from minutesindex.repair.danish import LetterRepairer
+from minutesindex.repair.lexicon import load_lexicon
 from minutesindex.repair.text import default_repairer, repair_text
 from minutesindex.search.index import clear_index, indexed_item_ids, open_index, update_index
 from minutesindex.search.writer import BackgroundIndexWriter
 from minutesindex.segment import segment_pages
 from minutesindex.store.db import (
+    add_vocabulary,
     all_item_ids,
     find_by_hash,
     item_ids_of,
     load_items,
+    load_vocabulary,
     open_database,
     save_document,
     session_scope,
 )
 
 SUPPORTED_SUFFIXES = {".pdf"} | TEXT_SUFFIXES
+DANISH_WORD = re.compile(r"\b[^\W\d_]*[æøåÆØÅ][^\W\d_]*\b")
 
 
 @dataclass
@@ -128,13 +136,28 @@ def _finish_extraction(pending: _Pending) -> ExtractedDocument:
     return ExtractedDocument(pending.path, pending.digest, pending.pages)
 
 
-def process_document(extracted: ExtractedDocument):  # noqa: ANN201 - SegmentedDocument
+def process_document(extracted: ExtractedDocument, repairer: LetterRepairer | None = None) -> SegmentedDocument:
     """Repair every page (raw text kept) and segment the document."""
-    repairer = default_repairer()
+    repairer = repairer or default_repairer()
     for page in extracted.pages:
         result = repair_text(page.raw_text, repairer)
-        page.text, page.repaired_words = result.text, result.repaired_words
+        page.text, page.repaired_words, page.mangled = result.text, result.repaired_words, result.mangled
     return segment_pages(extracted.pages)
+
+
+def home_repairer(settings: Settings, engine: Engine | None = None) -> LetterRepairer:
+    """A letter repairer that knows the words read right in this home's documents (none if it has none)."""
+    repairer = LetterRepairer(load_lexicon())
+    if engine is None and not settings.has_database():
+        return repairer
+    with session_scope(engine or open_database(settings.db_url)) as session:
+        repairer.learn(load_vocabulary(session))
+    return repairer
+
+
+def correctly_read_vocabulary(pages: Iterable[Page]) -> Counter[str]:
+    """Words with Danish letters on the pages that were read right (not repaired), for repair to learn."""
+    return Counter(word for page in pages if not page.mangled for word in DANISH_WORD.findall(page.text))
 
 
 @contextmanager
@@ -185,6 +208,7 @@ def ingest_paths(
         index = open_index(settings.index_dir, for_writing=True)
         sync_index(engine, index)
         del index  # from here on, only the writer process writes to it
+        repairer = home_repairer(settings, engine)
         index_writer = stack.enter_context(BackgroundIndexWriter(settings.index_dir))
         lookahead = max(2, pool.workers * 2)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
@@ -200,7 +224,7 @@ def ingest_paths(
         fill()
         while queue:
             path, prepared = queue.popleft()
-            outcome = prepared if isinstance(prepared, FileOutcome) else _land(prepared, engine, index_writer)
+            outcome = prepared if isinstance(prepared, FileOutcome) else _land(prepared, engine, index_writer, repairer)
             fill()
             report.outcomes.append(outcome)
             if on_file:
@@ -225,11 +249,13 @@ def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileO
         return FileOutcome(path, "failed", exc.strerror or str(exc))
 
 
-def _land(pending: _Pending, engine, index_writer: BackgroundIndexWriter) -> FileOutcome:  # noqa: ANN001 - Engine
+def _land(  # noqa: ANN001 - Engine
+    pending: _Pending, engine, index_writer: BackgroundIndexWriter, repairer: LetterRepairer
+) -> FileOutcome:
     path = pending.path
     try:
         extracted = _finish_extraction(pending)
-        segmented = process_document(extracted)
+        segmented = process_document(extracted, repairer)
     except InputFileError as exc:
         return FileOutcome(path, "failed", exc.reason)
     except Exception as exc:  # an unexpected failure in one file must not stop the batch
@@ -242,6 +268,9 @@ def _land(pending: _Pending, engine, index_writer: BackgroundIndexWriter) -> Fil
             session.delete(existing)
             session.flush()
         items = save_document(session, extracted, segmented).items
+        learned = correctly_read_vocabulary(extracted.pages)
+        add_vocabulary(session, learned)
+    repairer.learn(learned)
     # Committed; the rows stay loaded (no expiry on commit), so the index gets them without a re-query.
     index_writer.add(items, remove=replaced)
     warnings = [f"page {p.number}: {p.warning}" for p in extracted.pages if p.warning]

@@ -13,6 +13,7 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from minutesindex.repair.lexicon import LINKERS, MIN_PART, WORDLIST_ONLY_ZIPF, Lexicon
@@ -87,6 +88,17 @@ GLUED_WORD_ZIPF = 6.0
 HEAD_ZIPF = 4.0
 MIN_HEAD = 4
 MIN_TAIL = 5
+# The common misreadings of each Danish letter, for learning words from correctly read text.
+MANGLINGS = {
+    "ø": ("g", "@", "¢", "o"),
+    "Ø": ("@", "O", "G"),
+    "æ": ("ae", "ee", "z", "e"),
+    "Æ": ("Z", "AE", "E"),
+    "å": ("a", "&", "d"),
+    "Å": ("A",),
+}
+# A word must have been read right this often before its misreadings are repaired to it.
+LEARN_MIN_COUNT = 2
 # Rival readings: common words (zipf) whose score minus cost is this close to the best one.
 RIVAL_MIN_ZIPF = 3.0
 RIVAL_GAP = 1.5
@@ -121,6 +133,18 @@ class LetterRepairer:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self._cache: dict[str, Decision] = {}
+        self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
+
+    def learn(self, vocabulary: Mapping[str, int], min_count: int = LEARN_MIN_COUNT) -> None:
+        """Learn words with Danish letters that correctly read text has and the lexicon lacks (names:
+        `Sølund`, `Krøjer`), so their mangled spellings (`Sglund`, `Krgjer`) are read back."""
+        for word, count in vocabulary.items():
+            if count < min_count or word.lower() in self.lexicon or not DANISH_LETTERS.intersection(word):
+                continue
+            for mangled in mangled_spellings(word):
+                if mangled.lower() not in self.lexicon:
+                    self._learned.setdefault(mangled, word)
+        self._cache.clear()
 
     def is_word(self, lower: str) -> bool:
         return self.lexicon.knows(lower)
@@ -157,6 +181,8 @@ class LetterRepairer:
     def _decide(self, token: str) -> Decision:
         if DANISH_LETTERS.intersection(token) or (token.isupper() and len(token) <= 3 and token != "PA"):
             return KEEP
+        if token in self._learned:
+            return Decision(self._learned[token])
         candidates = self.candidates(token)
         lower = token.lower()
         if lower in self.lexicon:  # its own frequency, not that of a compound reading (`for|malet`)
@@ -312,6 +338,18 @@ def _merge_readings(old: Candidate, new: Candidate) -> Candidate:
     if len(first.parts) == 1 and len(second.parts) == 2 and second.score > first.score:
         return Candidate(first.text, first.substitutions, first.cost, first.parts, second.score)
     return first
+
+
+def mangled_spellings(word: str, limit: int = 64) -> set[str]:
+    """How the English model may print a word with Danish letters (`Sølund`: `Sglund`, `Salund`, …)."""
+    spellings = {""}
+    for char in word:
+        options = MANGLINGS.get(char, (char,))
+        spellings = {s + o for s in spellings for o in options}
+        if len(spellings) > limit:
+            return set()
+    spellings.discard(word)
+    return spellings
 
 
 def _match_case(replacement: str, token: str, out: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from minutesindex.errors import DatabaseError
 from minutesindex.model import ExtractedDocument, SegmentedDocument
-from minutesindex.store.tables import AttachmentRow, Base, DocumentRow, ItemRow, PageRow, SectionRow
+from minutesindex.store.tables import AttachmentRow, Base, DocumentRow, ItemRow, PageRow, SectionRow, VocabularyRow
 
 
 def open_database(url: str) -> Engine:
@@ -127,6 +127,25 @@ def load_items(session: Session, item_ids: Sequence[int] | None = None) -> list[
 
 def all_item_ids(session: Session) -> set[int]:
     return set(session.scalars(select(ItemRow.id)))
+
+
+def add_vocabulary(session: Session, counts: Mapping[str, int]) -> None:
+    """Add word counts to the vocabulary (in the caller's transaction)."""
+    words = sorted(counts)
+    for start in range(0, len(words), 500):
+        chunk = words[start : start + 500]
+        rows = session.scalars(select(VocabularyRow).where(VocabularyRow.word.in_(chunk)))
+        existing = {row.word: row for row in rows}
+        for word in chunk:
+            if word in existing:
+                existing[word].count += counts[word]
+            else:
+                session.add(VocabularyRow(word=word, count=counts[word]))
+
+
+def load_vocabulary(session: Session, min_count: int = 1) -> dict[str, int]:
+    rows = session.execute(select(VocabularyRow.word, VocabularyRow.count).where(VocabularyRow.count >= min_count))
+    return dict(rows.all())
 
 
 def statistics(session: Session) -> dict:

@@ -99,3 +99,13 @@ class AttachmentRow(Base):
     url: Mapped[str | None] = mapped_column(Text)
 
     item: Mapped[ItemRow] = relationship(back_populates="attachments")
+
+
+class VocabularyRow(Base):
+    """Words with Danish letters as read on correctly read pages, with how often; letter repair learns
+    names and words no lexicon has from it (`Sglund` is `Sølund` when `Sølund` has been read right)."""
+
+    __tablename__ = "vocabulary"
+
+    word: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
