@@ -29,11 +29,10 @@ class OcrPool:
 
     def submit(self, pdf_path: str, page_index: int) -> Future[OcrResult]:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_init_worker,
-            )
+            context = multiprocessing.get_context("forkserver")
+            # Workers fork from a server that has already imported PyMuPDF and pytesseract.
+            context.set_forkserver_preload(["minutesindex.ingest.ocr"])
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker)
         return self._executor.submit(ocr_pdf_page, pdf_path, page_index, self.lang, self.timeout_s)
 
     def close(self) -> None:
