@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything minutesindex needs on Debian (run as root): Tesseract with the Danish model,
-# Debian's Danish word list, a virtualenv with the project, and the Danish lexicon under models/.
+# Debian's Danish word list, PostgreSQL (for the tests of the PostgreSQL backend), a virtualenv with
+# the project, and the Danish lexicon under models/.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-eng)
 [ -f /usr/share/dict/danish ] || need_apt+=(wdanish)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)  # the tests run a private server
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
   apt-get update -qq

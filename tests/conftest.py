@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,3 +72,45 @@ def seeds_home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     report = ingest_paths([seeds], settings, workers=1)
     assert not report.failed, [(o.path, o.reason) for o in report.failed]
     return settings
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[dict[str, str]]:
+    """A private PostgreSQL server for the tests, listening only on a Unix socket in a temporary folder."""
+    initdbs = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not initdbs:
+        pytest.skip("PostgreSQL is not installed (scripts/setup.sh installs it)")
+    bindir = initdbs[-1].parent
+    root = Path(tempfile.mkdtemp(prefix="minutesindex-pg-"))
+    as_owner: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(root, "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    data = root / "data"
+
+    def pg(*args: str) -> None:
+        subprocess.run([*as_owner, *args], check=True, capture_output=True, timeout=120)
+
+    pg(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "minutes", "-E", "UTF8", "--locale=C", "--no-sync")
+    options = f"-k {root} -c listen_addresses= -c fsync=off -p 5432"
+    pg(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", options, "start")
+    try:
+        yield {"host": str(root), "port": "5432", "user": "minutes"}
+    finally:
+        pg(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: dict[str, str]) -> str:
+    """A fresh, empty database on the test server, as a SQLAlchemy URL."""
+    import psycopg
+
+    name = f"minutes_{next(_database_numbers)}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **postgres_server) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    server = postgres_server
+    return f"postgresql+psycopg://{server['user']}@/{name}?host={server['host']}&port={server['port']}"
