@@ -155,3 +155,14 @@ def test_names_read_right_in_one_document_are_learnt_for_the_next(home, tmp_path
     hits = search(open_index(home.index_dir), "Sølund", committee="Socialudvalget")
     assert {h.title for h in hits} == {"Landsbyen Sølund", "Status for Sølund"}
     assert "Krøjer" in search(open_index(home.index_dir), "Krøjer fælles")[0].snippet
+
+
+def test_how_the_archive_writes_decides_between_two_real_words_without_other_evidence():
+    from minutesindex.repair.danish import LetterRepairer
+    from minutesindex.repair.lexicon import load_lexicon
+
+    text = "Sagen blev drgftet pa DAS made den 3. maj."
+    repairer = LetterRepairer(load_lexicon())
+    assert "DAS måde" in repair_text(text, repairer).text  # the commoner word in general Danish
+    repairer.learn({"møde": 300, "mødet": 120, "måde": 10})
+    assert "DAS møde" in repair_text(text, repairer).text  # the commoner word in these minutes

@@ -104,6 +104,8 @@ RIVAL_MIN_ZIPF = 3.0
 RIVAL_GAP = 1.5
 # Weight of log2(1 + occurrences of a reading's word family elsewhere in the text).
 EVIDENCE_WEIGHT = 0.5
+# Weight of log2(1 + occurrences in correctly read documents of the home): how this archive writes.
+ARCHIVE_WEIGHT = 0.25
 # Shorter readings count only exact occurrences (`år` is inside too many words).
 MIN_FAMILY_LEN = 4
 MANGLED_EVIDENCE_SHARE = 0.03
@@ -134,11 +136,13 @@ class LetterRepairer:
         self.lexicon = lexicon
         self._cache: dict[str, Decision] = {}
         self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
+        self._archive_counts: Counter[str] = Counter()  # words read right in this home's documents
 
     def learn(self, vocabulary: Mapping[str, int], min_count: int = LEARN_MIN_COUNT) -> None:
         """Learn words with Danish letters that correctly read text has and the lexicon lacks (names:
         `Sølund`, `Krøjer`), so their mangled spellings (`Sglund`, `Krgjer`) are read back."""
         for word, count in vocabulary.items():
+            self._archive_counts[word.lower()] += count
             if count < min_count or word.lower() in self.lexicon or not DANISH_LETTERS.intersection(word):
                 continue
             for mangled in mangled_spellings(word):
@@ -306,8 +310,16 @@ class LetterRepairer:
                 return evidence[word]
             return sum(count for seen, count in evidence.items() if word in seen)
 
-        best = max(decision.rivals, key=lambda c: c.score - c.cost + EVIDENCE_WEIGHT * math.log2(1 + family(c.text)))
-        return best.text
+        def value(candidate: Candidate) -> float:
+            in_archive = self._archive_counts.get(candidate.text.lower(), 0)
+            return (
+                candidate.score
+                - candidate.cost
+                + EVIDENCE_WEIGHT * math.log2(1 + family(candidate.text))
+                + ARCHIVE_WEIGHT * math.log2(1 + in_archive)
+            )
+
+        return max(decision.rivals, key=value).text
 
 
 URL_SPANS = functools.lru_cache(maxsize=4096)(lambda line: tuple(m.span() for m in URL.finditer(line)))
