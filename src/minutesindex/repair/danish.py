@@ -109,6 +109,9 @@ ARCHIVE_WEIGHT = 0.25
 # Shorter readings count only exact occurrences (`år` is inside too many words).
 MIN_FAMILY_LEN = 4
 MANGLED_EVIDENCE_SHARE = 0.03
+# With this share of words carrying Danish letters, a sample of this many words decides detection.
+CLEARLY_DANISH_SHARE = 0.05
+DETECTION_SAMPLE = 60
 
 
 @dataclass(frozen=True)
@@ -159,16 +162,21 @@ class LetterRepairer:
 
         Correctly read Danish has Danish letters in a tenth of its words or more and almost no words
         the confusions explain; a mangled page has none or few (a heading read right) and many.
+        Where Danish letters are plentiful, a sample of the words settles it.
         """
         tokens = [t for t in TOKEN.findall(URL.sub(" ", text)) if len(t) > 1]
         if not tokens:
             return False
-        distinct = set(tokens)
+        distinct = list(dict.fromkeys(tokens))
+        danish_share = sum(1 for t in tokens if DANISH_LETTERS.intersection(t)) / len(tokens)
+        if danish_share >= CLEARLY_DANISH_SHARE:
+            sample = distinct[:: max(1, len(distinct) // DETECTION_SAMPLE)]
+            if sum(1 for t in sample if self.repair_token(t) is not None) <= danish_share * len(sample) / 2:
+                return False
         evidence = sum(1 for t in distinct if self.repair_token(t) is not None)
         if evidence < max(2, MANGLED_EVIDENCE_SHARE * len(distinct)):
             return False
-        with_danish = sum(1 for t in tokens if DANISH_LETTERS.intersection(t))
-        return with_danish / len(tokens) < evidence / len(distinct)
+        return danish_share < evidence / len(distinct)
 
     # -- restoration -------------------------------------------------------------------------
     def repair_token(self, token: str) -> str | None:
@@ -187,8 +195,9 @@ class LetterRepairer:
             return KEEP
         if token in self._learned:
             return Decision(self._learned[token])
-        candidates = self.candidates(token)
         lower = token.lower()
+        # A known word is only ever replaced by a whole word, so its compound readings need no search.
+        candidates = self.candidates(token, compounds=lower not in self.lexicon)
         if lower in self.lexicon:  # its own frequency, not that of a compound reading (`for|malet`)
             original = self.lexicon.strength(lower)
         else:
@@ -237,11 +246,24 @@ class LetterRepairer:
                 return Decision(fixed + tail)
         return KEEP
 
-    def candidates(self, token: str) -> list[Candidate]:
-        """Every reading of the token that the confusions allow and the lexicon accepts."""
+    def candidates(self, token: str, compounds: bool = True) -> list[Candidate]:
+        """Every reading of the token that the confusions allow and the lexicon accepts (as one word,
+        or with compounds, as known parts)."""
         max_subs = min(3, max(2, len(token) // 3))
         found: dict[str, Candidate] = {}
         lex = self.lexicon
+
+        # The substitutions that apply at each position, looked up once per token.
+        options = [
+            [
+                (width, replacement, extra)
+                for width in range(1, min(_MAX_SOURCE, len(token) - i) + 1)
+                for replacement, extra in SUBSTITUTIONS.get(token[i : i + width], ())
+            ]
+            for i in range(len(token))
+        ]
+        lowered = token.lower()
+        has_prefix = lex.has_prefix
 
         def walk(i: int, out: str, part_start: int, subs: int, cost: float, parts: tuple[str, ...]) -> None:
             part = out[part_start:].lower()
@@ -253,20 +275,19 @@ class LetterRepairer:
                     new = Candidate(out, subs, round(cost, 2), all_parts, score)
                     found[out] = new if old is None else _merge_readings(old, new)
                 return
-            if len(part) >= MIN_PART and len(parts) < 3 and part in lex:
+            if compounds and len(part) >= MIN_PART and len(parts) < 3 and part in lex:
                 walk(i, out, len(out), subs, cost, (*parts, part))
                 if token[i] in LINKERS and i + 1 < len(token):
                     walk(i + 1, out + token[i], len(out) + 1, subs, cost, (*parts, part))
-            char = token[i]
-            if lex.has_prefix(part + char.lower()):
-                walk(i + 1, out + char, part_start, subs, cost, parts)
+            if has_prefix(part + lowered[i]):
+                walk(i + 1, out + token[i], part_start, subs, cost, parts)
             if subs >= max_subs:
                 return
-            for width in range(1, min(_MAX_SOURCE, len(token) - i) + 1):
-                for replacement, extra in SUBSTITUTIONS.get(token[i : i + width], ()):
-                    if lex.has_prefix(part + replacement.lower()):
-                        text = out + _match_case(replacement, token, out)
-                        walk(i + width, text, part_start, subs + 1, cost + extra, parts)
+            for width, replacement, extra in options[i]:
+                if has_prefix(part + replacement.lower()):
+                    walk(
+                        i + width, out + _match_case(replacement, token, out), part_start, subs + 1, cost + extra, parts
+                    )
 
         walk(0, "", 0, 0, 0.0, ())
         return list(found.values())

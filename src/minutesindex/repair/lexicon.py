@@ -106,6 +106,7 @@ class Lexicon:
             estimates.append(min(self.zipf[p] for p in parts) - COMPOUND_PART_PENALTY * (len(parts) - 1))
         return max(estimates)
 
+    @functools.lru_cache(maxsize=500_000)  # noqa: B019 - one lexicon per process
     def has_prefix(self, prefix: str) -> bool:
         i = bisect.bisect_left(self._sorted, prefix)
         return i < len(self._sorted) and self._sorted[i].startswith(prefix)

@@ -1,0 +1,53 @@
+"""Repair speed: words per second repairing the repair bench's development split (one core).
+
+Reads ../shared/bench/repair/dev/*.ocr_eng.txt (or another split/input) and repairs every chunk with
+one repairer, as an ingest does: the token cache fills as it goes (word frequencies are Zipfian).
+The lexicon is loaded before the clock starts. Repeats the whole split `--rounds` times, each with
+a fresh repairer, and reports the median.
+
+    .venv/bin/python scripts/bench_repair.py [--split dev] [--input ocr_eng] [--rounds 5] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from minutesindex.repair.danish import LetterRepairer
+from minutesindex.repair.lexicon import load_lexicon
+from minutesindex.repair.text import repair_text
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "repair"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--input", default="ocr_eng")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    chunks = [p.read_text(encoding="utf-8") for p in sorted((BENCH / args.split).glob(f"*.{args.input}.txt"))]
+    if not chunks:
+        raise SystemExit(f"no *.{args.input}.txt in {BENCH / args.split}")
+    words = sum(len(chunk.split()) for chunk in chunks)
+    lexicon = load_lexicon()
+    rates = []
+    for _ in range(args.rounds):
+        repairer = LetterRepairer(lexicon)
+        started = time.perf_counter()
+        for chunk in chunks:
+            repair_text(chunk, repairer)
+        rates.append(words / (time.perf_counter() - started))
+    result = {"chunks": len(chunks), "words": words, "words_per_s": round(statistics.median(rates))}
+    for key, value in result.items():
+        print(f"{key:<14}{value}")
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
