@@ -105,3 +105,30 @@ def test_category_headings_and_blank_lines_before_the_presenter():
     assert first.presenter == "socialchef Lotte Holm"
     assert first.section_text("indstilling") == "Det indstilles, at budgettet godkendes."
     assert second.category == "Orienteringspunkter"
+
+
+def test_another_councils_layout_contents_without_leaders_metadata_lines_and_access_markers():
+    doc = _segment(
+        "Referat\nØkonomiudvalget\nMødedato: 14. marts 2023\nDeltagere: Anne Hansen, Bo Jensen\nAfbud: Dorte Olsen\n\n"
+        "Indholdsfortegnelse\n1 Godkendelse af dagsorden 3\n2 Budgetopfølgning pr. 28. februar 2023 4\n"
+        "3 Salg af grund på Havnevej 7\n\n"
+        "1. Godkendelse af dagsorden\nSagsnr.: 00.01.00-A00-1-23\nBeslutning i Økonomiudvalget den 14. marts 2023\n"
+        "Godkendt.\n\n"
+        "2. Budgetopfølgning pr. 28. februar 2023\nSagsnr.: 00.30.00-S00-2-23   Dok.: 12345/23   Initialer: ABC\n"
+        "Sagsforløb: ØU/BY\nÅben sag\n\nResumé\nForvaltningen har udarbejdet budgetopfølgning.\n\n"
+        "Økonomi\nIngen økonomiske konsekvenser.\n\n"
+        "Indstilling\nDirektionen indstiller, at den tages til efterretning.\n\n"
+        "Beslutning i Økonomiudvalget den 14. marts 2023\nTaget til efterretning.\n\n"
+        "3. Salg af grund på Havnevej\nLukket sag\n\nBeslutning i Økonomiudvalget den 14. marts 2023\nGodkendt.\n"
+    )
+    assert doc.meeting.committee == "Økonomiudvalget"
+    assert doc.meeting.participants == ["Anne Hansen", "Bo Jensen"] and doc.meeting.absentees == ["Dorte Olsen"]
+    assert [(i.number, i.title) for i in doc.items] == [
+        ("1", "Godkendelse af dagsorden"),
+        ("2", "Budgetopfølgning pr. 28. februar 2023"),
+        ("3", "Salg af grund på Havnevej"),
+    ]
+    budget = doc.items[1]
+    assert [s.name for s in budget.sections] == ["resume", "other:økonomi", "indstilling", "beslutning"]
+    assert budget.section_text("beslutning") == "Taget til efterretning."
+    assert doc.items[2].section_text("beslutning") == "Godkendt."

@@ -22,6 +22,15 @@ _NUMBERED = re.compile(
 )
 _DETACHED = re.compile(rf"^\s*(?:punkt\s+)?({_NUMBER})\.?\s*$", re.I)
 _TOC_TAIL = re.compile(r"(?:\t+|\s{2,}|\.{3,}\s*)(\d{1,3})\s*$")
+# "Sagsnr.: 00.01.00-A00-1-23", "Dok.: 12345/23", "Initialer: ABC", "Sagsforløb: ØU/BY".
+METADATA_LINE = re.compile(
+    r"^\s*(?:sagsnr|sags\s*nr|sagsnummer|dok(?:\.\s*nr|ument(?:nr)?)?|j\.\s*nr|journalnr|initialer|sagsbehandler"
+    r"|sagsforløb)\.?\s*:\s*\S{1,40}(?:\s+\S{1,40}){0,8}\s*$",
+    re.I,
+)
+_LOOSE_PAGE = re.compile(r"\s+\d{1,3}\s*$")  # a page number after one space, in a table of contents
+# "Lukket sag", "Åben punkt": access markers under a title, neither title nor section.
+ACCESS_MARKER = re.compile(r"^\s*(?:lukket|åben|aaben|fortrolig)(?:\s+(?:sag|punkt|møde|dagsordenspunkt))?\s*$", re.I)
 _PRESENTER = re.compile(r"^\s*(?:ved|v\.|oplæg ved|fremlægges af)\s+(\S.*)$", re.I)
 _ATTACHMENT = re.compile(r"^\s*[-•*·]?\s*(bilag\s*\d+)\s*[-–—:.)]?\s*(.*?)\s*$", re.I)
 _URL = re.compile(r"https?://\S+")
@@ -114,7 +123,12 @@ def _category_name(text: str) -> str | None:
 
 
 def _toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
-    """Line index → (number, title) for lines that form a table of contents."""
+    """Line index → (number, title) for lines that form a table of contents.
+
+    A run of at least three numbered lines is a table of contents when half of them end in a page
+    number set apart (tab, leader dots, spaces), or when its numbers come again, in order, as
+    headings further down (a contents list printed before the items, page numbers or not).
+    """
     numbered = {}
     for i, line in enumerate(lines):
         match = _NUMBERED.match(line.text)
@@ -125,10 +139,19 @@ def _toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
     run: list[int] = []
 
     def close_run() -> None:
+        if len(run) < 3:
+            return
         with_pages = [j for j in run if numbered[j][2]]
-        if len(run) >= 3 and len(with_pages) >= len(run) / 2:
+        if len(with_pages) >= len(run) / 2:
             # Lines after the last one with a page number are the agenda itself, not its contents.
             toc.update({j: numbered[j][:2] for j in run if j <= with_pages[-1]})
+            return
+        for size in range(len(run), 2, -1):  # the run may have taken in the first item after the contents
+            listed = run[:size]
+            later = [numbered[j][0] for j in indices if j > listed[-1]]
+            if _in_order([numbered[j][0] for j in listed], later):
+                toc.update({j: (numbered[j][0], _LOOSE_PAGE.sub("", numbered[j][1])) for j in listed})
+                return
 
     for i in indices:
         gap = lines[run[-1] + 1 : i] if run else []
@@ -141,10 +164,21 @@ def _toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
     return toc
 
 
+def _in_order(listed: list[str], later: list[str]) -> bool:
+    """Whether every listed number occurs again later, in the same order."""
+    position = 0
+    for number in listed:
+        try:
+            position = later.index(number, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
 def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     """Indices of the paragraph that ends just above `index` (blank lines between are allowed)."""
     i = index - 1
-    while i > floor and (not lines[i].text.strip() or _DETACHED.match(lines[i].text)):
+    while i > floor and (not lines[i].text.strip() or _DETACHED.match(lines[i].text) or _is_metadata(lines[i].text)):
         i -= 1
     block: list[int] = []
     while i > floor and lines[i].text.strip() and len(block) < MAX_TITLE_LINES + 1:
@@ -174,6 +208,11 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     return block
 
 
+def _is_metadata(text: str) -> bool:
+    """An access marker or a case-number line between a title and its first section."""
+    return bool(ACCESS_MARKER.match(text) or METADATA_LINE.match(text))
+
+
 def _with_wrapped_start(lines: list[Line], block: list[int], floor: int) -> list[int]:
     """A title whose second half OCR put in a paragraph of its own: take the one line above too."""
     i = block[0] - 1
@@ -196,7 +235,7 @@ def _wrapped_title(lines: list[Line], index: int, title: str) -> tuple[str, list
     j = index + 1
     while len(used) < MAX_TITLE_LINES and j < len(lines):
         nxt = lines[j].text.strip()
-        if not nxt or parse_heading(nxt) or _PRESENTER.match(nxt) or _NUMBERED.match(nxt):
+        if not nxt or parse_heading(nxt) or _PRESENTER.match(nxt) or _NUMBERED.match(nxt) or ACCESS_MARKER.match(nxt):
             break
         last_word = title.split()[-1].lower() if title.split() else ""
         if not (nxt[0].islower() or last_word in _TITLE_END_WORDS) or len(title) + len(nxt) > MAX_TITLE_LEN:

@@ -19,6 +19,11 @@ _LONG_DATE = re.compile(
 )
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# A committee name line of the title block: "Økonomiudvalget", "Kommunalbestyrelsen", "Regionsrådet".
+_BARE_COMMITTEE = re.compile(
+    r"^\s*([A-ZÆØÅ][\wæøåÆØÅ-]*(?:\s+(?:og\s+)?[\wæøåÆØÅ-]+){0,4}"
+    r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|styregruppe(?:n)?|komité(?:en)?))\s*$"
+)
 _COMMITTEE_PATTERNS = (
     re.compile(r"^\s*(?:møde|udvalg|forum)\s*[:\t ]\s*(\S.{1,80}?)\s*$", re.I),
     re.compile(
@@ -28,6 +33,11 @@ _COMMITTEE_PATTERNS = (
     re.compile(
         r"\b(?:referat|dagsorden|beslutningsprotokol)\s+([A-ZÆØÅ][\wÆØÅæøå-]{1,40}(?:\s+[A-ZÆØÅ][\wæøå-]+)?)\s+\d", re.I
     ),
+    _BARE_COMMITTEE,
+)
+# "Beslutning i Økonomiudvalget den …": the committee without the words before it.
+_BODY_PREFIX = re.compile(
+    r"^(?:beslutning|behandling|indstilling|mødet?|referat|dagsorden)\s+(?:i|fra|for|til)\s+", re.I
 )
 _KIND_REFERAT = re.compile(r"\b(referat|beslutningsprotokol|protokol)\b", re.I)
 _KIND_DAGSORDEN = re.compile(r"\b(dagsorden|mødeindkaldelse)\b", re.I)
@@ -87,7 +97,7 @@ def _committee(text: str) -> str | None:
     for pattern in _COMMITTEE_PATTERNS:
         match = pattern.search(text.strip())
         if match:
-            name = re.sub(r"\s+", " ", match.group(1)).strip(" :-–,")
+            name = _BODY_PREFIX.sub("", re.sub(r"\s+", " ", match.group(1)).strip(" :-–,"))
             if name and not re.search(r"\d", name) and not name.lower().startswith(("møde", "dagsorden", "referat")):
                 return name
     return None

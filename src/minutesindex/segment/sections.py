@@ -84,6 +84,6 @@ def parse_heading(text: str) -> Heading | None:
     inline = _INLINE.match(stripped)
     if inline:
         name = canonical(inline.group(1))
-        if name:
+        if name and not (name == "other:sagsforløb" and len(inline.group(2).split()) <= 3):  # `Sagsforløb: ØU/BY`
             return Heading(name, inline.group(1).strip(), inline.group(2).strip())
     return None
