@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from minutesindex.config import Settings, load_settings
 from minutesindex.errors import QuerySyntaxError
 from minutesindex.pipeline import check, ingest_paths
-from minutesindex.samples import decompression_bomb_pdf, numbered_meetings
+from minutesindex.samples import SCAN_PAGES, decompression_bomb_pdf, numbered_meetings, scanned_pdf
 from minutesindex.search.index import open_index, update_index
 from minutesindex.search.query import search
 from minutesindex.store.db import load_items, open_database, session_scope
@@ -150,7 +150,7 @@ def _kill_and_resume(tmp_path: Path, batch: list[Path], seed: int) -> None:
     then run the same ingest again."""
     rng = random.Random(seed)
     home = load_settings(tmp_path / f"home-{seed}")
-    after_files, delay = rng.randint(0, len(batch) - 3), rng.uniform(0.0, 0.5)
+    after_files, delay = rng.randint(0, len(batch) - 2), rng.uniform(0.0, 0.5)
     process = _cli("ingest", *map(str, batch), "--workers", "1", home=home)
     while _documents_landed(home) < after_files and process.poll() is None:
         time.sleep(0.01)
@@ -168,7 +168,11 @@ def _kill_and_resume(tmp_path: Path, batch: list[Path], seed: int) -> None:
 def kill_batch(tmp_path_factory, sample_files) -> list[Path]:
     folder = tmp_path_factory.mktemp("kill-batch")
     meetings = numbered_meetings(folder, 10)
-    return [*meetings[:5], sample_files[1], *meetings[5:]]
+    last_scan = folder / "scan_til_sidst.pdf"
+    with scanned_pdf(SCAN_PAGES, "Dagsorden Børne- og Skoleudvalget 2. maj 2024") as doc:
+        doc.save(last_scan)
+    # Scans in the middle and at the end keep the batch running for seconds after the kill point.
+    return [*meetings[:5], sample_files[1], *meetings[5:], last_scan]
 
 
 @pytest.mark.parametrize("run", range(3))
@@ -193,7 +197,7 @@ def test_search_while_ingest_runs_sees_committed_items_without_errors(home, kill
         searches += 1
     assert process.returncode == 0, process.stderr.read()
     assert searches > 3
-    assert len(search(open_index(home.index_dir), "takstmodel", limit=100)) == 10
+    assert len(search(open_index(home.index_dir), "takstmodel", limit=100)) == 10  # the ten referater
     _assert_consistent(home, {p.name for p in kill_batch})
 
 

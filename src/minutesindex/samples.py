@@ -180,12 +180,14 @@ def numbered_meetings(target: Path, count: int) -> list[Path]:
 
 
 def long_pdf(path: Path, pages: int) -> Path:
-    """A digital PDF with one short agenda item per page (for streaming and memory tests)."""
+    """A digital PDF with one short agenda item per page (for streaming and memory tests), numbered
+    1.1 … 1.50, 2.1 … in chapters of 50 as long agendas are."""
     doc = pymupdf.open()
-    for number in range(1, pages + 1):
+    for index in range(pages):
+        number = f"{index // 50 + 1}.{index % 50 + 1}"
         doc.new_page().insert_text(
             (MARGIN, MARGIN + 20),
-            f"{number}. Punkt {number} om budget og takster\nSagsfremstilling\n"
+            f"{number} Punkt {number} om budget og takster\nSagsfremstilling\n"
             f"Forvaltningen har udarbejdet forslag nummer {number} til udvalget.\nBeslutning\nGodkendt.",
             fontsize=11,
         )
