@@ -104,3 +104,23 @@ def test_query_exports_exactly_what_search_returns(env_home, tmp_path):
     with out.open(encoding="utf-8", newline="") as fh:
         exported = [int(r["item_id"]) for r in csv.DictReader(fh)]
     assert exported == [h["item_id"] for h in searched] and len(exported) == 1
+
+
+def test_decisions_of_several_bodies_are_named_and_the_last_one_is_the_outcome(tmp_path_factory, monkeypatch):
+    text = (
+        "Referat\nByrådet den 21. juni 2023\n\nPunkt 4: Lokalplan for boliger ved Søndergade\n"
+        "Indstilling\nDirektøren indstiller, at lokalplanen vedtages.\n\n"
+        "Økonomiudvalget den 12. juni 2023\nAnbefales ikke; sagen bør udsættes.\n\n"
+        "Byrådet den 21. juni 2023\nForslaget blev afvist.\n"
+    )
+    settings = home_with_texts(tmp_path_factory, {"byraad.txt": text})
+    monkeypatch.setenv("MINUTESINDEX_HOME", str(settings.home))
+    out = tmp_path_factory.mktemp("export") / "decisions.csv"
+    assert runner.invoke(app, ["export", "decisions", "--out", str(out)]).exit_code == 0
+    [row] = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert row["indstilling"] == "Direktøren indstiller, at lokalplanen vedtages."
+    assert row["decision"] == (
+        "Økonomiudvalget den 12. juni 2023: Anbefales ikke; sagen bør udsættes.\n\n"
+        "Byrådet den 21. juni 2023: Forslaget blev afvist."
+    )
+    assert (row["outcome"], row["outcome_basis"]) == ("afvist", "decision")

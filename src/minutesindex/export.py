@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from minutesindex.store.tables import ItemRow
+from minutesindex.segment.sections import canonical
+from minutesindex.store.tables import ItemRow, SectionRow
 
 DECISION_COLUMNS = [
     "meeting_date",
@@ -59,8 +60,23 @@ def outcome_of(text: str) -> str:
     return ""
 
 
+def _decisions(item: ItemRow) -> list[SectionRow]:
+    return [s for s in item.sections if s.name in ("referat", "beslutning") and s.text.strip()]
+
+
 def decision_text(item: ItemRow) -> str:
-    return "\n\n".join(s.text for s in item.sections if s.name in ("referat", "beslutning")).strip()
+    """The decision; where several bodies decided in turn ("Økonomiudvalget den 12. juni 2023", then
+    "Byrådet den …"), each decision after the heading that names its body and date."""
+    blocks = _decisions(item)
+    if len(blocks) < 2:
+        return "\n\n".join(s.text for s in blocks).strip()
+    return "\n\n".join(s.text if canonical(s.heading) else f"{s.heading}: {s.text}" for s in blocks).strip()
+
+
+def final_decision(item: ItemRow) -> str:
+    """The last decision taken on the item (the outcome is the last body's)."""
+    blocks = _decisions(item)
+    return blocks[-1].text if blocks else ""
 
 
 def _section(item: ItemRow, name: str) -> str:
@@ -72,7 +88,7 @@ def decision_row(item: ItemRow) -> dict:
     indstilling = _section(item, "indstilling")
     decision = decision_text(item)
     if decision:
-        outcome, basis = outcome_of(decision), "decision"
+        outcome, basis = outcome_of(final_decision(item)) or outcome_of(decision), "decision"
     else:
         outcome = outcome_of(indstilling)
         basis = "recommendation" if outcome else ""

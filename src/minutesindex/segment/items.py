@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from minutesindex.model import Attachment, Item, Line, Section
@@ -28,6 +29,14 @@ METADATA_LINE = re.compile(
     r"|sagsforløb)\.?\s*:\s*\S{1,40}(?:\s+\S{1,40}){0,8}\s*$",
     re.I,
 )
+# "Økonomiudvalget den 12. juni 2023", "Byrådet, 21.06.2023, pkt. 4:": a committee's decision follows.
+COMMITTEE_DECISION = re.compile(
+    r"^\s*(?:[A-ZÆØÅ][\wæøåÆØÅ-]*\s+){0,4}?[A-ZÆØÅa-zæøå][\wæøåÆØÅ-]*"
+    r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|styregruppe(?:n)?|komité(?:en)?)"
+    r"(?:\s*,\s*|\s+den\s+|\s+d\.\s*)(?:\d{1,2}\.\s*[a-zæøå]+\s+\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
+    r"\s*(?:,?\s*(?:pkt|punkt)\.?\s*\d+)?\s*[:.]?\s*$"
+)
+DECIDING_SECTIONS = {"indstilling", "beslutning", "referat"}
 _LOOSE_PAGE = re.compile(r"\s+\d{1,3}\s*$")  # a page number after one space, in a table of contents
 # "Lukket sag", "Åben punkt": access markers under a title, neither title nor section.
 ACCESS_MARKER = re.compile(r"^\s*(?:lukket|åben|aaben|fortrolig)(?:\s+(?:sag|punkt|møde|dagsordenspunkt))?\s*$", re.I)
@@ -470,7 +479,8 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
         chunk = [ln for ln in lines[i + 1 : stop] if not _DETACHED.match(ln.text.strip())]
         if heading.rest:
             chunk.insert(0, Line(heading.rest, heading.rest, lines[i].page))
-        sections.append(Section(heading.name, heading.printed, _join(chunk), _join(chunk, raw=True)))
+        for name, printed, part in _split_decision_blocks(heading, chunk):
+            sections.append(Section(name, printed, _join(part), _join(part, raw=True)))
     used = [ln for ln in lines[start.line : end] if ln.text.strip() and not _DETACHED.match(ln.text.strip())]
     attachments = [a for s in sections if s.name == "bilag" for a in parse_attachments(s.raw_text, s.text)]
     return Item(
@@ -484,6 +494,22 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
         attachments=attachments,
         body=_join(body_lines),
     )
+
+
+def _split_decision_blocks(heading: Heading, chunk: list[Line]) -> Iterator[tuple[str, str, list[Line]]]:
+    """After the recommendation, a committee's decision is headed by its name and date
+    ("Økonomiudvalget den 12. juni 2023", then "Byrådet den 21. juni 2023"): each is a decision."""
+    if heading.name not in DECIDING_SECTIONS:
+        yield heading.name, heading.printed, chunk
+        return
+    name, printed, part = heading.name, heading.printed, []
+    for line in chunk:
+        if COMMITTEE_DECISION.match(line.text):
+            yield name, printed, part
+            name, printed, part = "beslutning", line.text.strip().rstrip(":"), []
+        else:
+            part.append(line)
+    yield name, printed, part
 
 
 def _join(chunk: list[Line], raw: bool = False) -> str:
