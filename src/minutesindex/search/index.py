@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.index import Index
 
 from minutesindex.errors import SearchIndexError
@@ -39,13 +39,15 @@ def build_schema() -> Schema:
     analyzer = danish_analyzer()
     fields = {
         "item_id": ID(stored=True, unique=True, sortable=True),
-        "document": ID(stored=True),
-        "committee": ID(stored=True),
+        # Shown with a hit, never searched: stored only, no postings.
+        "document": STORED(),
+        "committee": STORED(),
+        "number": STORED(),
+        "page": STORED(),
+        # Filters.
         "committee_key": ID(),
         "kind": ID(stored=True),
         "meeting_date": DATETIME(stored=True),
-        "number": ID(stored=True),
-        "page": NUMERIC(stored=True),
         "title_display": STORED(),
         "content": STORED(),  # for snippets: every analyzed field below is a part of it
         "title": TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
