@@ -81,6 +81,10 @@ COMPOUND_ORIGINAL_MARGIN = 0.5
 WHOLE_WORD_OVER_COMPOUND = 3.0
 # A compound candidate of rare parts (`Mehlsen` → `Mæh|læn`) is noise, not a repair.
 MIN_COMPOUND_SCORE = 1.5
+# Letter sequences Danish spelling hardly has, so a word holding one was surely misread
+# (`udviklingshaemning`); its compound readings may then be of rarer parts.
+MARKED = re.compile(r"ae|ee|ze|z|@|¢|§|&|\|", re.I)
+MIN_COMPOUND_SCORE_MARKED = 0.5
 SENTENCE_ENDS = ".!?:•-–*#|>)"
 # `paregionens`: a mangled word this common glued to a known word; `tveersektorielle`: a mangled
 # compound head this common before a tail of at least MIN_TAIL letters.
@@ -208,7 +212,8 @@ class LetterRepairer:
         if not changed:
             return self._repair_head(token) if original is None else KEEP
         best = max(changed, key=lambda c: (-len(c.parts), c.score - c.cost))
-        if len(best.parts) > 1 and best.score < MIN_COMPOUND_SCORE:
+        floor = MIN_COMPOUND_SCORE_MARKED if original is None and MARKED.search(token) else MIN_COMPOUND_SCORE
+        if len(best.parts) > 1 and best.score < floor:
             return self._repair_head(token) if original is None else KEEP
         if original is not None:
             known_whole = lower in self.lexicon
@@ -216,7 +221,9 @@ class LetterRepairer:
                 return KEEP
             if not (not known_whole and len(best.parts) == 1 and best.score >= WHOLE_WORD_OVER_COMPOUND):
                 # `serlige` read as `ser|lige` is no evidence against `særlige`; a real word is.
-                margin = KNOWN_WORD_MARGIN if known_whole else COMPOUND_ORIGINAL_MARGIN
+                # A word only the word list knows, or only as a compound, is weaker evidence.
+                weak = not known_whole or self.lexicon.is_estimated(lower)
+                margin = COMPOUND_ORIGINAL_MARGIN if weak else KNOWN_WORD_MARGIN
                 if best.score - original < margin:
                     return KEEP
         if best.text == token:

@@ -96,6 +96,10 @@ class Lexicon:
     def frequency(self, word: str) -> float:
         return self.zipf.get(word, 0.0)
 
+    def is_estimated(self, word: str) -> bool:
+        """Whether only the word list knows the word, so its strength is an estimate."""
+        return self.zipf.get(word) == WORDLIST_ONLY_ZIPF
+
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process
     def strength(self, word: str) -> float:
         """How common a known word is: its zipf frequency, or for a form only the word list knows
@@ -106,7 +110,7 @@ class Lexicon:
         estimates = [zipf]
         for suffix in BASE_FORM_SUFFIXES:
             stem = word[: -len(suffix)]
-            if word.endswith(suffix) and len(stem) >= MIN_PART:
+            if word.endswith(suffix) and len(stem) > MIN_PART:  # not `med|erne`
                 estimates += [self.zipf.get(base, 0.0) - INFLECTED_FORM_PENALTY for base in (stem, stem + "e")]
         parts = self.split_compound(word)
         if parts:
