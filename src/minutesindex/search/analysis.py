@@ -72,14 +72,18 @@ def index_terms(word: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
-class DanishTokenizer(Tokenizer):
-    """Words, lower-cased, stop words removed, compounds split (index only) and stemmed."""
+class _StopListTokenizer(Tokenizer):
+    """A tokenizer with a stop list; equal to another of its kind with the same list (schema checks)."""
 
     def __init__(self, stoplist: frozenset[str]) -> None:
         self.stoplist = stoplist
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, DanishTokenizer) and self.stoplist == other.stoplist
+        return type(other) is type(self) and self.stoplist == other.stoplist
+
+
+class DanishTokenizer(_StopListTokenizer):
+    """Words, lower-cased, stop words removed, compounds split (index only) and stemmed."""
 
     def __call__(  # noqa: PLR0913 - Whoosh tokenizer protocol
         self,
@@ -122,29 +126,21 @@ class DanishTokenizer(Tokenizer):
                 yield token
 
 
-class FoldedTokenizer(Tokenizer):
+class FoldedTokenizer(_StopListTokenizer):
     """Folded words for queries typed without Danish letters (`Boernehus`, `Solund`).
 
     At index time only words that folding changes are kept: the main fields already match every
     other word, and this keeps the folded field small. Its terms have no positions.
     """
 
-    def __init__(self, stoplist: frozenset[str]) -> None:
-        self.stoplist = stoplist
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FoldedTokenizer) and self.stoplist == other.stoplist
-
-    def __call__(  # noqa: PLR0913 - Whoosh tokenizer protocol
+    def __call__(  # Whoosh tokenizer protocol; the options it does not use arrive in kwargs
         self,
         value: str,
         positions: bool = False,
         chars: bool = False,
-        keeporiginal: bool = False,
         removestops: bool = True,
         start_pos: int = 0,
         start_char: int = 0,
-        tokenize: bool = True,
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
