@@ -126,17 +126,21 @@ def item_document(item: ItemRow) -> dict:
         "item_id": str(item.id),
         "document": doc.file_name,
         "committee": doc.committee or "",
-        "committee_key": (doc.committee or "").lower(),
-        "kind": doc.kind or "",
         "number": item.number,
         "page": item.page_start,
         "title_display": item.title,
+        "content": content,
         "title": item.title,
+        "folded": content,  # the title is its first line
+    }
+    # Empty fields are left out: each field a document has costs the writer, even an empty one.
+    optional = {
+        "committee_key": (doc.committee or "").lower(),
+        "kind": doc.kind or "",
         "presenter": item.presenter or "",
         "body": item.body or "",
-        "content": content,
-        "folded": f"{item.title}\n{content}",
     }
+    fields.update({name: value for name, value in optional.items() if value})
     if doc.meeting_date:
         fields["meeting_date"] = dt.datetime.combine(doc.meeting_date, dt.time())
     for name, texts in sections.items():
