@@ -8,6 +8,7 @@ import pymupdf
 from sqlalchemy import func, select
 
 from minutesindex.pipeline import ingest_paths
+from minutesindex.samples import write_samples
 from minutesindex.search.index import open_index
 from minutesindex.search.query import search
 from minutesindex.store.db import open_database, session_scope
@@ -62,6 +63,11 @@ def test_reingest_is_a_noop_and_force_replaces_without_duplicates(home, sample_f
     hits = search(open_index(home.index_dir), "takstmodel affaldsgebyrer")
     assert len({h.item_id for h in hits}) == len(hits) == 1
     assert first.count("ingested") == 1
+
+
+def test_writing_the_samples_again_gives_the_same_files(tmp_path: Path, sample_files):
+    again = write_samples(tmp_path)
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in sample_files]
 
 
 def test_bad_files_fail_alone_and_leave_nothing_behind(home, sample_files, tmp_path: Path):

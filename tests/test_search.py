@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import types
 
 import pytest
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, Schema
+from whoosh.analysis import RegexTokenizer
+from whoosh.fields import ID, TEXT, Schema
 
 from minutesindex.errors import QuerySyntaxError, SearchIndexError
 from minutesindex.pipeline import ingest_paths
@@ -96,6 +99,25 @@ def test_index_of_an_older_schema_is_rebuilt_on_ingest(tmp_path_factory):
         open_index(settings.index_dir)
     ingest_paths([], settings, workers=1)
     assert _titles(open_index(settings.index_dir), "Sølund") == ["Budget for Sølund"]
+
+
+def test_index_naming_analysis_classes_this_version_lacks_is_rebuilt(tmp_path_factory, monkeypatch):
+    text = "Referat\n\n1. Budget for Kvisten\nSagsfremstilling\nTekst.\n"
+    settings = home_with_texts(tmp_path_factory, {"a.txt": text})
+    gone = types.ModuleType("minutesindex_analysis_of_an_old_version")
+
+    class OldTokenizer(RegexTokenizer):
+        pass
+
+    OldTokenizer.__module__, OldTokenizer.__qualname__ = gone.__name__, "OldTokenizer"
+    gone.OldTokenizer = OldTokenizer
+    monkeypatch.setitem(sys.modules, gone.__name__, gone)
+    whoosh_index.create_in(str(settings.index_dir), Schema(item_id=ID(stored=True), text=TEXT(analyzer=OldTokenizer())))
+    monkeypatch.delitem(sys.modules, gone.__name__)
+    with pytest.raises(SearchIndexError, match="reindex"):
+        open_index(settings.index_dir)
+    ingest_paths([], settings, workers=1)
+    assert _titles(open_index(settings.index_dir), "Kvisten") == ["Budget for Kvisten"]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "x" * 600, "section:nope", "AND OR NOT", '"unbalanced', "title:"])

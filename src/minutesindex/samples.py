@@ -153,6 +153,13 @@ def scanned_pdf(pages: list[str], footer: str, dpi: int = 300) -> pymupdf.Docume
     return scan
 
 
+def _save_reproducibly(doc: pymupdf.Document, path: Path) -> None:
+    """The same bytes on every run (no creation time, no new file id), so writing the samples again
+    and ingesting them is recognised as already done rather than adding the meeting twice."""
+    doc.set_metadata({"producer": "minutesindex samples", "creationDate": "", "modDate": ""})
+    doc.save(path, no_new_id=True, garbage=1)
+
+
 def write_samples(target: Path) -> list[Path]:
     """Write the sample documents into `target` and return their paths."""
     target.mkdir(parents=True, exist_ok=True)
@@ -160,9 +167,9 @@ def write_samples(target: Path) -> list[Path]:
     scan = target / "boerne-og-skole_dagsorden_2024-04-04_scan.pdf"
     export = target / "kultur-og-fritid_referat_2024-05-07.txt"
     with text_pdf(REFERAT_PAGES, "Referat Teknik- og Miljøudvalget 12.03.2024") as doc:
-        doc.save(referat)
+        _save_reproducibly(doc, referat)
     with scanned_pdf(SCAN_PAGES, "Dagsorden Børne- og Skoleudvalget 04.04.2024") as doc:
-        doc.save(scan)
+        _save_reproducibly(doc, scan)
     export.write_text(TEXT_EXPORT, encoding="utf-8")
     return [referat, scan, export]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -68,20 +69,29 @@ def open_index(index_dir: Path, for_writing: bool = False) -> Index:
     Readers never create anything, so a search during the first ingest cannot race its writer.
     """
     try:
-        if not whoosh_index.exists_in(str(index_dir)):
-            if for_writing:
-                return clear_index(index_dir)
-            raise SearchIndexError(f"no search index in {index_dir} yet; ingest documents first")
-        index, schema = _open_latest(index_dir)
-        if _signature(schema) == _signature(build_schema()):
+        index = _open_current(index_dir)
+        if index is not None:
             return index
         if for_writing:
             return clear_index(index_dir)
+        if not any(index_dir.glob("*.toc")):
+            raise SearchIndexError(f"no search index in {index_dir} yet; ingest documents first")
         raise SearchIndexError(f"search index {index_dir} was built by another version; run `minutesindex reindex`")
     except SearchIndexError:
         raise
     except Exception as exc:  # Whoosh raises many kinds for a damaged index
         raise SearchIndexError(f"cannot open search index {index_dir}: {exc}") from exc
+
+
+def _open_current(index_dir: Path) -> Index | None:
+    """The index if there is one written with this version's schema, else None."""
+    try:
+        if not whoosh_index.exists_in(str(index_dir)):
+            return None
+        index, schema = _open_latest(index_dir)
+    except (AttributeError, ImportError, pickle.UnpicklingError):
+        return None  # its schema names analysis classes this version no longer has
+    return index if _signature(schema) == _signature(build_schema()) else None
 
 
 def _open_latest(index_dir: Path) -> tuple[Index, Schema]:
