@@ -58,10 +58,12 @@ def test_reingest_is_a_noop_and_force_replaces_without_duplicates(home, sample_f
     before = _counts(home)
     again = ingest_paths(sample_files[:1], home, workers=1)
     assert again.count("skipped") == 1 and _counts(home) == before
+    old_hit = search(open_index(home.index_dir), "takstmodel affaldsgebyrer")[0]
     forced = ingest_paths(sample_files[:1], home, workers=1, force=True)
     assert forced.count("ingested") == 1 and _counts(home) == before
     hits = search(open_index(home.index_dir), "takstmodel affaldsgebyrer")
     assert len({h.item_id for h in hits}) == len(hits) == 1
+    assert hits[0].item_id > old_hit.item_id  # replaced items get new ids; an id never changes meaning
     assert first.count("ingested") == 1
 
 

@@ -208,7 +208,11 @@ class IndexBatch:
         self._opened_at = 0.0
 
     def add_documents(self, documents: Iterable[dict], remove: Iterable[int] = ()) -> None:
-        """Add item documents (from item_document) and remove items by id."""
+        """Remove items by id, then add item documents (from item_document) of new items.
+
+        New items have ids never used before, so they are added, not updated: an update looks the
+        id up in every segment first, which costs more the larger the index grows.
+        """
         if self._writer is None:
             self._writer = self.index.writer(limitmb=256)
             self._opened_at = time.monotonic()
@@ -216,7 +220,7 @@ class IndexBatch:
             for item_id in remove:
                 self._writer.delete_by_term("item_id", str(item_id))
             for document in documents:
-                self._writer.update_document(**document)
+                self._writer.add_document(**document)
                 self._pending += 1
         except BaseException:
             self.cancel()

@@ -53,6 +53,9 @@ class PageRow(Base):
 
 class ItemRow(Base):
     __tablename__ = "items"
+    # Ids are never reused (SQLite would reuse the highest after a delete): the search index and
+    # `check` know items by id, so an id must always mean the same item.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
