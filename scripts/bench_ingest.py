@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pymupdf
+from benchreport import print_report
 
 from minutesindex.config import OCR_DPI, load_settings
 from minutesindex.parallel import default_workers
@@ -188,11 +189,7 @@ def main() -> None:
             run = run_ingest([pages], root / "home-5000", args.workers)
             result.update(pages_5000_seconds=run["seconds"], pages_5000_items=run["items"])
             result.update(pages_5000_peak_rss_mb=run["peak_rss_mb"])
-    print(f"{'metric':<26}value")
-    for key, value in result.items():
-        print(f"{key:<26}{value}")
-    if args.json:
-        print(json.dumps(result))
+    print_report(result, args.json)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,11 @@ a fresh repairer, and reports the median.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from pathlib import Path
+
+from benchreport import print_report
 
 from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
@@ -43,10 +44,7 @@ def main() -> None:
             repair_text(chunk, repairer)
         rates.append(words / (time.perf_counter() - started))
     result = {"chunks": len(chunks), "words": words, "words_per_s": round(statistics.median(rates))}
-    for key, value in result.items():
-        print(f"{key:<14}{value}")
-    if args.json:
-        print(json.dumps(result))
+    print_report(result, args.json)
 
 
 if __name__ == "__main__":

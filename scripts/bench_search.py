@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import re
 import statistics
@@ -22,6 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from benchreport import print_report
 from whoosh import index as whoosh_index
 
 from minutesindex.search.index import clear_index, update_index
@@ -123,11 +123,7 @@ def main() -> None:
         **{f"{k}_p50_ms": round(statistics.median(v), 1) for k, v in latencies.items()},
         **{f"{k}_p95_ms": round(percentile(v, 0.95), 1) for k, v in latencies.items()},
     }
-    print(f"{'metric':<24}value")
-    for key, value in result.items():
-        print(f"{key:<24}{value}")
-    if args.json:
-        print(json.dumps(result))
+    print_report(result, args.json)
 
 
 if __name__ == "__main__":

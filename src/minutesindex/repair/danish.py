@@ -306,7 +306,7 @@ class LetterRepairer:
         the text itself decides: the reading whose word family occurs elsewhere in the repaired
         text (`mødet`, `dialogmøde`) wins, when that evidence outweighs the frequency difference.
         """
-        spans = [[m for m in TOKEN.finditer(line) if not _inside(m.start(), URL_SPANS(line))] for line in lines]
+        spans = [[m for m in TOKEN.finditer(line) if not _inside(m.start(), _url_spans(line))] for line in lines]
         decisions = [[self.decide(m.group()) for m in line_spans] for line_spans in spans]
         evidence = Counter(
             (d.text or m.group()).lower()
@@ -315,11 +315,14 @@ class LetterRepairer:
             if not d.rivals
         )
         out, changed = [], 0
+        settled: dict[Decision, str | None] = {}
         previous_line = ""
         for line, line_spans, line_decisions in zip(lines, spans, decisions, strict=True):
             pieces, last = [], 0
             for match, decision in zip(line_spans, line_decisions, strict=True):
-                fixed = self._in_context(decision, evidence) if decision.rivals else decision.text
+                if decision.rivals and decision not in settled:  # the text decides once per token
+                    settled[decision] = self._in_context(decision, evidence)
+                fixed = settled[decision] if decision.rivals else decision.text
                 if fixed and match.group()[0] == "@" and not _starts_sentence(previous_line, line[: match.start()]):
                     fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
                 if fixed is not None:
@@ -350,7 +353,9 @@ class LetterRepairer:
         return max(decision.rivals, key=value).text
 
 
-URL_SPANS = functools.lru_cache(maxsize=4096)(lambda line: tuple(m.span() for m in URL.finditer(line)))
+@functools.lru_cache(maxsize=4096)
+def _url_spans(line: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in URL.finditer(line))
 
 
 def _starts_sentence(previous_line: str, before: str) -> bool:

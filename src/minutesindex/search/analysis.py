@@ -30,12 +30,12 @@ def fold(text: str) -> str:
     return text
 
 
+_STEMMER = DanishStemmer()
+
+
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _STEMMER.stem(word)
-
-
-_STEMMER = DanishStemmer()
 
 
 @functools.lru_cache(maxsize=100_000)
