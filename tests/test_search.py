@@ -73,6 +73,18 @@ def test_field_prefix_and_section_filter(index):
     assert _titles(index, "title:hjerneskade") == ["Samarbejdsaftale om voksne med hjerneskade"]
 
 
+def test_a_section_prefix_does_not_match_the_same_word_in_another_section(index):
+    assert set(_titles(index, "sagsfremstilling:løsning")) == {"Budget for Sølund", "Børnehus Midt"}
+    assert _titles(index, "indstilling:løsning") == []
+    assert _titles(index, "beslutning:aftalen") == []
+    assert _titles(index, 'title:"voksne med hjerneskade"') == ["Samarbejdsaftale om voksne med hjerneskade"]
+
+
+def test_a_phrase_never_runs_from_one_section_into_the_next(index):
+    assert _titles(index, '"Sølund drøftes"') == ["Budget for Sølund"]
+    assert _titles(index, '"drøftes det indstilles"') == []
+
+
 def test_committee_and_date_filters(index):
     assert _titles(index, "løsninger", committee="økonomiudvalget") == ["Budget for Sølund"]
     assert _titles(index, "løsninger", since=dt.date(2023, 1, 1)) == ["Budget for Sølund"]

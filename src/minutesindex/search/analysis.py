@@ -3,6 +3,12 @@
 Each analyzer is one tokenizer that does every step in a single pass over the text. Whoosh's usual
 chain (tokenizer | lowercase | stop | compound | stem) gives the same terms through five generator
 layers, at half the speed; indexing time is mostly analysis, so this matters.
+
+An agenda item is indexed as one text field made of sections (title, Indstilling, Beslutning …).
+Each section is a band: its words get the band's boost as their weight, and positions that start
+at `band * BAND_WIDTH`, so a query can be kept to one section by position and a phrase never runs
+from one section into the next. One field instead of one per section means a query word is one
+posting list, not a union of a dozen, which is what makes searches fast.
 """
 
 from __future__ import annotations
@@ -20,9 +26,35 @@ TOKEN_RE = re.compile(r"\w+(?:[.,]\d+)*")
 MIN_COMPOUND_LEN = 7
 _FOLDS = (("aa", "a"), ("å", "a"), ("æ", "ae"), ("ø", "o"), ("oe", "o"), ("é", "e"))
 _FOLDABLE = re.compile("aa|oe|[åæøé]")
+_DANISH = re.compile("[åæø]")
 _WHOLE = re.compile(r".*", re.S)
+BAND_MARK = "\x1f"
+BAND_WIDTH = 1 << 20
 
 
+def banded_text(sections: list[tuple[int, str]]) -> str:
+    """One field value holding each (band, text) section, for the banded DanishTokenizer."""
+    return "".join(f"{BAND_MARK}{band}{BAND_MARK}{text.replace(BAND_MARK, ' ')}" for band, text in sections if text)
+
+
+def band_start(band: int) -> int:
+    return band * BAND_WIDTH
+
+
+def _bands(value: str, start_pos: int) -> Iterator[tuple[int | None, int, int, str]]:
+    """(band or None, first position, offset in value, text) of each section of a field value."""
+    if not value.startswith(BAND_MARK):
+        yield None, start_pos, 0, value
+        return
+    offset = 0
+    pieces = value.split(BAND_MARK)
+    for band, text in zip(pieces[1::2], pieces[2::2], strict=True):
+        offset += len(band) + 2
+        yield int(band), band_start(int(band)), offset, text
+        offset += len(text)
+
+
+@functools.lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """One spelling for Danish letters and their ASCII stand-ins: `Børnehus`, `Boernehus`, `Bornehus`."""
     for old, new in _FOLDS:
@@ -73,17 +105,25 @@ def index_terms(word: str) -> tuple[str, ...]:
 
 
 class _StopListTokenizer(Tokenizer):
-    """A tokenizer with a stop list; equal to another of its kind with the same list (schema checks)."""
+    """A tokenizer with a stop list; equal to another of its kind with the same settings (schema checks)."""
 
     def __init__(self, stoplist: frozenset[str]) -> None:
         self.stoplist = stoplist
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self.stoplist == other.stoplist
+        return type(other) is type(self) and vars(self) == vars(other)
 
 
 class DanishTokenizer(_StopListTokenizer):
-    """Words, lower-cased, stop words removed, compounds split (index only) and stemmed."""
+    """Words, lower-cased, stop words removed, compounds split (index only) and stemmed.
+
+    A value made by `banded_text` is read section by section: a word in band b gets the weight
+    `band_boosts[b]` and its position counts from `band_start(b)`.
+    """
+
+    def __init__(self, stoplist: frozenset[str], band_boosts: tuple[float, ...] = ()) -> None:
+        super().__init__(stoplist)
+        self.band_boosts = band_boosts
 
     def __call__(  # noqa: PLR0913 - Whoosh tokenizer protocol
         self,
@@ -99,38 +139,39 @@ class DanishTokenizer(_StopListTokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.boost = 1.0
         split = mode != "query"
         stoplist = self.stoplist
-        pos = start_pos
-        for match in TOKEN_RE.finditer(value) if tokenize else [_WHOLE.fullmatch(value)]:
-            word = match.group().lower()
-            stopped = word in stoplist
-            if stopped and removestops:
-                continue
-            token.stopped = stopped
-            if keeporiginal:
-                token.original = match.group()
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            pos += 1
-            if stopped:
-                token.text = word
-                yield token
-                continue
-            for term in index_terms(word) if split else (stem(word),):
-                token.text = term
-                yield token
+        for band, pos, offset, text in _bands(value, start_pos):
+            token.boost = 1.0 if band is None else self.band_boosts[band]
+            for match in TOKEN_RE.finditer(text) if tokenize else [_WHOLE.fullmatch(text)]:
+                word = match.group().lower()
+                stopped = word in stoplist
+                if stopped and removestops:
+                    continue
+                token.stopped = stopped
+                if keeporiginal:
+                    token.original = match.group()
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + offset + match.start()
+                    token.endchar = start_char + offset + match.end()
+                pos += 1
+                if stopped:
+                    token.text = word
+                    yield token
+                    continue
+                for term in index_terms(word) if split else (stem(word),):
+                    token.text = term
+                    yield token
 
 
 class FoldedTokenizer(_StopListTokenizer):
     """Folded words for queries typed without Danish letters (`Boernehus`, `Solund`).
 
     At index time only words that folding changes are kept: the main fields already match every
-    other word, and this keeps the folded field small. Its terms have no positions.
+    other word, and this keeps the folded field small. In a query, a word typed with Danish letters
+    is left to the main field, which finds it. The folded field's terms have no positions.
     """
 
     def __call__(  # Whoosh tokenizer protocol; the options it does not use arrive in kwargs
@@ -147,11 +188,13 @@ class FoldedTokenizer(_StopListTokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.boost = 1.0
         token.stopped = False
-        every_word = mode == "query"
+        query = mode == "query"
         stoplist = self.stoplist
         for number, match in enumerate(TOKEN_RE.finditer(value)):
             word = match.group().lower()
-            if len(word) < 2 or word in stoplist or not (every_word or _FOLDABLE.search(word)):
+            if len(word) < 2 or word in stoplist:
+                continue
+            if _DANISH.search(word) if query else not _FOLDABLE.search(word):
                 continue
             token.text = fold(word)
             if positions:
@@ -162,8 +205,8 @@ class FoldedTokenizer(_StopListTokenizer):
             yield token
 
 
-def danish_analyzer() -> DanishTokenizer:
-    return DanishTokenizer(load_stopwords())
+def danish_analyzer(band_boosts: tuple[float, ...] = ()) -> DanishTokenizer:
+    return DanishTokenizer(load_stopwords(), band_boosts)
 
 
 def folded_analyzer() -> FoldedTokenizer:

@@ -14,15 +14,17 @@ from whoosh.index import Index
 
 from minutesindex.errors import SearchIndexError
 from minutesindex.model import CANONICAL_SECTIONS
-from minutesindex.search.analysis import danish_analyzer, folded_analyzer
+from minutesindex.search.analysis import banded_text, danish_analyzer, folded_analyzer
 from minutesindex.store.tables import ItemRow
 
 SECTION_FIELDS = CANONICAL_SECTIONS + ("other",)
 OPEN_RETRIES = 10
-# Decisions and recommendations weigh more than background text; a title match most of all.
-FIELD_BOOSTS = {
+# The sections of an item, each a band of the one `text` field (see search.analysis), with the weight
+# of its words: decisions and recommendations weigh more than background text; a title most of all.
+BAND_BOOSTS = {
     "title": 4.0,
     "presenter": 1.0,
+    "body": 1.0,
     "resume": 1.5,
     "baggrund": 1.0,
     "sagsfremstilling": 1.0,
@@ -31,34 +33,29 @@ FIELD_BOOSTS = {
     "beslutning": 1.8,
     "bilag": 1.0,
     "other": 1.0,
-    "body": 1.0,
-    "folded": 0.3,
 }
+BANDS = tuple(BAND_BOOSTS)
+FOLDED_BOOST = 0.3
 
 
 def build_schema() -> Schema:
-    analyzer = danish_analyzer()
-    fields = {
-        "item_id": ID(stored=True, unique=True, sortable=True),
+    return Schema(
+        item_id=ID(stored=True, unique=True, sortable=True),
         # Shown with a hit, never searched: stored only, no postings.
-        "document": STORED(),
-        "committee": STORED(),
-        "number": STORED(),
-        "page": STORED(),
+        document=STORED(),
+        committee=STORED(),
+        number=STORED(),
+        page=STORED(),
+        title_display=STORED(),
+        content=STORED(),  # for snippets: the text of every band
         # Filters.
-        "committee_key": ID(),
-        "kind": ID(stored=True),
-        "meeting_date": DATETIME(stored=True),
-        "title_display": STORED(),
-        "content": STORED(),  # for snippets: every analyzed field below is a part of it
-        "title": TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
-        "presenter": TEXT(analyzer=analyzer),
-        "body": TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["body"]),
-        "folded": TEXT(analyzer=folded_analyzer(), phrase=False, field_boost=FIELD_BOOSTS["folded"]),
-    }
-    for name in SECTION_FIELDS:
-        fields[name] = TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[name])
-    return Schema(**fields)
+        committee_key=ID(),
+        kind=ID(stored=True),
+        meeting_date=DATETIME(stored=True),
+        # Searched.
+        text=TEXT(analyzer=danish_analyzer(tuple(BAND_BOOSTS.values()))),
+        folded=TEXT(analyzer=folded_analyzer(), phrase=False, field_boost=FOLDED_BOOST),
+    )
 
 
 def open_index(index_dir: Path, for_writing: bool = False) -> Index:
@@ -125,13 +122,17 @@ def _signature(schema: Schema) -> list[tuple]:
 def item_document(item: ItemRow) -> dict:
     """The indexed fields of one agenda item."""
     doc = item.document
-    sections: dict[str, list[str]] = {}
-    for section in item.sections:
-        field = section.name if section.name in CANONICAL_SECTIONS else "other"
-        sections.setdefault(field, []).append(section.text)
-    content = "\n\n".join(
-        part for part in [item.title, item.body, *(s.text for s in item.sections)] if part and part.strip()
-    )
+    sections = [(s.name if s.name in CANONICAL_SECTIONS else "other", s.text) for s in item.sections]
+    content = "\n\n".join(text for text in [item.title, item.body, *(t for _, t in sections)] if text and text.strip())
+    bands: dict[str, list[str]] = {
+        "title": [item.title],
+        "presenter": [item.presenter or ""],
+        "body": [item.body or ""],
+    }
+    for name, text in sections:
+        bands.setdefault(name, []).append(text)
+    # Positions in a posting must rise, so the bands go in band order, not in the item's order.
+    text = banded_text(sorted((BANDS.index(name), "\n\n".join(texts)) for name, texts in bands.items()))
     fields = {
         "item_id": str(item.id),
         "document": doc.file_name,
@@ -140,21 +141,16 @@ def item_document(item: ItemRow) -> dict:
         "page": item.page_start,
         "title_display": item.title,
         "content": content,
-        "title": item.title,
-        "folded": content,  # the title is its first line
+        "text": text,
+        "folded": content,
     }
     # Empty fields are left out: each field a document has costs the writer, even an empty one.
-    optional = {
-        "committee_key": (doc.committee or "").lower(),
-        "kind": doc.kind or "",
-        "presenter": item.presenter or "",
-        "body": item.body or "",
-    }
-    fields.update({name: value for name, value in optional.items() if value})
+    if doc.committee:
+        fields["committee_key"] = doc.committee.lower()
+    if doc.kind:
+        fields["kind"] = doc.kind
     if doc.meeting_date:
         fields["meeting_date"] = dt.datetime.combine(doc.meeting_date, dt.time())
-    for name, texts in sections.items():
-        fields[name] = "\n\n".join(texts)
     return fields
 
 
@@ -170,19 +166,21 @@ def indexed_item_ids(index: Index) -> set[int]:
 
 
 def update_index(index: Index, add: Iterable[ItemRow], remove: Iterable[int] = (), procs: int = 1) -> int:
-    """Remove items by id and add (or replace) items, in one commit.
+    """Remove items by id and add items the index does not hold, in one commit.
 
+    Callers add only items missing from the index (sync) or fill an empty one (reindex), so items
+    are added, not updated: an update looks each id up in every segment first.
     With procs > 1 (a rebuild of a large index) analysis runs in that many processes, each writing
     its own segment, so the commit does not end in one long single-core merge.
     """
-    options = {"procs": procs, "multisegment": True, "limitmb": 128} if procs > 1 else {"limitmb": 256}
+    options = {"procs": procs, "multisegment": True, "limitmb": 512} if procs > 1 else {"limitmb": 512}
     writer = index.writer(**options)
     added = 0
     try:
         for item_id in remove:
             writer.delete_by_term("item_id", str(item_id))
         for item in add:
-            writer.update_document(**item_document(item))
+            writer.add_document(**item_document(item))
             added += 1
         writer.commit()
     except BaseException:

@@ -10,15 +10,17 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.index import Index
+from whoosh.matching import Matcher
 from whoosh.query import And, DateRange, NullQuery, Phrase, Query, Term
+from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 from whoosh.searching import Hit, Searcher
 
 from minutesindex.errors import QuerySyntaxError
-from minutesindex.search.analysis import TOKEN_RE, fold, index_terms
-from minutesindex.search.index import FIELD_BOOSTS, SECTION_FIELDS
+from minutesindex.search.analysis import BAND_WIDTH, TOKEN_RE, band_start, fold, index_terms
+from minutesindex.search.index import BANDS, FOLDED_BOOST, SECTION_FIELDS
 
 MAX_QUERY_LEN = 500
-SEARCH_FIELDS = ["title", "presenter", *SECTION_FIELDS, "body", "folded"]
+SEARCH_FIELDS = ["text", "folded"]
 SNIPPET_CONTEXT = 60
 SNIPPET_CHARS = 240
 SNIPPET_FRAGMENTS = 2
@@ -51,17 +53,78 @@ class SearchHit:
         }
 
 
+class InSection(WrappingSpan):
+    """Its query, matched only in one section (band) of the text field."""
+
+    def __init__(self, q: Query, section: str) -> None:
+        self.q = q
+        self.section = section
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InSection) and (self.q, self.section) == (other.q, other.section)
+
+    def __hash__(self) -> int:
+        return hash((self.q, self.section))
+
+    def __repr__(self) -> str:
+        return f"{self.section}:{self.q!r}"
+
+    def apply(self, fn: object) -> InSection:
+        return InSection(fn(self.q), self.section)  # type: ignore[operator]
+
+    def children(self) -> object:
+        return iter([self.q])
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        start = band_start(BANDS.index(self.section))
+        return _InBandMatcher(self._subm(searcher, context), start, start + BAND_WIDTH)
+
+
+class _InBandMatcher(SpanWrappingMatcher):
+    def __init__(self, child: Matcher, start: int, end: int) -> None:
+        self.start, self.end = start, end
+        super().__init__(child)
+
+    def copy(self) -> _InBandMatcher:
+        return _InBandMatcher(self.child.copy(), self.start, self.end)
+
+    def _replacement(self, newchild: Matcher) -> _InBandMatcher:
+        return _InBandMatcher(newchild, self.start, self.end)
+
+    def _get_spans(self) -> list:
+        return [span for span in self.child.spans() if self.start <= span.start and span.end < self.end]
+
+
+def _parse_schema(schema: Schema) -> Schema:
+    """The index's fields plus one name per section, so `beslutning:` and `--section` parse."""
+    return Schema(text=schema["text"], folded=schema["folded"], **{band: schema["text"] for band in BANDS})
+
+
 def _parser(schema: Schema, fields: list[str]) -> qparser.QueryParser:
-    boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
-    parser = qparser.MultifieldParser(fields, schema, fieldboosts=boosts, group=qparser.AndGroup)
-    parser.remove_plugin_class(qparser.WildcardPlugin)
+    boosts = {"folded": FOLDED_BOOST}
+    parser = qparser.MultifieldParser(fields, _parse_schema(schema), fieldboosts=boosts, group=qparser.AndGroup)
+    for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.EveryPlugin):
+        parser.remove_plugin_class(plugin)
     parser.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items() if k != v}))
     return parser
 
 
+def _in_section(query: Query) -> Query:
+    """A term or phrase parsed for a section name becomes that query on the text field, in that band."""
+    section = query.field() if query.is_leaf() else None
+    if section not in BANDS:
+        return query
+    if isinstance(query, Term):
+        return InSection(Term("text", query.text, boost=query.boost), section)
+    if isinstance(query, Phrase):
+        return InSection(Phrase("text", query.words, slop=query.slop, boost=query.boost), section)
+    raise QuerySyntaxError(f'{section}: takes words or a "phrase"')
+
+
 def _prepare(query_text: str) -> str:
     """Make `-word` an exclusion and lower-case `or` an operator, as analysts type them."""
-    text = re.sub(r"(^|\s)-(?=[\w\"])", r"\1NOT ", query_text.strip())
+    text = re.sub(r"[\x00-\x1f]", " ", query_text).strip()
+    text = re.sub(r"(^|\s)-(?=[\w\"])", r"\1NOT ", text)
     text = re.sub(r"\s+or\s+", " OR ", text)
     if text.count('"') % 2:
         text = text.replace('"', " ")
@@ -88,7 +151,7 @@ def build_query(
         parsed = _parser(schema, fields).parse(_prepare(query_text))
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QuerySyntaxError(f"cannot parse query {query_text!r}: {exc}") from exc
-    return parsed.accept(_no_phrase_on_folded)
+    return parsed.accept(_no_phrase_on_folded).accept(_in_section)
 
 
 _searchers: weakref.WeakKeyDictionary[Index, Searcher] = weakref.WeakKeyDictionary()
@@ -156,13 +219,14 @@ def snippet(text: str, query_terms: set[tuple[str, str]]) -> str:
     """
     terms = {term for field, term in query_terms if field != "folded"}
     folded_terms = {term for field, term in query_terms if field == "folded"}
-    spans = [
-        (m.start(), m.end())
-        for m in TOKEN_RE.finditer(text)
-        if not terms.isdisjoint(index_terms(w := m.group().lower())) or fold(w) in folded_terms
-    ]
-    if not spans:
+    marked = {
+        word
+        for word in set(TOKEN_RE.findall(text.lower()))
+        if not terms.isdisjoint(index_terms(word)) or fold(word) in folded_terms
+    }
+    if not marked:
         return _one_line(text[:200])
+    spans = [(m.start(), m.end()) for m in TOKEN_RE.finditer(text) if m.group().lower() in marked]
     windows: list[list[tuple[int, int]]] = []
     for span in spans:
         if windows and span[1] - windows[-1][0][0] + 2 * SNIPPET_CONTEXT <= SNIPPET_CHARS:
