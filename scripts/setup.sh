@@ -33,3 +33,5 @@ if [ ! -f models/lexicon_da.tsv ]; then
   echo "setup: building the Danish lexicon in models/"
   .venv/bin/python -c 'from minutesindex.repair.lexicon import build_lexicon; print(build_lexicon())'
 fi
+# The letter-trigram model of the lexicon (and the lexicon's fast-loading copy), counted once here.
+.venv/bin/python -c 'from minutesindex.repair.charmodel import load_char_model; load_char_model()'

@@ -106,11 +106,21 @@ def test_hyphen_join_in_mangled_text():
         ("paregionens", "på regionens"),  # a space lost after a mangled short word
         ("tveersektorielle", "tværsektorielle"),  # a compound the lexicon lacks, of a known head
         ("serlige", "særlige"),  # `ser|lige` is no reading against a real word
+        ("félgende", "følgende"),
+        ("bemezerkninger", "bemærkninger"),
     ],
 )
 def test_each_confusion_of_the_english_model(mangled, expected):
     text = f"Vi drgftede feelles Igsninger for {mangled} borgere pa mgdet i aret med bgrn."
     assert f" {expected} " in repair_text(text).text
+
+
+def test_an_unknown_name_is_respelled_only_where_its_letters_are_not_danish():
+    text = "Pa mgdet i Sglund drgftede Jens Egholm og Hanne Hagemann feelles Igsninger med Sglunds personale."
+    repaired = repair_text(text).text
+    assert "i Sølund" in repaired
+    assert "Sølunds personale" in repaired
+    assert "Jens Egholm og Hanne Hagemann" in repaired
 
 
 def test_context_chooses_between_two_real_words():

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from minutesindex.repair.charmodel import CharModel, load_char_model
 from minutesindex.repair.lexicon import LINKERS, MIN_PART, WORDLIST_ONLY_ZIPF, Lexicon
 
 # What the English model prints for Danish letters (observed in OCR of Danish pages).
@@ -35,6 +36,7 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "a": (("å", 0.1), ("ø", 0.5), ("æ", 0.8)),
     "og": (("ø", 0.4),),
     "eae": (("æ", 0.3),),
+    "eze": (("æ", 0.3),),
     "aa": (("æ", 0.4), ("å", 0.3)),
     "aé": (("å", 0.2),),
     "ad": (("å", 0.5),),
@@ -49,7 +51,7 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "z": (("æ", 0.2),),
     "&": (("å", 0.1),),
     "d": (("å", 0.4),),
-    "é": (("å", 0.2),),
+    "é": (("å", 0.2), ("ø", 0.3)),
     "á": (("å", 0.2),),
     "4": (("å", 0.2),),
     "§": (("å", 0.2),),
@@ -116,6 +118,15 @@ MANGLED_EVIDENCE_SHARE = 0.03
 # With this share of words carrying Danish letters, a sample of this many words decides detection.
 CLEARLY_DANISH_SHARE = 0.05
 DETECTION_SAMPLE = 60
+# A word no lexicon knows (a name: `Sglund`) is respelled when one of its letters is one Danish
+# words hardly have there (letter-trigram log probability below UNLIKELY_LETTER) and a common
+# confusion (cost at most LIKELY_CONFUSION) makes its least likely letter that much likelier and
+# the whole word MIN_SPELLING_GAIN (log probability) likelier.
+UNLIKELY_LETTER = -8.0
+LIKELY_CONFUSION = 0.2
+LEAST_LETTER_GAIN = 1.5
+MIN_SPELLING_GAIN = 3.0
+MIN_RESPELL_LEN = 4
 
 
 @dataclass(frozen=True)
@@ -139,8 +150,9 @@ KEEP = Decision(None)
 class LetterRepairer:
     """Repairs tokens with a per-token cache (word frequencies are Zipfian, so the cache hits)."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, char_model: CharModel | None = None) -> None:
         self.lexicon = lexicon
+        self._char_model = char_model
         self._cache: dict[str, Decision] = {}
         self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
         self._archive_counts: Counter[str] = Counter()  # words read right in this home's documents
@@ -210,11 +222,11 @@ class LetterRepairer:
             original = WORDLIST_ONLY_ZIPF
         changed = [c for c in candidates if c.substitutions > 0]
         if not changed:
-            return self._repair_head(token) if original is None else KEEP
+            return self._repair_unknown(token) if original is None else KEEP
         best = max(changed, key=lambda c: (-len(c.parts), c.score - c.cost))
         floor = MIN_COMPOUND_SCORE_MARKED if original is None and MARKED.search(token) else MIN_COMPOUND_SCORE
         if len(best.parts) > 1 and best.score < floor:
-            return self._repair_head(token) if original is None else KEEP
+            return self._repair_unknown(token) if original is None else KEEP
         if original is not None:
             known_whole = lower in self.lexicon
             if known_whole and len(best.parts) > 1:
@@ -235,6 +247,34 @@ class LetterRepairer:
             if len(c.parts) == 1 and c.score >= RIVAL_MIN_ZIPF and best_value - (c.score - c.cost) <= RIVAL_GAP
         )
         return Decision(best.text, rivals if len(rivals) > 1 else ())
+
+    def _repair_unknown(self, token: str) -> Decision:
+        decision = self._repair_head(token)
+        return self._respell(token) if decision is KEEP else decision
+
+    def _respell(self, token: str) -> Decision:
+        """An unknown word with a letter no Danish word has there, undone by one common confusion:
+        `Sglund` → `Sølund`, `Mgllers` → `Møllers`. English names and abbreviations stay."""
+        if len(token) < MIN_RESPELL_LEN or token.isupper():
+            return KEEP
+        if self._char_model is None:
+            self._char_model = load_char_model()
+        model = self._char_model
+        least = model.least_likely(token)
+        if least > UNLIKELY_LETTER:
+            return KEEP
+        original = model.log_prob(token)
+        best, best_gain = None, MIN_SPELLING_GAIN
+        for i in range(len(token)):
+            for width in range(1, min(_MAX_SOURCE, len(token) - i) + 1):
+                for replacement, cost in SUBSTITUTIONS.get(token[i : i + width], ()):
+                    if cost > LIKELY_CONFUSION:
+                        continue
+                    respelled = token[:i] + _match_case(replacement, token, token[:i]) + token[i + width :]
+                    gain = model.log_prob(respelled) - original
+                    if gain >= best_gain and model.least_likely(respelled) - least >= LEAST_LETTER_GAIN:
+                        best, best_gain = respelled, gain
+        return KEEP if best is None else Decision(best)
 
     def _repair_head(self, token: str) -> Decision:
         """An unknown word whose beginning is mangled: `paregionens` (`på` glued to `regionens`)
