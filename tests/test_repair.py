@@ -115,6 +115,12 @@ def test_each_confusion_of_the_english_model(mangled, expected):
     assert f" {expected} " in repair_text(text).text
 
 
+def test_a_bar_opening_a_sentence_is_the_preposition_i():
+    text = "Vi drgftede feelles Igsninger pa mgdet.\n| forhold til bgrn er der | alt 3 punkter. | samspil med VISO."
+    repaired = repair_text(text).text
+    assert "\nI forhold til børn er der | alt 3 punkter. I samspil" in repaired
+
+
 def test_an_unknown_name_is_respelled_only_where_its_letters_are_not_danish():
     text = "Pa mgdet i Sglund drgftede Jens Egholm og Hanne Hagemann feelles Igsninger med Sglunds personale."
     repaired = repair_text(text).text

@@ -73,6 +73,8 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
 _MAX_SOURCE = max(len(k) for k in SUBSTITUTIONS)
 DANISH_LETTERS = set("æøåÆØÅ")
 TOKEN = re.compile(r"[@|£¢]?[^\W\d_][\w@&|£¢§]*|[@|£&¢][\w@&|£¢§]+")
+# The preposition `I` opening a sentence, printed as a bar: `| forhold til`.
+BAR_FOR_I = re.compile(r"(?:^|(?<=[.!?:] ))\|(?= [a-zæøå])")
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
@@ -109,7 +111,9 @@ LEARN_MIN_COUNT = 2
 RIVAL_MIN_ZIPF = 3.0
 RIVAL_GAP = 1.5
 # Weight of log2(1 + occurrences of a reading's word family elsewhere in the text).
-EVIDENCE_WEIGHT = 0.5
+EVIDENCE_WEIGHT = 1.0
+# A real word as read is kept unless the context speaks for its rival by this much more.
+KEEP_BONUS = 1.0
 # Weight of log2(1 + occurrences in correctly read documents of the home): how this archive writes.
 ARCHIVE_WEIGHT = 0.25
 # Shorter readings count only exact occurrences (`år` is inside too many words).
@@ -237,7 +241,7 @@ class LetterRepairer:
                 weak = not known_whole or self.lexicon.is_estimated(lower)
                 margin = COMPOUND_ORIGINAL_MARGIN if weak else KNOWN_WORD_MARGIN
                 if best.score - original < margin:
-                    return KEEP
+                    return self._keep_unless_context(token, original, best)
         if best.text == token:
             return KEEP
         best_value = best.score - best.cost
@@ -247,6 +251,14 @@ class LetterRepairer:
             if len(c.parts) == 1 and c.score >= RIVAL_MIN_ZIPF and best_value - (c.score - c.cost) <= RIVAL_GAP
         )
         return Decision(best.text, rivals if len(rivals) > 1 else ())
+
+    def _keep_unless_context(self, token: str, original: float, best: Candidate) -> Decision:
+        """A real word whose reading is another common real word (`barn`/`børn`, `Malet`/`Målet`):
+        kept, unless the text around it speaks for the other (see _in_context)."""
+        close = original - (best.score - best.cost) <= RIVAL_GAP
+        if len(best.parts) > 1 or best.score < RIVAL_MIN_ZIPF or not close:
+            return KEEP
+        return Decision(None, (Candidate(token, 0, 0.0, (token.lower(),), original), best))
 
     def _repair_unknown(self, token: str) -> Decision:
         decision = self._repair_head(token)
@@ -346,6 +358,8 @@ class LetterRepairer:
         the text itself decides: the reading whose word family occurs elsewhere in the repaired
         text (`mødet`, `dialogmøde`) wins, when that evidence outweighs the frequency difference.
         """
+        pronouns = [BAR_FOR_I.subn("I", line) for line in lines]
+        lines = [line for line, _ in pronouns]
         spans = [[m for m in TOKEN.finditer(line) if not _inside(m.start(), _url_spans(line))] for line in lines]
         decisions = [[self.decide(m.group()) for m in line_spans] for line_spans in spans]
         evidence = Counter(
@@ -354,7 +368,7 @@ class LetterRepairer:
             for m, d in zip(line_spans, line_decisions, strict=True)
             if not d.rivals
         )
-        out, changed = [], 0
+        out, changed = [], sum(count for _, count in pronouns)
         settled: dict[Decision, str | None] = {}
         previous_line = ""
         for line, line_spans, line_decisions in zip(lines, spans, decisions, strict=True):
@@ -386,11 +400,13 @@ class LetterRepairer:
             return (
                 candidate.score
                 - candidate.cost
+                + (KEEP_BONUS if candidate.substitutions == 0 else 0.0)
                 + EVIDENCE_WEIGHT * math.log2(1 + family(candidate.text))
                 + ARCHIVE_WEIGHT * math.log2(1 + in_archive)
             )
 
-        return max(decision.rivals, key=value).text
+        chosen = max(decision.rivals, key=value)
+        return chosen.text if chosen.substitutions else None
 
 
 @functools.lru_cache(maxsize=4096)
