@@ -205,11 +205,6 @@ def ingest_paths(
     with ExitStack() as stack:
         stack.enter_context(ingest_lock(settings, on_wait))
         pool = stack.enter_context(OcrPool(workers or default_workers(), ocr_lang, settings.ocr_timeout_s))
-        index = open_index(settings.index_dir, for_writing=True)
-        sync_index(engine, index)
-        del index  # from here on, only the writer process writes to it
-        repairer = home_repairer(settings, engine)
-        index_writer = stack.enter_context(BackgroundIndexWriter(settings.index_dir))
         lookahead = max(2, pool.workers * 2)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
         remaining = iter(files)
@@ -221,7 +216,13 @@ def ingest_paths(
                     return
                 queue.append((path, _prepare(path, engine, pool, force)))
 
-        fill()
+        index = open_index(settings.index_dir, for_writing=True)
+        sync_index(engine, index)
+        del index  # from here on, only the writer process writes to it
+        load_lexicon()  # before the writer forks, so it inherits the lexicon its analysis needs
+        index_writer = stack.enter_context(BackgroundIndexWriter(settings.index_dir))
+        fill()  # the first pages' OCR runs while the home's vocabulary loads
+        repairer = home_repairer(settings, engine)
         while queue:
             path, prepared = queue.popleft()
             outcome = prepared if isinstance(prepared, FileOutcome) else _land(prepared, engine, index_writer, repairer)
