@@ -108,6 +108,8 @@ def test_hyphen_join_in_mangled_text():
         ("serlige", "særlige"),  # `ser|lige` is no reading against a real word
         ("félgende", "følgende"),
         ("bemezerkninger", "bemærkninger"),
+        ("omrAdder", "områder"),
+        ("saA", "så"),
     ],
 )
 def test_each_confusion_of_the_english_model(mangled, expected):

@@ -40,6 +40,8 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "aa": (("æ", 0.4), ("å", 0.3)),
     "aé": (("å", 0.2),),
     "ad": (("å", 0.5),),
+    "Ad": (("å", 0.3),),  # a capital A inside a lower-case word is å (`omrAder`, `saA`)
+    "aA": (("å", 0.2),),
     "e": (("ø", 0.6), ("æ", 0.5)),
     "o": (("ø", 0.6),),
     "ae": (("æ", 0.1),),
