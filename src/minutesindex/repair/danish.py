@@ -80,6 +80,7 @@ BAR_FOR_I = re.compile(r"(?:^|(?<=[.!?:] ))\|(?= [a-zæøå])")
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
+KNOWN_WORD_SUBSTITUTIONS = 1
 COMPOUND_PENALTY = 0.75
 # A word known only as a compound of other words is weaker evidence than a lexicon word.
 COMPOUND_ORIGINAL_MARGIN = 0.5
@@ -309,26 +310,29 @@ class LetterRepairer:
 
     def candidates(self, token: str, compounds: bool = True) -> list[Candidate]:
         """Every reading of the token that the confusions allow and the lexicon accepts (as one word,
-        or with compounds, as known parts)."""
-        max_subs = min(3, max(2, len(token) // 3))
+        or with compounds, as known parts). A known word (searched without compounds) is read with
+        at most KNOWN_WORD_SUBSTITUTIONS changes: a rival reading further off is no evidence."""
+        max_subs = min(3, max(2, len(token) // 3)) if compounds else KNOWN_WORD_SUBSTITUTIONS
         found: dict[str, Candidate] = {}
         lex = self.lexicon
 
-        # The substitutions that apply at each position, looked up once per token.
-        options = [
-            [
-                (width, replacement, extra)
-                for width in range(1, min(_MAX_SOURCE, len(token) - i) + 1)
-                for replacement, extra in SUBSTITUTIONS.get(token[i : i + width], ())
-            ]
-            for i in range(len(token))
-        ]
+        # The substitutions that apply at each position, looked up once per token, in the case they
+        # take there and in lower case for the lexicon.
+        options = []
+        for i in range(len(token)):
+            here = []
+            for width in range(1, min(_MAX_SOURCE, len(token) - i) + 1):
+                for replacement, extra in SUBSTITUTIONS.get(token[i : i + width], ()):
+                    cased = _match_case(replacement, token, token[:i])
+                    here.append((width, cased, cased.lower(), extra))
+            options.append(here)
         lowered = token.lower()
+        end = len(token)
         has_prefix = lex.has_prefix
 
-        def walk(i: int, out: str, part_start: int, subs: int, cost: float, parts: tuple[str, ...]) -> None:
-            part = out[part_start:].lower()
-            if i == len(token):
+        def walk(i: int, out: str, part: str, subs: int, cost: float, parts: tuple[str, ...]) -> None:
+            """`out`: the reading so far; `part`: its last part (lower case), still to be completed."""
+            if i == end:
                 if part in lex and (not parts or len(part) >= MIN_PART):
                     all_parts = (*parts, part)
                     score = min(lex.strength(p) for p in all_parts) - COMPOUND_PENALTY * len(parts)
@@ -337,20 +341,20 @@ class LetterRepairer:
                     found[out] = new if old is None else _merge_readings(old, new)
                 return
             if compounds and len(part) >= MIN_PART and len(parts) < 3 and part in lex:
-                walk(i, out, len(out), subs, cost, (*parts, part))
-                if token[i] in LINKERS and i + 1 < len(token):
-                    walk(i + 1, out + token[i], len(out) + 1, subs, cost, (*parts, part))
-            if has_prefix(part + lowered[i]):
-                walk(i + 1, out + token[i], part_start, subs, cost, parts)
+                walk(i, out, "", subs, cost, (*parts, part))
+                if token[i] in LINKERS and i + 1 < end:
+                    walk(i + 1, out + token[i], "", subs, cost, (*parts, part))
+            longer = part + lowered[i]
+            if has_prefix(longer):
+                walk(i + 1, out + token[i], longer, subs, cost, parts)
             if subs >= max_subs:
                 return
-            for width, replacement, extra in options[i]:
-                if has_prefix(part + replacement.lower()):
-                    walk(
-                        i + width, out + _match_case(replacement, token, out), part_start, subs + 1, cost + extra, parts
-                    )
+            for width, cased, lower, extra in options[i]:
+                longer = part + lower
+                if has_prefix(longer):
+                    walk(i + width, out + cased, longer, subs + 1, cost + extra, parts)
 
-        walk(0, "", 0, 0, 0.0, ())
+        walk(0, "", "", 0, 0.0, ())
         return list(found.values())
 
     def repair_lines(self, lines: list[str]) -> tuple[list[str], int]:
