@@ -78,6 +78,12 @@ def test_a_section_prefix_does_not_match_the_same_word_in_another_section(index)
     assert _titles(index, "indstilling:løsning") == []
     assert _titles(index, "beslutning:aftalen") == []
     assert _titles(index, 'title:"voksne med hjerneskade"') == ["Samarbejdsaftale om voksne med hjerneskade"]
+    assert set(_titles(index, "beslutning:godkendt OR title:budget")) == {
+        "Samarbejdsaftale om voksne med hjerneskade",
+        "Budget for Sølund",
+    }
+    assert _titles(index, "beslutning:(godkendt OR drøftes)") == ["Samarbejdsaftale om voksne med hjerneskade"]
+    assert _titles(index, "aftalen -beslutning:godkendt") == ["Budget for Sølund"]
 
 
 def test_a_phrase_never_runs_from_one_section_into_the_next(index):

@@ -11,7 +11,7 @@ from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.index import Index
 from whoosh.matching import Matcher
-from whoosh.query import And, DateRange, NullQuery, Phrase, Query, Term
+from whoosh.query import And, DateRange, NullQuery, Phrase, Query, QueryError, Term
 from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 from whoosh.searching import Hit, Searcher
 
@@ -74,6 +74,12 @@ class InSection(WrappingSpan):
 
     def children(self) -> object:
         return iter([self.q])
+
+    def estimate_size(self, ixreader: object) -> int:
+        return self.q.estimate_size(ixreader)
+
+    def estimate_min_size(self, ixreader: object) -> int:
+        return self.q.estimate_min_size(ixreader)
 
     def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
         start = band_start(BANDS.index(self.section))
@@ -191,7 +197,10 @@ def search(
         start = dt.datetime.combine(since, dt.time()) if since else None
         end = dt.datetime.combine(until, dt.time.max) if until else None
         filters.append(DateRange("meeting_date", start, end))
-    results = searcher.search(query, limit=limit, filter=And(filters) if filters else None)
+    try:
+        results = searcher.search(query, limit=limit, filter=And(filters) if filters else None)
+    except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
+        raise QuerySyntaxError(f"cannot run query {query_text!r}: {type(exc).__name__} {exc}".strip()) from exc
     query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
     return [_hit(hit, query_terms) for hit in results]
 
