@@ -123,6 +123,16 @@ def test_a_bar_opening_a_sentence_is_the_preposition_i():
     assert "\nI forhold til børn er der | alt 3 punkter. I samspil" in repaired
 
 
+def test_a_real_word_gives_way_to_its_rival_when_the_page_speaks_of_the_rival_family():
+    page = (
+        "Pa mgdet blev det aftalt, at neeste mgde flyttes. Vi mgdes i Viborg til et mgde om bgrn.\n"
+        "DAS mederne holdes i Viborg, og mgdekalenderen sendes ud."
+    )
+    assert "DAS møderne holdes" in repair_text(page).text
+    fishing = "Mederne ved seen fangede fisk, og alle mederne var glade for turen pa seen i ar."
+    assert "alle mederne var" in repair_text(fishing).text
+
+
 def test_an_unknown_name_is_respelled_only_where_its_letters_are_not_danish():
     text = "Pa mgdet i Sglund drgftede Jens Egholm og Hanne Hagemann feelles Igsninger med Sglunds personale."
     repaired = repair_text(text).text

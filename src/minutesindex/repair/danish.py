@@ -244,7 +244,8 @@ class LetterRepairer:
                 weak = not known_whole or self.lexicon.is_estimated(lower)
                 margin = COMPOUND_ORIGINAL_MARGIN if weak else KNOWN_WORD_MARGIN
                 if best.score - original < margin:
-                    return self._keep_unless_context(token, original, best)
+                    as_read = next((c for c in candidates if c.substitutions == 0), None)
+                    return self._keep_unless_context(token, original, best, as_read)
         if best.text == token:
             return KEEP
         best_value = best.score - best.cost
@@ -255,13 +256,19 @@ class LetterRepairer:
         )
         return Decision(best.text, rivals if len(rivals) > 1 else ())
 
-    def _keep_unless_context(self, token: str, original: float, best: Candidate) -> Decision:
-        """A real word whose reading is another common real word (`barn`/`børn`, `Malet`/`Målet`):
-        kept, unless the text around it speaks for the other (see _in_context)."""
+    def _keep_unless_context(self, token: str, original: float, best: Candidate, as_read: Candidate | None) -> Decision:
+        """A real word (or compound) whose reading is another common one (`barn`/`børn`,
+        `Malet`/`Målet`, `Medeplan`/`Mødeplan`): kept, unless the text around it speaks for the
+        other (see _in_context)."""
         close = original - (best.score - best.cost) <= RIVAL_GAP
-        if len(best.parts) > 1 or best.score < RIVAL_MIN_ZIPF or not close:
+        whole_words = len(best.parts) == 1 and best.score >= RIVAL_MIN_ZIPF
+        # Two compound readings sharing a tail: `med|plan` against `møde|plan`.
+        compounds = len(best.parts) > 1 and as_read is not None and as_read.parts[-1] == best.parts[-1]
+        if not close or not (whole_words or compounds):
             return KEEP
-        return Decision(None, (Candidate(token, 0, 0.0, (token.lower(),), original), best))
+        if as_read is None:
+            as_read = Candidate(token, 0, 0.0, (token.lower(),), original)
+        return Decision(None, (as_read, best))
 
     def _repair_unknown(self, token: str) -> Decision:
         decision = self._repair_head(token)
@@ -395,19 +402,23 @@ class LetterRepairer:
         return out, changed
 
     def _in_context(self, decision: Decision, evidence: Counter[str]) -> str | None:
-        def family(word: str) -> int:
-            word = word.lower()
-            if len(word) < MIN_FAMILY_LEN:
-                return evidence[word]
-            return sum(count for seen, count in evidence.items() if word in seen)
+        def family(part: str, whole: bool) -> int:
+            """How often the word family of a reading (or of one part of a compound reading) occurs
+            elsewhere in the text; a short word counts only itself (`år` is inside too many words)."""
+            if len(part) < MIN_FAMILY_LEN:
+                return evidence[part] if whole else 0
+            base = self.lexicon.base_form(part)
+            return sum(count for seen, count in evidence.items() if base in seen)
 
         def value(candidate: Candidate) -> float:
             in_archive = self._archive_counts.get(candidate.text.lower(), 0)
+            whole = len(candidate.parts) == 1
+            occurrences = sum(family(part, whole) for part in candidate.parts)
             return (
                 candidate.score
                 - candidate.cost
                 + (KEEP_BONUS if candidate.substitutions == 0 else 0.0)
-                + EVIDENCE_WEIGHT * math.log2(1 + family(candidate.text))
+                + EVIDENCE_WEIGHT * math.log2(1 + occurrences)
                 + ARCHIVE_WEIGHT * math.log2(1 + in_archive)
             )
 

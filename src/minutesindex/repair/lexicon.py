@@ -29,6 +29,7 @@ MIN_PART = 3
 # Endings stripped to find the base form of a word-list-only form, for its frequency estimate.
 BASE_FORM_SUFFIXES = ("ene", "erne", "ne", "en", "et", "er", "e", "s", "es", "r", "t", "n", "de", "te", "ede", "nde")
 INFLECTED_FORM_PENALTY = 1.0
+MIN_BASE_LEN = 4
 # Shorter word-list-only forms keep the rare default: `mede` is not a form of `med`.
 MIN_ESTIMATED_LEN = 7
 COMPOUND_PART_PENALTY = 0.75
@@ -92,6 +93,17 @@ class Lexicon:
                 if stem in self.zipf or stem + "e" in self.zipf or stem + "er" in self.zipf:
                     return True
         return False
+
+    @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one lexicon per process
+    def base_form(self, word: str) -> str:
+        """The shortest known word of at least MIN_BASE_LEN letters that `word` inflects
+        (`møderne` → `møde`, `målet` → `måle`), or the word itself."""
+        bases = [word]
+        for suffix in BASE_FORM_SUFFIXES:
+            if word.endswith(suffix):
+                stem = word[: -len(suffix)]
+                bases += [b for b in (stem, stem + "e") if len(b) >= MIN_BASE_LEN and b in self.zipf]
+        return min(bases, key=len)
 
     def frequency(self, word: str) -> float:
         return self.zipf.get(word, 0.0)
