@@ -133,6 +133,11 @@ def test_a_real_word_gives_way_to_its_rival_when_the_page_speaks_of_the_rival_fa
     assert "alle mederne var" in repair_text(fishing).text
 
 
+def test_a_word_family_is_matched_by_whole_parts_not_inside_other_words():
+    page = "Input til arligt dialogmgde. De seerlige pladser og seerlige tilbud drgftes, seerligt for bgrn."
+    assert "til årligt dialogmøde" in repair_text(page).text
+
+
 def test_an_unknown_name_is_respelled_only_where_its_letters_are_not_danish():
     text = "Pa mgdet i Sglund drgftede Jens Egholm og Hanne Hagemann feelles Igsninger med Sglunds personale."
     repaired = repair_text(text).text

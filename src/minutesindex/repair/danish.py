@@ -270,6 +270,19 @@ class LetterRepairer:
             as_read = Candidate(token, 0, 0.0, (token.lower(),), original)
         return Decision(None, (as_read, best))
 
+    def _has_part(self, word: str, part: str) -> bool:
+        """Whether `part` begins the word or a compound part of it: `møde` in `mødet` and
+        `dialogmøde`, but `ærlig` not in `særlige`."""
+        position = word.find(part)
+        while position != -1:
+            head = word[:position]
+            if not head or (len(head) >= MIN_PART and head in self.lexicon):
+                return True
+            if len(head) > MIN_PART and head[-1] in LINKERS and head[:-1] in self.lexicon:
+                return True
+            position = word.find(part, position + 1)
+        return False
+
     def _repair_unknown(self, token: str) -> Decision:
         decision = self._repair_head(token)
         return self._respell(token) if decision is KEEP else decision
@@ -408,7 +421,7 @@ class LetterRepairer:
             if len(part) < MIN_FAMILY_LEN:
                 return evidence[part] if whole else 0
             base = self.lexicon.base_form(part)
-            return sum(count for seen, count in evidence.items() if base in seen)
+            return sum(count for seen, count in evidence.items() if base in seen and self._has_part(seen, base))
 
         def value(candidate: Candidate) -> float:
             in_archive = self._archive_counts.get(candidate.text.lower(), 0)
