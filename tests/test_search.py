@@ -27,7 +27,7 @@ def index(tmp_path_factory):
             "1. Samarbejdsaftale om voksne med hjerneskade\nSagsfremstilling\nAftalen dækker hele regionen.\n"
             "Beslutning\nGodkendt.\n\n"
             "2. Permanentgørelse af familieplanlægningsindsats\nSagsfremstilling\nIndsatsen har virket godt.\n\n"
-            "3. Børnehus Midt\nSagsfremstilling\nOrientering om aktiviteter i børnehuset og nye løsninger.\n"
+            "3. Børnehus Midt\nSagsfremstilling\nOrientering om aktiviteter i børnehuset i Aarhus og nye løsninger.\n"
         ),
         "b.txt": (
             "Referat\nØkonomiudvalget den 1. februar 2024\n\n"
@@ -55,6 +55,7 @@ def test_inflected_forms_match(index):
 def test_spelling_without_danish_letters(index):
     assert _titles(index, "Boernehus")[0] == "Børnehus Midt"
     assert _titles(index, "Solund")[0] == "Budget for Sølund"
+    assert _titles(index, "Århus") == ["Børnehus Midt"]
 
 
 def test_phrase_or_and_exclusion(index):

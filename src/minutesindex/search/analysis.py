@@ -26,7 +26,8 @@ TOKEN_RE = re.compile(r"\w+(?:[.,]\d+)*")
 MIN_COMPOUND_LEN = 7
 _FOLDS = (("aa", "a"), ("å", "a"), ("æ", "ae"), ("ø", "o"), ("oe", "o"), ("é", "e"))
 _FOLDABLE = re.compile("aa|oe|[åæøé]")
-_DANISH = re.compile("[åæø]")
+# A query word with æ or ø is left to the main field; one with å is not, as names keep their `aa`.
+_UNFOLDED_IN_QUERIES = re.compile("[æø]")
 _WHOLE = re.compile(r".*", re.S)
 BAND_MARK = "\x1f"
 BAND_WIDTH = 1 << 20
@@ -170,8 +171,9 @@ class FoldedTokenizer(_StopListTokenizer):
     """Folded words for queries typed without Danish letters (`Boernehus`, `Solund`).
 
     At index time only words that folding changes are kept: the main fields already match every
-    other word, and this keeps the folded field small. In a query, a word typed with Danish letters
-    is left to the main field, which finds it. The folded field's terms have no positions.
+    other word, and this keeps the folded field small. In a query, a word typed with æ or ø is left
+    to the main field, which finds it; `Århus` still finds `Aarhus`. The folded field's terms have
+    no positions.
     """
 
     def __call__(  # Whoosh tokenizer protocol; the options it does not use arrive in kwargs
@@ -194,7 +196,7 @@ class FoldedTokenizer(_StopListTokenizer):
             word = match.group().lower()
             if len(word) < 2 or word in stoplist:
                 continue
-            if _DANISH.search(word) if query else not _FOLDABLE.search(word):
+            if _UNFOLDED_IN_QUERIES.search(word) if query else not _FOLDABLE.search(word):
                 continue
             token.text = fold(word)
             if positions:
