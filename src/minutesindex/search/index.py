@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.index import Index
 
@@ -36,6 +37,15 @@ BAND_BOOSTS = {
 }
 BANDS = tuple(BAND_BOOSTS)
 FOLDED_BOOST = 0.3
+# Postings per block. Each block records its best possible score, and a top-10 search skips blocks
+# that cannot beat the tenth hit so far; Whoosh's 128 is too coarse for that to ever happen when
+# two common words meet. At 16, 2-word queries of the commonest words ran 2.5 times faster
+# (20,000 items, p95), for an index a third larger.
+POSTINGS_PER_BLOCK = 16
+
+
+def _writer_options(**options: object) -> dict:
+    return {"codec": W3Codec(blocklimit=POSTINGS_PER_BLOCK), **options}
 
 
 def build_schema() -> Schema:
@@ -174,7 +184,7 @@ def update_index(index: Index, add: Iterable[ItemRow], remove: Iterable[int] = (
     its own segment, so the commit does not end in one long single-core merge.
     """
     options = {"procs": procs, "multisegment": True, "limitmb": 512} if procs > 1 else {"limitmb": 512}
-    writer = index.writer(**options)
+    writer = index.writer(**_writer_options(**options))
     added = 0
     try:
         for item_id in remove:
@@ -212,7 +222,7 @@ class IndexBatch:
         id up in every segment first, which costs more the larger the index grows.
         """
         if self._writer is None:
-            self._writer = self.index.writer(limitmb=256)
+            self._writer = self.index.writer(**_writer_options(limitmb=256))
             self._opened_at = time.monotonic()
         try:
             for item_id in remove:
