@@ -7,16 +7,13 @@ takes seconds, so the counts are kept beside the lexicon in models/ and loaded f
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import marshal
 import math
-import sys
 from collections import Counter
 from collections.abc import Iterable
 
 from minutesindex.config import models_dir
-from minutesindex.repair.lexicon import LEXICON_FILE, _atomic_write_bytes, load_lexicon
+from minutesindex.repair.lexicon import LEXICON_FILE, load_cached, load_lexicon
 
 ALPHABET_SIZE = 40
 SMOOTHING = 0.5
@@ -56,16 +53,11 @@ def count_trigrams(words: Iterable[str]) -> CharModel:
 @functools.cache
 def load_char_model() -> CharModel:
     """The model of the installed lexicon, counted on first use and then read from models/."""
-    lexicon_path = models_dir() / LEXICON_FILE
-    lexicon = load_lexicon()
-    path = models_dir() / f"charmodel_da.py{sys.version_info.major}{sys.version_info.minor}.marshal"
-    try:
-        if path.stat().st_mtime >= lexicon_path.stat().st_mtime:
-            trigrams, bigrams = marshal.loads(path.read_bytes())
-            return CharModel(trigrams, bigrams)
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    model = count_trigrams(lexicon.zipf)
-    with contextlib.suppress(OSError):
-        _atomic_write_bytes(path, marshal.dumps((model.trigrams, model.bigrams)))
-    return model
+
+    def count() -> tuple[dict[str, int], dict[str, int]]:
+        model = count_trigrams(load_lexicon().zipf)
+        return model.trigrams, model.bigrams
+
+    load_lexicon()  # builds the lexicon file if this machine has none yet
+    trigrams, bigrams = load_cached(models_dir() / LEXICON_FILE, "charmodel_da", count)
+    return CharModel(trigrams, bigrams)

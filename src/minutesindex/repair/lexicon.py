@@ -13,7 +13,7 @@ import marshal
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from minutesindex.config import models_dir
@@ -164,30 +164,41 @@ class Lexicon:
                 yield from ((head, *rest) for rest in self._splits(tail[1:], depth + 1))
 
 
+def load_cached(source: Path, name: str, build: Callable[[], object]) -> object:
+    """`build()`, kept as a marshal file `name` beside `source` and read back from there while it is
+    newer than `source` (and written by this Python version)."""
+    cache = source.with_name(f"{name}.py{sys.version_info.major}{sys.version_info.minor}.marshal")
+    try:
+        if cache.stat().st_mtime >= source.stat().st_mtime:
+            return marshal.loads(cache.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    value = build()
+    with contextlib.suppress(OSError):
+        _atomic_write_bytes(cache, marshal.dumps(value))
+    return value
+
+
 @functools.cache
 def load_lexicon() -> Lexicon:
     """Load the built lexicon, building it first if this machine has not done so yet.
 
     Parsing the TSV takes half a second, which every ingest and `repair` would pay; a marshal copy
-    beside it (rewritten when missing, stale or from another Python) loads in a third of that.
+    beside it loads in a third of that.
     """
     path = models_dir() / LEXICON_FILE
     if not path.exists():
         build_lexicon(path.parent)
-    cache = path.with_name(f"{path.stem}.py{sys.version_info.major}{sys.version_info.minor}.marshal")
-    try:
-        if cache.stat().st_mtime >= path.stat().st_mtime:
-            return Lexicon(marshal.loads(cache.read_bytes()))
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    zipf: dict[str, float] = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            word, _, z = line.rstrip("\n").partition("\t")
-            zipf[word] = float(z)
-    with contextlib.suppress(OSError):
-        _atomic_write_bytes(cache, marshal.dumps(zipf))
-    return Lexicon(zipf)
+
+    def parse() -> dict[str, float]:
+        zipf: dict[str, float] = {}
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                word, _, z = line.rstrip("\n").partition("\t")
+                zipf[word] = float(z)
+        return zipf
+
+    return Lexicon(load_cached(path, path.stem, parse))
 
 
 @functools.cache
