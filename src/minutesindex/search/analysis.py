@@ -16,8 +16,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from itertools import repeat
 
 from whoosh.analysis import Token, Tokenizer
+from whoosh.formats import Positions
 from whoosh.lang.snowball.danish import DanishStemmer
 
 from minutesindex.repair.lexicon import load_lexicon, load_stopwords
@@ -166,6 +168,41 @@ class DanishTokenizer(_StopListTokenizer):
                     token.text = term
                     yield token
 
+    def term_positions(self, value: str) -> dict[str, tuple[list[int], float]]:
+        """Index mode in one pass: each term's positions and summed weight (what a posting holds)."""
+        out: dict[str, tuple[list[int], float]] = {}
+        stoplist = self.stoplist
+        for band, pos, _, text in _bands(value, 0):
+            boost = 1.0 if band is None else self.band_boosts[band]
+            for word in TOKEN_RE.findall(text):
+                word = word.lower()
+                if word in stoplist:
+                    continue
+                for term in index_terms(word):
+                    entry = out.get(term)
+                    if entry is None:
+                        out[term] = ([pos], boost)
+                    else:
+                        entry[0].append(pos)
+                        out[term] = (entry[0], entry[1] + boost)
+                pos += 1
+        return out
+
+
+class TermPositions(Positions):
+    """Whoosh's Positions format, filled by the tokenizer's one-pass term_positions (same bytes)."""
+
+    def word_values(self, value: str, analyzer: DanishTokenizer, **kwargs: object) -> Iterator[tuple]:
+        field_boost = self.field_boost
+        for term, (positions, weight) in analyzer.term_positions(value).items():
+            yield term, len(positions), weight * field_boost, _encoded_positions(tuple(positions))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _encoded_positions(positions: tuple[int, ...]) -> bytes:
+    """Positions.encode, cached: most postings hold one position, and the same few hundred recur."""
+    return Positions().encode(positions)
+
 
 class FoldedTokenizer(_StopListTokenizer):
     """Folded words for queries typed without Danish letters (`Boernehus`, `Solund`).
@@ -192,6 +229,11 @@ class FoldedTokenizer(_StopListTokenizer):
         token.stopped = False
         query = mode == "query"
         stoplist = self.stoplist
+        if not query and not positions and not chars:  # indexing: no positions, only the folded words
+            for folded in filter(None, map(_folded_index_term, TOKEN_RE.findall(value), repeat(stoplist))):
+                token.text = folded
+                yield token
+            return
         for number, match in enumerate(TOKEN_RE.finditer(value)):
             word = match.group().lower()
             if len(word) < 2 or word in stoplist:
@@ -205,6 +247,15 @@ class FoldedTokenizer(_StopListTokenizer):
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
+
+
+@functools.lru_cache(maxsize=200_000)
+def _folded_index_term(word: str, stoplist: frozenset[str]) -> str | None:
+    """The folded term a word is indexed under, or None where folding leaves it alone."""
+    word = word.lower()
+    if len(word) < 2 or word in stoplist or not _FOLDABLE.search(word):
+        return None
+    return fold(word)
 
 
 def danish_analyzer(band_boosts: tuple[float, ...] = ()) -> DanishTokenizer:

@@ -15,7 +15,8 @@ from whoosh.index import Index
 
 from minutesindex.errors import SearchIndexError
 from minutesindex.model import CANONICAL_SECTIONS
-from minutesindex.search.analysis import banded_text, danish_analyzer, folded_analyzer
+from minutesindex.search.analysis import TermPositions, banded_text, danish_analyzer, folded_analyzer
+from minutesindex.search.segments import GroupedSegmentWriter, add_in_processes
 from minutesindex.store.tables import ItemRow
 
 SECTION_FIELDS = CANONICAL_SECTIONS + ("other",)
@@ -45,7 +46,7 @@ POSTINGS_PER_BLOCK = 16
 
 
 def _writer_options(**options: object) -> dict:
-    return {"codec": W3Codec(blocklimit=POSTINGS_PER_BLOCK), **options}
+    return {"codec": W3Codec(blocklimit=POSTINGS_PER_BLOCK, compression=1), **options}
 
 
 def build_schema() -> Schema:
@@ -63,9 +64,15 @@ def build_schema() -> Schema:
         kind=ID(stored=True),
         meeting_date=DATETIME(stored=True),
         # Searched.
-        text=TEXT(analyzer=danish_analyzer(tuple(BAND_BOOSTS.values()))),
+        text=_banded_text_field(),
         folded=TEXT(analyzer=folded_analyzer(), phrase=False, field_boost=FOLDED_BOOST),
     )
+
+
+def _banded_text_field() -> TEXT:
+    field = TEXT(analyzer=danish_analyzer(tuple(BAND_BOOSTS.values())))
+    field.format = TermPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def open_index(index_dir: Path, for_writing: bool = False) -> Index:
@@ -183,14 +190,18 @@ def update_index(index: Index, add: Iterable[ItemRow], remove: Iterable[int] = (
     With procs > 1 (a rebuild of a large index) analysis runs in that many processes, each writing
     its own segment, so the commit does not end in one long single-core merge.
     """
-    options = {"procs": procs, "multisegment": True, "limitmb": 512} if procs > 1 else {"limitmb": 512}
-    writer = index.writer(**_writer_options(**options))
+    options = _writer_options(limitmb=512)
+    documents = (item_document(item) for item in add)
+    remove_terms = [("item_id", str(item_id)) for item_id in remove]
+    if procs > 1:
+        return add_in_processes(index, documents, procs, remove=remove_terms, **options)
+    writer = GroupedSegmentWriter(index, **options)
     added = 0
     try:
-        for item_id in remove:
-            writer.delete_by_term("item_id", str(item_id))
-        for item in add:
-            writer.add_document(**item_document(item))
+        for fieldname, text in remove_terms:
+            writer.delete_by_term(fieldname, text)
+        for document in documents:
+            writer.add_document(**document)
             added += 1
         writer.commit()
     except BaseException:
@@ -222,7 +233,7 @@ class IndexBatch:
         id up in every segment first, which costs more the larger the index grows.
         """
         if self._writer is None:
-            self._writer = self.index.writer(**_writer_options(limitmb=256))
+            self._writer = GroupedSegmentWriter(self.index, **_writer_options(limitmb=256))
             self._opened_at = time.monotonic()
         try:
             for item_id in remove:
