@@ -80,7 +80,6 @@ BAR_FOR_I = re.compile(r"(?:^|(?<=[.!?:] ))\|(?= [a-zæøå])")
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
-KNOWN_WORD_SUBSTITUTIONS = 1
 COMPOUND_PENALTY = 0.75
 # A word known only as a compound of other words is weaker evidence than a lexicon word.
 COMPOUND_ORIGINAL_MARGIN = 0.5
@@ -331,8 +330,8 @@ class LetterRepairer:
     def candidates(self, token: str, compounds: bool = True) -> list[Candidate]:
         """Every reading of the token that the confusions allow and the lexicon accepts (as one word,
         or with compounds, as known parts). A known word (searched without compounds) is read with
-        at most KNOWN_WORD_SUBSTITUTIONS changes: a rival reading further off is no evidence."""
-        max_subs = min(3, max(2, len(token) // 3)) if compounds else KNOWN_WORD_SUBSTITUTIONS
+        at most one change: a rival reading further off is no evidence."""
+        max_subs = min(3, max(2, len(token) // 3))
         found: dict[str, Candidate] = {}
         lex = self.lexicon
 
@@ -347,6 +346,8 @@ class LetterRepairer:
                     here.append((width, cased, cased.lower(), extra))
             options.append(here)
         lowered = token.lower()
+        if not compounds:
+            return _one_change_readings(token, lowered, options, lex)
         end = len(token)
         has_prefix = lex.has_prefix
 
@@ -360,7 +361,7 @@ class LetterRepairer:
                     new = Candidate(out, subs, round(cost, 2), all_parts, score)
                     found[out] = new if old is None else _merge_readings(old, new)
                 return
-            if compounds and len(part) >= MIN_PART and len(parts) < 3 and part in lex:
+            if len(part) >= MIN_PART and len(parts) < 3 and part in lex:
                 walk(i, out, "", subs, cost, (*parts, part))
                 if token[i] in LINKERS and i + 1 < end:
                     walk(i + 1, out + token[i], "", subs, cost, (*parts, part))
@@ -437,6 +438,24 @@ class LetterRepairer:
 
         chosen = max(decision.rivals, key=value)
         return chosen.text if chosen.substitutions else None
+
+
+def _one_change_readings(token: str, lowered: str, options: list[list[tuple]], lex: Lexicon) -> list[Candidate]:
+    """The token itself if a word, and every word one substitution makes of it (no compounds).
+
+    What the candidate search finds with one change at most, without walking the lexicon: most
+    tokens of a page are known words, and this is most of the search's work.
+    """
+    found: dict[str, Candidate] = {}
+    if lowered in lex:
+        found[token] = Candidate(token, 0, 0.0, (lowered,), lex.strength(lowered))
+    for i in range(len(token) - 1, -1, -1):  # the order of the search: later changes first
+        for width, cased, lower, extra in options[i]:
+            reading = lowered[:i] + lower + lowered[i + width :]
+            if reading in lex:
+                text = token[:i] + cased + token[i + width :]
+                found.setdefault(text, Candidate(text, 1, round(extra, 2), (reading,), lex.strength(reading)))
+    return list(found.values())
 
 
 @functools.lru_cache(maxsize=4096)
