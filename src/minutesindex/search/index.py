@@ -15,7 +15,7 @@ from whoosh.index import Index
 
 from minutesindex.errors import SearchIndexError
 from minutesindex.model import CANONICAL_SECTIONS
-from minutesindex.search.analysis import TermPositions, banded_text, danish_analyzer, folded_analyzer
+from minutesindex.search.analysis import BandedText, banded_text, folded_analyzer
 from minutesindex.search.segments import GroupedSegmentWriter, add_in_processes
 from minutesindex.store.tables import ItemRow
 
@@ -64,15 +64,9 @@ def build_schema() -> Schema:
         kind=ID(stored=True),
         meeting_date=DATETIME(stored=True),
         # Searched.
-        text=_banded_text_field(),
+        text=BandedText(tuple(BAND_BOOSTS.values())),
         folded=TEXT(analyzer=folded_analyzer(), phrase=False, field_boost=FOLDED_BOOST),
     )
-
-
-def _banded_text_field() -> TEXT:
-    field = TEXT(analyzer=danish_analyzer(tuple(BAND_BOOSTS.values())))
-    field.format = TermPositions(field_boost=field.format.field_boost)
-    return field
 
 
 def open_index(index_dir: Path, for_writing: bool = False) -> Index:

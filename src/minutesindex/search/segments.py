@@ -47,10 +47,10 @@ class TermPool:
     def __init__(self, tempstore, limitmb: int = 128) -> None:  # noqa: ANN001 - Whoosh storage
         self.tempstore = tempstore
         self.limit = limitmb * 1024 * 1024
-        self.fieldnames: set[str] = set()
-        self._terms: dict[tuple[str, bytes], tuple[array, array, list[bytes]]] = {}
+        self._fields: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
         self._size = 0
         self._runs: list[str] = []
+        self.fieldnames: set[str] = set()  # every field with postings, spilled or not (Whoosh reads it)
 
     def add(self, item: tuple) -> None:
         """Whoosh's pool interface, used when a commit merges small segments into the new one."""
@@ -59,22 +59,23 @@ class TermPool:
 
     def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple], scorable: bool) -> int:
         """Add one document's postings of one field (field.index's items); returns the field length."""
-        terms = self._terms
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
         length = 0
-        size = 0
+        terms_before = len(terms)
+        count = 0
         for tbytes, freq, weight, value in items:
-            key = (fieldname, tbytes)
-            postings = terms.get(key)
+            postings = terms.get(tbytes)
             if postings is None:
-                postings = terms[key] = (array("i"), array("f"), [])
-                size += TERM_BYTES
+                postings = terms[tbytes] = (array("i"), array("f"), [])
             postings[0].append(docnum)
             postings[1].append(weight)
             postings[2].append(value or b"")
-            size += POSTING_BYTES
             length += freq
-        self.fieldnames.add(fieldname)
-        self._size += size
+            count += 1
+        self._size += count * POSTING_BYTES + (len(terms) - terms_before) * TERM_BYTES
         if self._size > self.limit:
             self._spill()
         return length if scorable else 0
@@ -100,13 +101,15 @@ class TermPool:
             if self.tempstore.file_exists(name):
                 self.tempstore.delete_file(name)
         self._runs = []
-        self._terms = {}
+        self._fields = {}
 
     def _sorted_in_memory(self) -> Iterator[TermPostings]:
-        terms, self._terms, self._size = self._terms, {}, 0
-        for key in sorted(terms):
-            docnums, weights, values = terms.pop(key)
-            yield key[0], key[1], docnums, weights, values
+        fields, self._fields, self._size = self._fields, {}, 0
+        for fieldname in sorted(fields):
+            terms = fields.pop(fieldname)
+            for tbytes in sorted(terms):
+                docnums, weights, values = terms.pop(tbytes)
+                yield fieldname, tbytes, docnums, weights, values
 
     def _spill(self) -> None:
         name = f"{random_name()}.terms"  # the temp folder is shared by the writers of parallel segments
