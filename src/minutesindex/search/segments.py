@@ -44,9 +44,9 @@ TermPostings = tuple[str, bytes, array, array, list[bytes]]
 class TermPool:
     """The postings of one segment, grouped by (field, term); spills sorted runs past `limitmb`."""
 
-    def __init__(self, tempstore, limitmb: int = 128) -> None:  # noqa: ANN001 - Whoosh storage
+    def __init__(self, tempstore, limitmb: float = 128) -> None:  # noqa: ANN001 - Whoosh storage
         self.tempstore = tempstore
-        self.limit = limitmb * 1024 * 1024
+        self.limit = int(limitmb * 1024 * 1024)
         self._fields: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
         self._size = 0
         self._runs: list[str] = []
@@ -132,7 +132,7 @@ class TermPool:
 class GroupedSegmentWriter(SegmentWriter):
     """Whoosh's SegmentWriter with a TermPool, writing each term's postings in one loop."""
 
-    def __init__(self, ix: Index, limitmb: int = 128, **options: object) -> None:
+    def __init__(self, ix: Index, limitmb: float = 128, **options: object) -> None:
         super().__init__(ix, limitmb=limitmb, **options)
         if any(field.vector or field.separate_spelling() for _, field in self.schema.items()):
             raise ValueError("GroupedSegmentWriter writes neither term vectors nor spelling words")
