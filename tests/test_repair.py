@@ -138,6 +138,12 @@ def test_a_word_family_is_matched_by_whole_parts_not_inside_other_words():
     assert "til årligt dialogmøde" in repair_text(page).text
 
 
+def test_a_compound_with_a_noun_the_word_lists_know_only_by_its_verb_is_repaired():
+    # `drøftelse` has no frequency of its own; `drøfte` has, and `-lse` nouns are about as common.
+    page = "Udvalget holdt en aftaledroftelse om projektiverksettelse pa mgdet."
+    assert "en aftaledrøftelse om projektiværksættelse på mødet" in repair_text(page).text
+
+
 def test_an_unknown_name_is_respelled_only_where_its_letters_are_not_danish():
     text = "Pa mgdet i Sglund drgftede Jens Egholm og Hanne Hagemann feelles Igsninger med Sglunds personale."
     repaired = repair_text(text).text

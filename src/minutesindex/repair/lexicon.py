@@ -33,6 +33,9 @@ MIN_BASE_LEN = 4
 # Shorter word-list-only forms keep the rare default: `mede` is not a form of `med`.
 MIN_ESTIMATED_LEN = 7
 COMPOUND_PART_PENALTY = 0.75
+# Nouns made of a verb (`drøfte` → `drøftelse`, `føle` → `følelse`), as common as it; the word
+# lists have many such nouns without a frequency.
+VERB_NOUN_SUFFIXES = ("lse", "lsen", "lser", "lserne", "lsens", "lsernes")
 INFLECTION_SUFFIXES = ("ede", "edes", "ende", "endes", "et", "ets", "ene", "enes", "erne", "ernes", "es")
 
 
@@ -124,6 +127,10 @@ class Lexicon:
             stem = word[: -len(suffix)]
             if word.endswith(suffix) and len(stem) > MIN_PART:  # not `med|erne`
                 estimates += [self.zipf.get(base, 0.0) - INFLECTED_FORM_PENALTY for base in (stem, stem + "e")]
+        for suffix in VERB_NOUN_SUFFIXES:
+            verb = word[: -len(suffix)]
+            if word.endswith(suffix) and verb.endswith("e") and len(verb) > MIN_PART:
+                estimates.append(self.zipf.get(verb, 0.0) - INFLECTED_FORM_PENALTY)
         parts = self.split_compound(word)
         if parts:
             estimates.append(min(self.zipf[p] for p in parts) - COMPOUND_PART_PENALTY * (len(parts) - 1))
