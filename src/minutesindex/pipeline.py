@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from minutesindex.config import DEFAULT_OCR_LANG, Settings
 from minutesindex.errors import BusyError, InputFileError
 from minutesindex.ingest.ocr import OcrResult
-from minutesindex.ingest.pdf import iter_text_layer, open_pdf, starts_with_a_scan
+from minutesindex.ingest.pdf import iter_text_layer, open_pdf
 from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
 from minutesindex.model import ExtractedDocument, Page, SegmentedDocument
 from minutesindex.parallel import OcrPool, default_workers
@@ -205,8 +205,7 @@ def ingest_paths(
     with ExitStack() as stack:
         stack.enter_context(ingest_lock(settings, on_wait))
         pool = stack.enter_context(OcrPool(workers or default_workers(), ocr_lang, settings.ocr_timeout_s))
-        first_pdf = next((path for path in files if path.suffix.lower() == ".pdf"), None)
-        if first_pdf is not None and starts_with_a_scan(first_pdf):
+        if any(path.suffix.lower() == ".pdf" for path in files):
             pool.warm_up()
         lookahead = max(2, pool.workers * 2)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()

@@ -46,15 +46,6 @@ def has_usable_text(text: str) -> bool:
     return len(_LETTER.findall(text)) >= MIN_TEXT_LETTERS
 
 
-def starts_with_a_scan(path: Path) -> bool:
-    """Whether a PDF's first page has no usable text layer (a cheap look; a broken file says False)."""
-    try:
-        with pymupdf.open(path, filetype="pdf") as doc:
-            return doc.page_count > 0 and not has_usable_text(doc[0].get_text("text", sort=False))
-    except Exception:  # the ingest reports the file's problem when it reads it
-        return False
-
-
 def iter_text_layer(path: Path, doc: pymupdf.Document) -> Iterator[Page]:
     """Yield every page's text layer; pages without usable text get method 'ocr' and no text yet."""
     for index in range(doc.page_count):
