@@ -20,13 +20,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 from benchreport import print_report
 from whoosh import index as whoosh_index
 
 from minutesindex.search.index import clear_index, update_index
 from minutesindex.search.query import search
+from minutesindex.store.tables import DocumentRow, ItemRow, SectionRow
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SECTIONS = ("sagsfremstilling", "indstilling", "beslutning", "baggrund")
@@ -42,13 +42,9 @@ def vocabulary() -> list[str]:
     return words
 
 
-def synthetic_items(count: int, words: list[str], rng: random.Random) -> Iterator[SimpleNamespace]:
-    """Agenda items with the attributes of the database's rows, indexed through the real item_document.
-
-    Plain objects, not ORM rows: building a SQLAlchemy row costs as much as indexing its text, and
-    the benchmark measures the index.
-    """
-    documents: dict[int, SimpleNamespace] = {}
+def synthetic_items(count: int, words: list[str], rng: random.Random) -> Iterator[ItemRow]:
+    """Agenda items as the database holds them, so indexing goes through the real item_document."""
+    documents: dict[int, DocumentRow] = {}
     for n in range(count):
 
         def text(k: int) -> str:
@@ -57,15 +53,15 @@ def synthetic_items(count: int, words: list[str], rng: random.Random) -> Iterato
         doc_number = n // ITEMS_PER_MEETING
         document = documents.setdefault(
             doc_number,
-            SimpleNamespace(
+            DocumentRow(
                 file_name=f"meeting{doc_number}.pdf",
                 committee="Udvalg",
                 meeting_date=dt.date(2020, 1, 1) + dt.timedelta(days=doc_number % 2000),
                 kind="referat",
             ),
         )
-        sections = [SimpleNamespace(name=name, heading=name.title(), text=text(75)) for name in SECTIONS]
-        yield SimpleNamespace(
+        sections = [SectionRow(name=name, heading=name.title(), text=text(75)) for name in SECTIONS]
+        yield ItemRow(
             id=n + 1,
             number=str(n % ITEMS_PER_MEETING + 1),
             title=text(6),

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from minutesindex.config import load_settings
-from minutesindex.ingest.ocr import ocr_pdf_pages
 from minutesindex.pipeline import ingest_paths
 from minutesindex.samples import long_pdf, scanned_pdf, text_pdf
 from minutesindex.store.db import open_database, session_scope
@@ -54,14 +53,3 @@ def test_five_thousand_page_pdf_streams_through(tmp_path):
     report = ingest_paths([path], settings, workers=2)
     assert report.count("ingested") == 1 and report.outcomes[0].pages == 5000
     assert report.outcomes[0].ocr_pages == 0 and report.outcomes[0].items == 5000
-
-
-def test_pages_ocr_d_in_one_tesseract_run_each_get_their_own_text(tmp_path):
-    path = tmp_path / "tre.pdf"
-    with scanned_pdf([PAGES[0], "\n", PAGES[2]], "Referat Børne- og Skoleudvalget") as doc:
-        doc.save(path)
-    first, blank, third = ocr_pdf_pages(str(path), [0, 1, 2], "dan", timeout_s=60)
-    assert "skolerne" in first.text and "Kvisten" not in first.text
-    assert "Kvisten" in third.text and "skolerne" not in third.text
-    assert "Budget" not in blank.text and "Kvisten" not in blank.text
-    assert first.confidence and third.confidence and first.warning is None

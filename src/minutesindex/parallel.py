@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import multiprocessing.forkserver
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from minutesindex.ingest.ocr import OcrResult, ocr_pdf_pages
-
-# Pages OCR'd by one Tesseract run (see OcrPool.submit).
-PAGES_PER_RUN = 4
+from minutesindex.ingest.ocr import OcrResult, ocr_pdf_page
 
 
 def default_workers() -> int:
@@ -31,7 +27,6 @@ class OcrPool:
         self.lang = lang
         self.timeout_s = timeout_s
         self._executor: ProcessPoolExecutor | None = None
-        self._runs: list[Future[list[OcrResult]]] = []  # runs submitted and maybe not done
 
     def warm_up(self) -> None:
         """Start the server the workers fork from, without waiting for it.
@@ -43,31 +38,12 @@ class OcrPool:
         self._context()
         multiprocessing.forkserver.ensure_running()
 
-    def submit(self, pdf_path: str, page_indexes: list[int]) -> dict[int, Future[OcrResult]]:
-        """OCR pages (0-based) of one PDF; a future for each page.
-
-        Pages go to the workers in runs of up to PAGES_PER_RUN, each run one Tesseract process,
-        so its language model loads once a run, not once a page. While workers are idle a document
-        is spread over them instead, so a lone short document is not OCR'd on one core.
-        """
-        if not page_indexes:
-            return {}
+    def submit(self, pdf_path: str, page_index: int) -> Future[OcrResult]:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=self._context(), initializer=_init_worker
             )
-        self._runs = [run for run in self._runs if not run.done()]
-        idle = self.workers - len(self._runs)
-        per_run = PAGES_PER_RUN if idle <= 1 else min(PAGES_PER_RUN, -(-len(page_indexes) // idle))
-        futures: dict[int, Future[OcrResult]] = {}
-        for start in range(0, len(page_indexes), per_run):
-            run = page_indexes[start : start + per_run]
-            pages = {index: Future() for index in run}
-            done = self._executor.submit(ocr_pdf_pages, pdf_path, run, self.lang, self.timeout_s)
-            done.add_done_callback(functools.partial(_hand_out, pages))
-            self._runs.append(done)
-            futures.update(pages)
-        return futures
+        return self._executor.submit(ocr_pdf_page, pdf_path, page_index, self.lang, self.timeout_s)
 
     @staticmethod
     def _context() -> multiprocessing.context.BaseContext:
@@ -86,17 +62,3 @@ class OcrPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _hand_out(pages: dict[int, Future[OcrResult]], run: Future[list[OcrResult]]) -> None:
-    """Give each page of a finished run its result (or the run's exception)."""
-    if run.cancelled():
-        for future in pages.values():
-            future.cancel()
-        return
-    error = run.exception()
-    for position, future in enumerate(pages.values()):
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(run.result()[position])

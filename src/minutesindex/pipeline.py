@@ -121,8 +121,8 @@ def _read_file(path: Path, digest: str, pool: OcrPool) -> _Pending:
         raise InputFileError(path, f"unsupported file type {path.suffix or '(none)'}")
     with open_pdf(path) as doc:
         pages = list(iter_text_layer(path, doc))
-    futures = pool.submit(str(path), [p.number - 1 for p in pages if p.method == "ocr"])
-    return _Pending(path, digest, pages, {index + 1: future for index, future in futures.items()})
+    ocr = {p.number: pool.submit(str(path), p.number - 1) for p in pages if p.method == "ocr"}
+    return _Pending(path, digest, pages, ocr)
 
 
 def _finish_extraction(pending: _Pending) -> ExtractedDocument:

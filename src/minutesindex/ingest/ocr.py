@@ -38,42 +38,6 @@ def render_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> tuple[pymupdf.Pixmap,
 
 def ocr_image_file(path: str, dpi: int, lang: str, timeout_s: float) -> OcrResult:
     """OCR an image file once, returning Tesseract's plain text and its mean word confidence."""
-    try:
-        text, tsv = _run_tesseract(path, dpi, lang, timeout_s)
-    except TimeoutError:
-        return OcrResult("", None, f"OCR timed out after {timeout_s:g} s")
-    return OcrResult(text, _mean_confidence(tsv.splitlines()[1:]))
-
-
-def ocr_image_files(paths: list[str], dpi: int, lang: str, timeout_s: float) -> list[OcrResult]:
-    """OCR several page images in one Tesseract run, which loads its model once, not once a page.
-
-    Tesseract reads a list file of images and separates their texts by form feeds; its TSV rows
-    carry the page number. Should the run fail or time out (timeout_s a page), each image is OCR'd
-    on its own, so one bad page costs only itself.
-    """
-    if len(paths) == 1:
-        return [ocr_image_file(paths[0], dpi, lang, timeout_s)]
-    listing = Path(paths[0]).with_name("pages.txt")
-    listing.write_text("".join(f"{path}\n" for path in paths), encoding="utf-8")
-    try:
-        text, tsv = _run_tesseract(str(listing), dpi, lang, timeout_s * len(paths))
-    except (TimeoutError, pytesseract.TesseractError):
-        return [ocr_image_file(path, dpi, lang, timeout_s) for path in paths]
-    texts = text.split("\f")
-    if len(texts) != len(paths):
-        return [ocr_image_file(path, dpi, lang, timeout_s) for path in paths]
-    rows_by_page: dict[str, list[str]] = {}
-    for row in tsv.splitlines()[1:]:
-        rows_by_page.setdefault(row.split("\t", 2)[1], []).append(row)
-    return [
-        OcrResult(page_text, _mean_confidence(rows_by_page.get(str(number), [])))
-        for number, page_text in enumerate(texts, start=1)
-    ]
-
-
-def _run_tesseract(path: str, dpi: int, lang: str, timeout_s: float) -> tuple[str, str]:
-    """Tesseract's text and TSV output for an image (or a list file of images); TimeoutError on timeout."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     output_base = str(Path(path).with_suffix(""))
     try:
@@ -87,39 +51,33 @@ def _run_tesseract(path: str, dpi: int, lang: str, timeout_s: float) -> tuple[st
         )
     except RuntimeError as exc:  # pytesseract's timeout
         if "timeout" in str(exc).lower():
-            raise TimeoutError from exc
+            return OcrResult("", None, f"OCR timed out after {timeout_s:g} s")
         raise
-    return (
-        Path(f"{output_base}.txt").read_text(encoding="utf-8"),
-        Path(f"{output_base}.tsv").read_text(encoding="utf-8"),
-    )
+    text = Path(f"{output_base}.txt").read_text(encoding="utf-8")
+    tsv = Path(f"{output_base}.tsv").read_text(encoding="utf-8")
+    return OcrResult(text, _mean_confidence(tsv))
 
 
-def ocr_pdf_pages(path: str, page_indexes: list[int], lang: str, timeout_s: float) -> list[OcrResult]:
-    """Render and OCR pages (0-based indexes) of a PDF, in one Tesseract run; runs in a worker process.
+def ocr_pdf_page(path: str, page_index: int, lang: str, timeout_s: float) -> OcrResult:
+    """Render and OCR page `page_index` (0-based) of a PDF; runs inside a worker process.
 
-    The pages go to Tesseract as uncompressed PGM files: writing PNGs would cost a tenth of the OCR
-    time, and the images never leave this process. One page's pixels are held at a time.
+    The page goes to Tesseract as an uncompressed PGM file: writing a PNG would cost a tenth of
+    the OCR time, and the image never leaves this process.
     """
+    with pymupdf.open(path) as doc:
+        if doc.needs_pass:
+            doc.authenticate("")
+        pixmap, dpi = render_page(doc[page_index])
     with tempfile.TemporaryDirectory(prefix="minutesindex-ocr-") as tmp:
-        images: list[tuple[str, int]] = []
-        with pymupdf.open(path) as doc:
-            if doc.needs_pass:
-                doc.authenticate("")
-            for page_index in page_indexes:
-                pixmap, dpi = render_page(doc[page_index])
-                images.append((f"{tmp}/page{page_index}.pgm", dpi))
-                pixmap.save(images[-1][0])
-                del pixmap
-        resolutions = {dpi for _, dpi in images}
-        if len(resolutions) > 1:  # an oversized page was rendered at a lower resolution: one run each
-            return [ocr_image_file(image, dpi, lang, timeout_s) for image, dpi in images]
-        return ocr_image_files([image for image, _ in images], resolutions.pop(), lang, timeout_s)
+        image = f"{tmp}/page.pgm"
+        pixmap.save(image)
+        del pixmap
+        return ocr_image_file(image, dpi, lang, timeout_s)
 
 
-def _mean_confidence(rows: list[str]) -> float | None:
+def _mean_confidence(tsv: str) -> float | None:
     confidences = []
-    for row in rows:
+    for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) == 12 and cols[11].strip():
             try:
