@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.forkserver
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -28,29 +27,13 @@ class OcrPool:
         self.timeout_s = timeout_s
         self._executor: ProcessPoolExecutor | None = None
 
-    def warm_up(self) -> None:
-        """Start the server the workers fork from, without waiting for it.
-
-        It imports PyMuPDF and pytesseract (about half a second) while the ingest opens its
-        database, index and lexicon, instead of after, when the first page needs OCR. It starts no
-        thread in this process, so the ingest may still fork its index writer afterwards.
-        """
-        self._context()
-        multiprocessing.forkserver.ensure_running()
-
     def submit(self, pdf_path: str, page_index: int) -> Future[OcrResult]:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=self._context(), initializer=_init_worker
-            )
+            context = multiprocessing.get_context("forkserver")
+            # Workers fork from a server that has already imported PyMuPDF and pytesseract.
+            context.set_forkserver_preload(["minutesindex.ingest.ocr"])
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker)
         return self._executor.submit(ocr_pdf_page, pdf_path, page_index, self.lang, self.timeout_s)
-
-    @staticmethod
-    def _context() -> multiprocessing.context.BaseContext:
-        context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported PyMuPDF and pytesseract.
-        context.set_forkserver_preload(["minutesindex.ingest.ocr"])
-        return context
 
     def close(self) -> None:
         if self._executor is not None:

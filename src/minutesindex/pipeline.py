@@ -205,8 +205,6 @@ def ingest_paths(
     with ExitStack() as stack:
         stack.enter_context(ingest_lock(settings, on_wait))
         pool = stack.enter_context(OcrPool(workers or default_workers(), ocr_lang, settings.ocr_timeout_s))
-        if any(path.suffix.lower() == ".pdf" for path in files):
-            pool.warm_up()
         lookahead = max(2, pool.workers * 2)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
         remaining = iter(files)
