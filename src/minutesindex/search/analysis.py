@@ -171,7 +171,8 @@ class DanishTokenizer(_StopListTokenizer):
 
     def term_positions(self, value: str) -> dict[str, tuple[list[int], float]]:
         """Index mode in one pass: each term's positions and summed weight (what a posting holds)."""
-        out: dict[str, tuple[list[int], float]] = {}
+        positions: dict[str, list[int]] = {}
+        weights: dict[str, float] = {}
         stoplist = self.stoplist
         for band, pos, _, text in _bands(value, 0):
             boost = 1.0 if band is None else self.band_boosts[band]
@@ -180,14 +181,10 @@ class DanishTokenizer(_StopListTokenizer):
                 if word in stoplist:
                     continue
                 for term in index_terms(word):
-                    entry = out.get(term)
-                    if entry is None:
-                        out[term] = ([pos], boost)
-                    else:
-                        entry[0].append(pos)
-                        out[term] = (entry[0], entry[1] + boost)
+                    positions.setdefault(term, []).append(pos)
+                    weights[term] = weights.get(term, 0.0) + boost
                 pos += 1
-        return out
+        return {term: (term_positions, weights[term]) for term, term_positions in positions.items()}
 
 
 class BandedText(TEXT):

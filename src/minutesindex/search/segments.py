@@ -50,7 +50,6 @@ class TermPool:
         self._fields: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
         self._size = 0
         self._runs: list[str] = []
-        self.fieldnames: set[str] = set()  # every field with postings, spilled or not (Whoosh reads it)
 
     def add(self, item: tuple) -> None:
         """Whoosh's pool interface, used when a commit merges small segments into the new one."""
@@ -59,10 +58,7 @@ class TermPool:
 
     def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple], scorable: bool) -> int:
         """Add one document's postings of one field (field.index's items); returns the field length."""
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
+        terms = self._fields.setdefault(fieldname, {})
         length = 0
         terms_before = len(terms)
         count = 0
@@ -228,7 +224,8 @@ def add_in_processes(  # noqa: PLR0913
         segments = [_result(results, workers) for _ in workers]
         for worker in workers:
             worker.join()
-        final = writer._merge_segments(None, False, True) + [s for s in segments if s is not None]
+        final = writer._merge_segments(mergetype=None, optimize=False, merge=True)
+        final += [segment for segment in segments if segment is not None]
         if writer._added:
             final.append(writer._finalize_segment())
         else:
@@ -307,8 +304,7 @@ def _add_blocks(postwriter, docnums: array, weights: array, values: list[bytes],
             postwriter._write_block()
         ids = docnums[start : start + limit]
         block_weights = weights[start : start + limit]
-        block_lengths = [lengths[docnum] for docnum in ids]
-        counted = [length for length in block_lengths if length]
+        counted = [lengths[docnum] for docnum in ids if lengths[docnum]]  # as add_posting: zero is no length
         postwriter._ids = ids
         postwriter._weights = block_weights
         postwriter._values = values[start : start + limit] if keeps_values else []
