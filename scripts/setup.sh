@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
+ldconfig -p | grep -q 'libtesseract\.so\.5 ' || need_apt+=(libtesseract5)  # OCR workers load it in-process
 [ -f /usr/share/tesseract-ocr/5/tessdata/dan.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/dan.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-dan)
 ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-eng)
 [ -f /usr/share/dict/danish ] || need_apt+=(wdanish)

@@ -125,11 +125,11 @@ def _read_file(path: Path, digest: str, pool: OcrPool) -> _Pending:
     return _Pending(path, digest, pages, ocr)
 
 
-def _finish_extraction(pending: _Pending) -> ExtractedDocument:
+def _finish_extraction(pending: _Pending, pool: OcrPool) -> ExtractedDocument:
     for number, future in pending.ocr.items():
         page = pending.pages[number - 1]
         try:
-            result = future.result()
+            result = pool.result(future, str(pending.path), number - 1)
         except Exception as exc:
             raise InputFileError(pending.path, f"OCR failed on page {number}: {exc}") from exc
         page.raw_text, page.confidence, page.warning = result.text, result.confidence, result.warning
@@ -225,7 +225,10 @@ def ingest_paths(
         repairer = home_repairer(settings, engine)
         while queue:
             path, prepared = queue.popleft()
-            outcome = prepared if isinstance(prepared, FileOutcome) else _land(prepared, engine, index_writer, repairer)
+            if isinstance(prepared, FileOutcome):
+                outcome = prepared
+            else:
+                outcome = _land(prepared, engine, pool, index_writer, repairer)
             fill()
             report.outcomes.append(outcome)
             if on_file:
@@ -251,11 +254,11 @@ def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileO
 
 
 def _land(  # noqa: ANN001 - Engine
-    pending: _Pending, engine, index_writer: BackgroundIndexWriter, repairer: LetterRepairer
+    pending: _Pending, engine, pool: OcrPool, index_writer: BackgroundIndexWriter, repairer: LetterRepairer
 ) -> FileOutcome:
     path = pending.path
     try:
-        extracted = _finish_extraction(pending)
+        extracted = _finish_extraction(pending, pool)
         segmented = process_document(extracted, repairer)
     except InputFileError as exc:
         return FileOutcome(path, "failed", exc.reason)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+import atexit
+import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 import pymupdf
-import pytesseract
 
 from minutesindex.config import OCR_DPI
+from minutesindex.ingest.tesseract import TesseractEngine
 
 # A page rendered above this many pixels is rendered at a lower resolution instead
 # (decompression bombs, posters); 300 dpi A3 is about 17.5 million pixels.
@@ -36,43 +35,27 @@ def render_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> tuple[pymupdf.Pixmap,
     return pixmap, dpi
 
 
-def ocr_image_file(path: str, dpi: int, lang: str, timeout_s: float) -> OcrResult:
-    """OCR an image file once, returning Tesseract's plain text and its mean word confidence."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    output_base = str(Path(path).with_suffix(""))
-    try:
-        pytesseract.pytesseract.run_tesseract(
-            path,
-            output_base,
-            extension="txt tsv",
-            lang=lang,
-            config=f"--dpi {dpi} -c tessedit_create_tsv=1",
-            timeout=timeout_s,
-        )
-    except RuntimeError as exc:  # pytesseract's timeout
-        if "timeout" in str(exc).lower():
-            return OcrResult("", None, f"OCR timed out after {timeout_s:g} s")
-        raise
-    text = Path(f"{output_base}.txt").read_text(encoding="utf-8")
-    tsv = Path(f"{output_base}.tsv").read_text(encoding="utf-8")
-    return OcrResult(text, _mean_confidence(tsv))
+@functools.cache
+def engine_for(lang: str) -> TesseractEngine:
+    """This process's Tesseract engine for a language, loaded on first use and kept."""
+    engine = TesseractEngine(lang)
+    atexit.register(engine.close)
+    return engine
 
 
 def ocr_pdf_page(path: str, page_index: int, lang: str, timeout_s: float) -> OcrResult:
     """Render and OCR page `page_index` (0-based) of a PDF; runs inside a worker process.
 
-    The page goes to Tesseract as an uncompressed PGM file: writing a PNG would cost a tenth of
-    the OCR time, and the image never leaves this process.
+    The rendered pixels go to Tesseract as they are: no image file is written or decoded.
     """
     with pymupdf.open(path) as doc:
         if doc.needs_pass:
             doc.authenticate("")
         pixmap, dpi = render_page(doc[page_index])
-    with tempfile.TemporaryDirectory(prefix="minutesindex-ocr-") as tmp:
-        image = f"{tmp}/page.pgm"
-        pixmap.save(image)
-        del pixmap
-        return ocr_image_file(image, dpi, lang, timeout_s)
+    reading = engine_for(lang).read(pixmap.samples, pixmap.width, pixmap.height, pixmap.stride, dpi, timeout_s)
+    if reading.timed_out:
+        return OcrResult("", None, f"OCR timed out after {timeout_s:g} s")
+    return OcrResult(reading.text, _mean_confidence(reading.tsv))
 
 
 def _mean_confidence(tsv: str) -> float | None:

@@ -1,0 +1,74 @@
+"""Tesseract in-process: the same reading as the `tesseract` command, and failures that stay with their page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pymupdf
+import pytesseract
+import pytest
+from conftest import BENCH
+
+from minutesindex.config import OCR_DPI
+from minutesindex.ingest.ocr import OcrResult, ocr_pdf_page, render_page
+from minutesindex.parallel import OcrPool
+from minutesindex.pipeline import ingest_paths
+from minutesindex.samples import SCAN_PAGES, scanned_pdf
+
+CRASHING_PAGE = 1
+
+
+@pytest.fixture(scope="module")
+def scan_with_three_pages(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("scan") / "scan.pdf"
+    with scanned_pdf((SCAN_PAGES * 3)[:3], "Dagsorden Børne- og Skoleudvalget") as doc:
+        doc.save(path)
+    return path
+
+
+def _pages_to_compare(scan: Path) -> list[tuple[Path, int]]:
+    real_scans = sorted((BENCH / "repair" / "dev").glob("*.scan.pdf"))[:1]
+    return [(scan, 0), *((path, 0) for path in real_scans)]
+
+
+def test_engine_reads_a_page_exactly_as_the_tesseract_command(scan_with_three_pages, tmp_path):
+    for pdf, index in _pages_to_compare(scan_with_three_pages):
+        with pymupdf.open(pdf) as doc:
+            pixmap, dpi = render_page(doc[index])
+        image = tmp_path / f"{pdf.stem}.png"
+        pixmap.save(image)
+        expected = pytesseract.image_to_string(str(image), lang="dan", config=f"--dpi {dpi}")
+        result = ocr_pdf_page(str(pdf), index, "dan", timeout_s=120)
+        assert result.text == expected, pdf.name
+        assert result.confidence is not None and 50 < result.confidence <= 100
+    assert dpi == OCR_DPI
+
+
+def crash_on_second_page(path: str, page_index: int, lang: str, timeout_s: float) -> OcrResult:
+    """A worker that dies the way a crash in Tesseract or MuPDF kills it."""
+    if page_index == CRASHING_PAGE:
+        os._exit(139)
+    return ocr_pdf_page(path, page_index, lang, timeout_s)
+
+
+def test_a_page_that_kills_its_worker_fails_alone(scan_with_three_pages):
+    with OcrPool(2, "dan", 120, read_page=crash_on_second_page) as pool:
+        futures = [pool.submit(str(scan_with_three_pages), index) for index in range(3)]
+        results = {}
+        for index, future in enumerate(futures):
+            try:
+                results[index] = pool.result(future, str(scan_with_three_pages), index).text
+            except RuntimeError as exc:
+                results[index] = str(exc)
+        later = pool.result(pool.submit(str(scan_with_three_pages), 2), str(scan_with_three_pages), 2)
+    assert results[CRASHING_PAGE] == "the OCR worker crashed on this page"
+    assert "Skoleudvalget" in results[0] and "Skoleudvalget" in results[2]
+    assert later.text == results[2]
+
+
+def test_missing_language_model_fails_the_file_with_a_clear_reason(home, scan_with_three_pages):
+    report = ingest_paths([scan_with_three_pages], home, workers=1, ocr_lang="xyz")
+    [outcome] = report.outcomes
+    assert outcome.status == "failed"
+    assert outcome.reason.startswith("OCR failed on page 1: Tesseract cannot load language 'xyz'")
