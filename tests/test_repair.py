@@ -110,11 +110,23 @@ def test_hyphen_join_in_mangled_text():
         ("bemezerkninger", "bemærkninger"),
         ("omrAdder", "områder"),
         ("saA", "så"),
+        ("4r", "år"),  # å read as a 4
+        ("P§", "På"),  # one capital and a symbol is a word, not an abbreviation
+        ("lkke", "Ikke"),  # a capital I read as l: no Danish word starts with l and a consonant
+        ("bomiljg", "bomiljø"),  # a two-letter head, too short for the compound search
+        ("planlagningsskabelonen", "planlægningsskabelonen"),  # `plan|lag|ning|…` as read: the worse split
+        ("budgetdraftelse", "budgetdrøftelse"),  # `budget|draft|else` likewise
     ],
 )
 def test_each_confusion_of_the_english_model(mangled, expected):
     text = f"Vi drgftede feelles Igsninger for {mangled} borgere pa mgdet i aret med bgrn."
     assert f" {expected} " in repair_text(text).text
+
+
+def test_names_with_aa_inflections_and_numbered_paragraphs_are_not_touched():
+    text = "Pa mgdet i Egelundsgaard supplerede Mariegaard feelles Igsninger med stk. 4a for bgrn, KL og DAS."
+    expected = "På mødet i Egelundsgaard supplerede Mariegaard fælles løsninger med stk. 4a for børn, KL og DAS."
+    assert repair_text(text).text == expected
 
 
 def test_a_bar_opening_a_sentence_is_the_preposition_i():

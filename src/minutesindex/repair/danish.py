@@ -37,7 +37,7 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "og": (("ø", 0.4),),
     "eae": (("æ", 0.3),),
     "eze": (("æ", 0.3),),
-    "aa": (("æ", 0.4), ("å", 0.3)),
+    "aa": (("æ", 0.4),),  # never å: `aa` is how names write it (`Aagaard`, `Mariegaard`)
     "aé": (("å", 0.2),),
     "ad": (("å", 0.5),),
     "Ad": (("å", 0.3),),  # a capital A inside a lower-case word is å (`omrAder`, `saA`)
@@ -74,9 +74,13 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
 }
 _MAX_SOURCE = max(len(k) for k in SUBSTITUTIONS)
 DANISH_LETTERS = set("æøåÆØÅ")
-TOKEN = re.compile(r"[@|£¢]?[^\W\d_][\w@&|£¢§]*|[@|£&¢][\w@&|£¢§]+")
+# `4r`, `4rs`: å read as a 4 at the start of a word.
+TOKEN = re.compile(r"[@|£¢]?[^\W\d_][\w@&|£¢§]*|[@|£&¢][\w@&|£¢§]+|\b4[a-zæøå]+\b")
 # The preposition `I` opening a sentence, printed as a bar: `| forhold til`.
 BAR_FOR_I = re.compile(r"(?:^|(?<=[.!?:] ))\|(?= [a-zæøå])")
+# A capital I read as l: no Danish word starts with l and a consonant (`lfolge`: `Ifølge`, `lkast`).
+_CAPITAL_I_AS_L = re.compile(r"l[bcdfghjklmnpqrstvwxz]")
+CAPITAL_I_AS_L_COST = 0.2
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
@@ -98,6 +102,9 @@ GLUED_WORD_ZIPF = 6.0
 HEAD_ZIPF = 4.0
 MIN_HEAD = 4
 MIN_TAIL = 5
+# `bo|støtte`, `ud|føre`: a two-letter head this common.
+SHORT_HEAD = 2
+SHORT_HEAD_ZIPF = 5.0
 # The common misreadings of each Danish letter, for learning words from correctly read text.
 MANGLINGS = {
     "ø": ("g", "@", "¢", "o"),
@@ -213,7 +220,7 @@ class LetterRepairer:
         return decision
 
     def _decide(self, token: str) -> Decision:
-        if DANISH_LETTERS.intersection(token) or (token.isupper() and len(token) <= 3 and token != "PA"):
+        if DANISH_LETTERS.intersection(token) or (_all_caps(token) and len(token) <= 3 and token != "PA"):
             return KEEP
         if token in self._learned:
             return Decision(self._learned[token])
@@ -223,27 +230,33 @@ class LetterRepairer:
         if lower in self.lexicon:  # its own frequency, not that of a compound reading (`for|malet`)
             original = self.lexicon.strength(lower)
         else:
-            original = max((c.score for c in candidates if c.substitutions == 0), default=None)
-        if original is None and self.lexicon.inflection_of_known(lower):
-            original = WORDLIST_ONLY_ZIPF
+            # A split into rare parts (`bos|totte`) is no evidence that the word was read right.
+            as_read_scores = [c.score for c in candidates if c.substitutions == 0 and c.score >= MIN_COMPOUND_SCORE]
+            original = max(as_read_scores, default=None)
+        inflected = lower not in self.lexicon and self.lexicon.inflection_of_known(lower)
+        if inflected:
+            original = max(original or WORDLIST_ONLY_ZIPF, WORDLIST_ONLY_ZIPF)
         changed = [c for c in candidates if c.substitutions > 0]
         if not changed:
             return self._repair_unknown(token) if original is None else KEEP
         best = max(changed, key=lambda c: (-len(c.parts), c.score - c.cost))
+        as_read = next((c for c in candidates if c.substitutions == 0), None)
+        # `kort|lag|ning|skabelonen` as read against `kortlægning|skabelonen`: a compound either way,
+        # and the reading in fewer, better parts wins.
+        better_split = as_read is not None and len(as_read.parts) > len(best.parts) and as_read.score < best.score
         floor = MIN_COMPOUND_SCORE_MARKED if original is None and MARKED.search(token) else MIN_COMPOUND_SCORE
-        if len(best.parts) > 1 and best.score < floor:
+        if len(best.parts) > 1 and best.score < floor and not better_split:
             return self._repair_unknown(token) if original is None else KEEP
         if original is not None:
             known_whole = lower in self.lexicon
-            if known_whole and len(best.parts) > 1:
+            if (known_whole or inflected) and len(best.parts) > 1:  # `pointerede`, not `pointer|øde`
                 return KEEP
             if not (not known_whole and len(best.parts) == 1 and best.score >= WHOLE_WORD_OVER_COMPOUND):
                 # `serlige` read as `ser|lige` is no evidence against `særlige`; a real word is.
                 # A word only the word list knows, or only as a compound, is weaker evidence.
                 weak = not known_whole or self.lexicon.is_estimated(lower)
                 margin = COMPOUND_ORIGINAL_MARGIN if weak else KNOWN_WORD_MARGIN
-                if best.score - original < margin:
-                    as_read = next((c for c in candidates if c.substitutions == 0), None)
+                if best.score - original < (0.0 if better_split else margin):
                     return self._keep_unless_context(token, original, best, as_read)
         if best.text == token:
             return KEEP
@@ -283,13 +296,27 @@ class LetterRepairer:
         return False
 
     def _repair_unknown(self, token: str) -> Decision:
-        decision = self._repair_head(token)
-        return self._respell(token) if decision is KEEP else decision
+        for repair in (self._repair_head, self._repair_after_short_head, self._respell):
+            decision = repair(token)
+            if decision is not KEEP:
+                return decision
+        return KEEP
+
+    def _repair_after_short_head(self, token: str) -> Decision:
+        """A compound whose head is a common two-letter word, too short for the compound search,
+        and whose mangled tail is a word: `bostotte` → `bostøtte`, `udfgre` → `udføre`."""
+        head, tail = token[:SHORT_HEAD], token[SHORT_HEAD:]
+        if not token.isalpha() or len(tail) < MIN_TAIL or self.lexicon.strength(head.lower()) < SHORT_HEAD_ZIPF:
+            return KEEP
+        fixed = self.decide(tail).text
+        if fixed is None or fixed.lower() not in self.lexicon:
+            return KEEP
+        return Decision(head + fixed)
 
     def _respell(self, token: str) -> Decision:
         """An unknown word with a letter no Danish word has there, undone by one common confusion:
         `Sglund` → `Sølund`, `Mgllers` → `Møllers`. English names and abbreviations stay."""
-        if len(token) < MIN_RESPELL_LEN or token.isupper():
+        if len(token) < MIN_RESPELL_LEN or _all_caps(token):
             return KEEP
         if self._char_model is None:
             self._char_model = load_char_model()
@@ -345,6 +372,8 @@ class LetterRepairer:
                     cased = _match_case(replacement, token, token[:i])
                     here.append((width, cased, cased.lower(), extra))
             options.append(here)
+        if _CAPITAL_I_AS_L.match(token):
+            options[0].append((1, "I", "i", CAPITAL_I_AS_L_COST))
         lowered = token.lower()
         if not compounds:
             return _one_change_readings(token, lowered, options, lex)
@@ -502,9 +531,14 @@ def mangled_spellings(word: str, limit: int = 64) -> set[str]:
     return spellings
 
 
+def _all_caps(token: str) -> bool:
+    """`KL`, `DASSOS`, `PA`: two or more capitals and no small letters (`P§` is a word, `På`)."""
+    return sum(1 for char in token if char.isupper()) >= 2 and not any(char.islower() for char in token)
+
+
 def _match_case(replacement: str, token: str, out: str) -> str:
     """An all-caps word gets Æ/Ø/Å; inside a word in lower case an upper-case form (`Dr@fter`) is lowered."""
-    if token.isupper() and len(token) > 1:
+    if _all_caps(token):
         return replacement.upper()
     if replacement.isupper() and out:
         return replacement.lower()
