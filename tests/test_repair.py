@@ -129,6 +129,13 @@ def test_names_with_aa_inflections_and_numbered_paragraphs_are_not_touched():
     assert repair_text(text).text == expected
 
 
+def test_a_word_the_ocr_split_at_a_danish_letter_is_joined():
+    text = "Pa mgdet drgftede vi planle gning af feelles Igsninger for bgrn med Jens Egholm og ens tte borgere."
+    repaired = repair_text(text).text
+    assert "vi planlægning af fælles løsninger" in repaired
+    assert "med Jens Egholm og ens tte borgere" in repaired  # `ens` is a word: nothing to join
+
+
 def test_a_bar_opening_a_sentence_is_the_preposition_i():
     text = "Vi drgftede feelles Igsninger pa mgdet.\n| forhold til bgrn er der | alt 3 punkter. | samspil med VISO."
     repaired = repair_text(text).text

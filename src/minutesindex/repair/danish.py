@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from minutesindex.repair.charmodel import CharModel, load_char_model
 from minutesindex.repair.lexicon import LINKERS, MIN_PART, WORDLIST_ONLY_ZIPF, Lexicon
@@ -416,12 +417,12 @@ class LetterRepairer:
         """
         pronouns = [BAR_FOR_I.subn("I", line) for line in lines]
         lines = [line for line, _ in pronouns]
-        spans = [[m for m in TOKEN.finditer(line) if not _inside(m.start(), _url_spans(line))] for line in lines]
-        decisions = [[self.decide(m.group()) for m in line_spans] for line_spans in spans]
+        spans = [self._join_split_words(line, _tokens(line)) for line in lines]
+        decisions = [[self.decide(token.text) for token in line_spans] for line_spans in spans]
         evidence = Counter(
-            (d.text or m.group()).lower()
+            (d.text or token.text).lower()
             for line_spans, line_decisions in zip(spans, decisions, strict=True)
-            for m, d in zip(line_spans, line_decisions, strict=True)
+            for token, d in zip(line_spans, line_decisions, strict=True)
             if not d.rivals
         )
         out, changed = [], sum(count for _, count in pronouns)
@@ -429,20 +430,48 @@ class LetterRepairer:
         previous_line = ""
         for line, line_spans, line_decisions in zip(lines, spans, decisions, strict=True):
             pieces, last = [], 0
-            for match, decision in zip(line_spans, line_decisions, strict=True):
+            for token, decision in zip(line_spans, line_decisions, strict=True):
                 if decision.rivals and decision not in settled:  # the text decides once per token
                     settled[decision] = self._in_context(decision, evidence)
                 fixed = settled[decision] if decision.rivals else decision.text
-                if fixed and match.group()[0] == "@" and not _starts_sentence(previous_line, line[: match.start()]):
+                if fixed and token.text[0] == "@" and not _starts_sentence(previous_line, line[: token.start]):
                     fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
+                if fixed is None and token.joined:
+                    fixed = token.text
                 if fixed is not None:
-                    pieces += [line[last : match.start()], fixed]
-                    last = match.end()
+                    pieces += [line[last : token.start], fixed]
+                    last = token.end
                     changed += 1
             pieces.append(line[last:])
             out.append("".join(pieces))
             previous_line = line
         return out, changed
+
+    def _join_split_words(self, line: str, tokens: list[_Token]) -> list[_Token]:
+        """Join two fragments that neither is a word, where the OCR split a word at a Danish letter
+        (`nedle gge`: `nedlægge`), when together they read as a word."""
+        joined: list[_Token] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            if (
+                following is not None
+                and following.start == token.end + 1
+                and line[token.end] == " "
+                and following.text.islower()
+                and not self.is_word(token.text.lower())
+                and not self.is_word(following.text)
+            ):
+                text = token.text + following.text
+                reading = self.decide(text).text or text
+                if reading.lower() in self.lexicon:
+                    joined.append(_Token(token.start, following.end, text, joined=True))
+                    i += 2
+                    continue
+            joined.append(token)
+            i += 1
+        return joined
 
     def _in_context(self, decision: Decision, evidence: Counter[str]) -> str | None:
         def family(part: str, whole: bool) -> int:
@@ -485,6 +514,19 @@ def _one_change_readings(token: str, lowered: str, options: list[list[tuple]], l
                 text = token[:i] + cased + token[i + width :]
                 found.setdefault(text, Candidate(text, 1, round(extra, 2), (reading,), lex.strength(reading)))
     return list(found.values())
+
+
+class _Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    joined: bool = False  # two fragments of one word, joined
+
+
+def _tokens(line: str) -> list[_Token]:
+    """The line's tokens outside URLs."""
+    urls = _url_spans(line)
+    return [_Token(m.start(), m.end(), m.group()) for m in TOKEN.finditer(line) if not _inside(m.start(), urls)]
 
 
 @functools.lru_cache(maxsize=4096)
