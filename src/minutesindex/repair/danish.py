@@ -575,7 +575,7 @@ def mangled_spellings(word: str, limit: int = 64) -> set[str]:
 
 def _all_caps(token: str) -> bool:
     """`KL`, `DASSOS`, `PA`: two or more capitals and no small letters (`P§` is a word, `På`)."""
-    return sum(1 for char in token if char.isupper()) >= 2 and not any(char.islower() for char in token)
+    return token.isupper() and sum(1 for char in token if char.isupper()) >= 2
 
 
 def _match_case(replacement: str, token: str, out: str) -> str:
