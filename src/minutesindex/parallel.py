@@ -33,17 +33,21 @@ class OcrPool:
 
     def submit(self, pdf_path: str, page_index: int) -> Future[OcrResult]:
         """Queue a page; a pool that a crashed worker broke is replaced first."""
+        task = (self._read_page, pdf_path, page_index, self.lang, self.timeout_s)
         if self._executor is not None:
             try:
-                return self._executor.submit(self._read_page, pdf_path, page_index, self.lang, self.timeout_s)
+                return self._executor.submit(*task)
             except BrokenProcessPool:
                 self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._start_executor()
+        return self._executor.submit(*task)
+
+    def _start_executor(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported PyMuPDF and this module's code;
         # each loads its own Tesseract engine, one thread, on its first page.
         context.set_forkserver_preload(["minutesindex.ingest.ocr"])
-        self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        return self._executor.submit(self._read_page, pdf_path, page_index, self.lang, self.timeout_s)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
     def result(self, future: Future[OcrResult], pdf_path: str, page_index: int) -> OcrResult:
         """A page's OCR; when a worker died (a crash in Tesseract or MuPDF takes the whole pool with

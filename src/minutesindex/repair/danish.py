@@ -227,21 +227,22 @@ class LetterRepairer:
             return Decision(self._learned[token])
         lower = token.lower()
         # A known word is only ever replaced by a whole word, so its compound readings need no search.
-        candidates = self.candidates(token, compounds=lower not in self.lexicon)
-        if lower in self.lexicon:  # its own frequency, not that of a compound reading (`for|malet`)
+        known_whole = lower in self.lexicon
+        candidates = self.candidates(token, compounds=not known_whole)
+        as_read = next((c for c in candidates if c.substitutions == 0), None)  # the token itself
+        inflected = not known_whole and self.lexicon.inflection_of_known(lower)
+        if known_whole:  # its own frequency, not that of a compound reading (`for|malet`)
             original = self.lexicon.strength(lower)
-        else:
-            # A split into rare parts (`bos|totte`) is no evidence that the word was read right.
-            as_read_scores = [c.score for c in candidates if c.substitutions == 0 and c.score >= MIN_COMPOUND_SCORE]
-            original = max(as_read_scores, default=None)
-        inflected = lower not in self.lexicon and self.lexicon.inflection_of_known(lower)
+        elif as_read is not None and as_read.score >= MIN_COMPOUND_SCORE:
+            original = as_read.score
+        else:  # a split into rare parts (`bos|totte`) is no evidence that the word was read right
+            original = None
         if inflected:
-            original = max(original or WORDLIST_ONLY_ZIPF, WORDLIST_ONLY_ZIPF)
+            original = WORDLIST_ONLY_ZIPF if original is None else max(original, WORDLIST_ONLY_ZIPF)
         changed = [c for c in candidates if c.substitutions > 0]
         if not changed:
             return self._repair_unknown(token) if original is None else KEEP
         best = max(changed, key=lambda c: (-len(c.parts), c.score - c.cost))
-        as_read = next((c for c in candidates if c.substitutions == 0), None)
         # `kort|lag|ning|skabelonen` as read against `kortlægning|skabelonen`: a compound either way,
         # and the reading in fewer, better parts wins.
         better_split = as_read is not None and len(as_read.parts) > len(best.parts) and as_read.score < best.score
@@ -249,7 +250,6 @@ class LetterRepairer:
         if len(best.parts) > 1 and best.score < floor and not better_split:
             return self._repair_unknown(token) if original is None else KEEP
         if original is not None:
-            known_whole = lower in self.lexicon
             if (known_whole or inflected) and len(best.parts) > 1:  # `pointerede`, not `pointer|øde`
                 return KEEP
             if not (not known_whole and len(best.parts) == 1 and best.score >= WHOLE_WORD_OVER_COMPOUND):
