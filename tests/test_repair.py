@@ -171,6 +171,16 @@ def test_an_unknown_name_is_respelled_only_where_its_letters_are_not_danish():
     assert "Jens Egholm og Hanne Hagemann" in repaired
 
 
+def test_a_reading_the_page_settled_counts_as_evidence_for_the_next():
+    page = (
+        "Pa mgdet blev bgrnene drgftet, og mgdet sluttede kl. 16. Neeste made i udvalget holdes i maj.\n"
+        "Medeplan for udvalget sendes ud."
+    )
+    repaired = repair_text(page).text
+    assert "Næste møde i udvalget" in repaired
+    assert "\nMødeplan for udvalget" in repaired  # `made` settled as `møde` tips `Medeplan`
+
+
 def test_context_chooses_between_two_real_words():
     meeting = "Pa sidste mgde blev det aftalt. Neeste made er i DASSOS, og mgdet holdes i Viborg."
     assert "Næste møde er" in repair_text(meeting).text

@@ -425,14 +425,19 @@ class LetterRepairer:
             for token, d in zip(line_spans, line_decisions, strict=True)
             if not d.rivals
         )
-        out, changed = [], sum(count for _, count in pronouns)
+        # The text decides once per token, in the order the tokens first occur, and each reading it
+        # settles counts as evidence for the next (`made` read as `møde` speaks for `Mødeplan`).
         settled: dict[Decision, str | None] = {}
+        undecided = Counter(d for line_decisions in decisions for d in line_decisions if d.rivals)
+        for decision, occurrences in undecided.items():
+            chosen = self._in_context(decision, evidence)
+            settled[decision] = chosen.text if chosen.substitutions else None
+            evidence[chosen.text.lower()] += occurrences
+        out, changed = [], sum(count for _, count in pronouns)
         previous_line = ""
         for line, line_spans, line_decisions in zip(lines, spans, decisions, strict=True):
             pieces, last = [], 0
             for token, decision in zip(line_spans, line_decisions, strict=True):
-                if decision.rivals and decision not in settled:  # the text decides once per token
-                    settled[decision] = self._in_context(decision, evidence)
                 fixed = settled[decision] if decision.rivals else decision.text
                 if fixed and token.text[0] == "@" and not _starts_sentence(previous_line, line[: token.start]):
                     fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
@@ -473,7 +478,7 @@ class LetterRepairer:
             i += 1
         return joined
 
-    def _in_context(self, decision: Decision, evidence: Counter[str]) -> str | None:
+    def _in_context(self, decision: Decision, evidence: Counter[str]) -> Candidate:
         def family(part: str, whole: bool) -> int:
             """How often the word family of a reading (or of one part of a compound reading) occurs
             elsewhere in the text; a short word counts only itself (`år` is inside too many words)."""
@@ -494,8 +499,7 @@ class LetterRepairer:
                 + ARCHIVE_WEIGHT * math.log2(1 + in_archive)
             )
 
-        chosen = max(decision.rivals, key=value)
-        return chosen.text if chosen.substitutions else None
+        return max(decision.rivals, key=value)
 
 
 def _one_change_readings(token: str, lowered: str, options: list[list[tuple]], lex: Lexicon) -> list[Candidate]:
