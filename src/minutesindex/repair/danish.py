@@ -380,55 +380,32 @@ class LetterRepairer:
             return _one_change_readings(token, lowered, options, lex)
         end = len(token)
         has_prefix = lex.has_prefix
-        # Readings of one part from each start position, found once and shared by every reading of
-        # the token that reaches that position: (position after it, its text, the part, changes, cost,
-        # whether the token ends there). In the order of a depth-first search, so that the readings
-        # come out in the same order as from one search over the whole token.
-        parts_from: dict[int, list[tuple[int, str, str, int, float, bool]]] = {}
 
-        def part_readings(start: int) -> list[tuple[int, str, str, int, float, bool]]:
-            readings = parts_from.get(start)
-            if readings is None:
-                readings = parts_from[start] = []
-                extend(readings, start, "", "", 0, 0.0)
-            return readings
-
-        def extend(readings: list, i: int, out: str, part: str, subs: int, cost: float) -> None:
+        def walk(i: int, out: str, part: str, subs: int, cost: float, parts: tuple[str, ...]) -> None:
+            """`out`: the reading so far; `part`: its last part (lower case), still to be completed."""
             if i == end:
-                if part in lex:
-                    readings.append((i, out, part, subs, cost, True))
+                if part in lex and (not parts or len(part) >= MIN_PART):
+                    all_parts = (*parts, part)
+                    score = min(lex.strength(p) for p in all_parts) - COMPOUND_PENALTY * len(parts)
+                    old = found.get(out)
+                    new = Candidate(out, subs, round(cost, 2), all_parts, score)
+                    found[out] = new if old is None else _merge_readings(old, new)
                 return
-            if len(part) >= MIN_PART and part in lex:
-                readings.append((i, out, part, subs, cost, False))
+            if len(part) >= MIN_PART and len(parts) < 3 and part in lex:
+                walk(i, out, "", subs, cost, (*parts, part))
+                if token[i] in LINKERS and i + 1 < end:
+                    walk(i + 1, out + token[i], "", subs, cost, (*parts, part))
             longer = part + lowered[i]
             if has_prefix(longer):
-                extend(readings, i + 1, out + token[i], longer, subs, cost)
+                walk(i + 1, out + token[i], longer, subs, cost, parts)
             if subs >= max_subs:
                 return
             for width, cased, lower, extra in options[i]:
                 longer = part + lower
                 if has_prefix(longer):
-                    extend(readings, i + width, out + cased, longer, subs + 1, cost + extra)
+                    walk(i + width, out + cased, longer, subs + 1, cost + extra, parts)
 
-        def walk(start: int, out: str, subs: int, cost: float, parts: tuple[str, ...]) -> None:
-            """Every reading of the token from `start` on, after `out` (of `parts`) before it."""
-            for i, text, part, part_subs, part_cost, at_end in part_readings(start):
-                if subs + part_subs > max_subs:
-                    continue
-                reading, total_subs, total_cost = out + text, subs + part_subs, cost + part_cost
-                if at_end:
-                    if not parts or len(part) >= MIN_PART:
-                        all_parts = (*parts, part)
-                        score = min(lex.strength(p) for p in all_parts) - COMPOUND_PENALTY * len(parts)
-                        old = found.get(reading)
-                        new = Candidate(reading, total_subs, round(total_cost, 2), all_parts, score)
-                        found[reading] = new if old is None else _merge_readings(old, new)
-                elif len(parts) < 3:
-                    walk(i, reading, total_subs, total_cost, (*parts, part))
-                    if token[i] in LINKERS and i + 1 < end:
-                        walk(i + 1, reading + token[i], total_subs, total_cost, (*parts, part))
-
-        walk(0, "", 0, 0.0, ())
+        walk(0, "", "", 0, 0.0, ())
         return list(found.values())
 
     def repair_lines(self, lines: list[str]) -> tuple[list[str], int]:
