@@ -124,8 +124,8 @@ def test_each_confusion_of_the_english_model(mangled, expected):
 
 
 def test_names_with_aa_inflections_and_numbered_paragraphs_are_not_touched():
-    text = "Pa mgdet i Egelundsgaard supplerede Mariegaard feelles Igsninger med stk. 4a for bgrn, KL og DAS."
-    expected = "På mødet i Egelundsgaard supplerede Mariegaard fælles løsninger med stk. 4a for børn, KL og DAS."
+    text = "Pa mgdet i Egelundsgaard supplerede Mariegaard feelles Igsninger med stk. 4a for bgrn, KL og lb. nr. 7."
+    expected = "På mødet i Egelundsgaard supplerede Mariegaard fælles løsninger med stk. 4a for børn, KL og lb. nr. 7."
     assert repair_text(text).text == expected
 
 

@@ -80,7 +80,8 @@ TOKEN = re.compile(r"[@|£¢]?[^\W\d_][\w@&|£¢§]*|[@|£&¢][\w@&|£¢§]+|\b4
 # The preposition `I` opening a sentence, printed as a bar: `| forhold til`.
 BAR_FOR_I = re.compile(r"(?:^|(?<=[.!?:] ))\|(?= [a-zæøå])")
 # A capital I read as l: no Danish word starts with l and a consonant (`lfolge`: `Ifølge`, `lkast`).
-_CAPITAL_I_AS_L = re.compile(r"l[bcdfghjklmnpqrstvwxz]")
+# Shorter tokens are more often abbreviations (`lb. nr.`, `lt`) than `Ib` or `It`.
+_CAPITAL_I_AS_L = re.compile(r"l[bcdfghjklmnpqrstvwxz]\w{2}")
 CAPITAL_I_AS_L_COST = 0.2
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
