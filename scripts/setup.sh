@@ -13,6 +13,10 @@ ldconfig -p | grep -q 'libtesseract\.so\.5 ' || need_apt+=(libtesseract5)  # OCR
 ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-eng)
 [ -f /usr/share/dict/danish ] || need_apt+=(wdanish)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
+# The candidate search of letter repair is a C extension, compiled when the project is installed.
+command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
+python3 -c 'import os, sysconfig; assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' \
+  >/dev/null 2>&1 || need_apt+=(python3-dev)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)  # the tests run a private server
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
@@ -25,7 +29,7 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 stamp=.venv/.minutesindex-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ src/minutesindex/repair/_readings.c -nt "$stamp" ]; then
   echo "setup: installing minutesindex and its dependencies into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
   touch "$stamp"
@@ -34,5 +38,10 @@ if [ ! -f models/lexicon_da.tsv ]; then
   echo "setup: building the Danish lexicon in models/"
   .venv/bin/python -c 'from minutesindex.repair.lexicon import build_lexicon; print(build_lexicon())'
 fi
-# The letter-trigram model of the lexicon (and the lexicon's fast-loading copy), counted once here.
-.venv/bin/python -c 'from minutesindex.repair.charmodel import load_char_model; load_char_model()'
+# What repair counts from the lexicon (its fast-loading copy, the letter-trigram model, the words one
+# confusion turns into other words), counted once here.
+.venv/bin/python -c 'from minutesindex.repair.charmodel import load_char_model
+from minutesindex.repair.danish import confusable_words
+from minutesindex.repair.lexicon import load_lexicon
+load_char_model()
+confusable_words(load_lexicon())'

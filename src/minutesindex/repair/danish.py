@@ -10,6 +10,7 @@ known parts. A word that is already Danish is changed only when the candidate is
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 from collections import Counter
@@ -17,8 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from minutesindex.repair._readings import compound_readings
 from minutesindex.repair.charmodel import CharModel, load_char_model
-from minutesindex.repair.lexicon import LINKERS, MIN_PART, WORDLIST_ONLY_ZIPF, Lexicon
+from minutesindex.repair.lexicon import LINKERS, MIN_PART, WORDLIST_ONLY_ZIPF, Lexicon, load_cached
 
 # What the English model prints for Danish letters (observed in OCR of Danish pages).
 # What the English model prints for Danish letters, with a cost: rarer confusions cost more,
@@ -73,7 +75,9 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "I": (("l", 0.2),),
     "|": (("l", 0.1),),
 }
-_MAX_SOURCE = max(len(k) for k in SUBSTITUTIONS)
+# A substitution as the search applies it: (letters of the token it reads, what it writes, the
+# same in lower case, cost).
+Option = tuple[int, str, str, float]
 DANISH_LETTERS = set("æøåÆØÅ")
 # `4r`, `4rs`: å read as a 4 at the start of a word.
 TOKEN = re.compile(r"[@|£¢]?[^\W\d_][\w@&|£¢§]*|[@|£&¢][\w@&|£¢§]+|\b4[a-zæøå]+\b")
@@ -87,6 +91,7 @@ URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
 COMPOUND_PENALTY = 0.75
+MAX_COMPOUND_PARTS = 4
 # A word known only as a compound of other words is weaker evidence than a lexicon word.
 COMPOUND_ORIGINAL_MARGIN = 0.5
 # A common word beats a reading of the original as a compound of other words.
@@ -168,6 +173,7 @@ class LetterRepairer:
     def __init__(self, lexicon: Lexicon, char_model: CharModel | None = None) -> None:
         self.lexicon = lexicon
         self._char_model = char_model
+        self._confusable: frozenset[str] | None = None
         self._cache: dict[str, Decision] = {}
         self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
         self._archive_counts: Counter[str] = Counter()  # words read right in this home's documents
@@ -183,6 +189,12 @@ class LetterRepairer:
                 if mangled.lower() not in self.lexicon:
                     self._learned.setdefault(mangled, word)
         self._cache.clear()
+
+    @property
+    def confusable(self) -> frozenset[str]:
+        if self._confusable is None:
+            self._confusable = confusable_words(self.lexicon)
+        return self._confusable
 
     def is_word(self, lower: str) -> bool:
         return self.lexicon.knows(lower)
@@ -328,15 +340,14 @@ class LetterRepairer:
             return KEEP
         original = model.log_prob(token)
         best, best_gain = None, MIN_SPELLING_GAIN
-        for i in range(len(token)):
-            for width in range(1, min(_MAX_SOURCE, len(token) - i) + 1):
-                for replacement, cost in SUBSTITUTIONS.get(token[i : i + width], ()):
-                    if cost > LIKELY_CONFUSION:
-                        continue
-                    respelled = token[:i] + _match_case(replacement, token, token[:i]) + token[i + width :]
-                    gain = model.log_prob(respelled) - original
-                    if gain >= best_gain and model.least_likely(respelled) - least >= LEAST_LETTER_GAIN:
-                        best, best_gain = respelled, gain
+        for i, here in enumerate(substitution_options(token)):
+            for width, cased, _, cost in here:
+                if cost > LIKELY_CONFUSION:
+                    continue
+                respelled = token[:i] + cased + token[i + width :]
+                gain = model.log_prob(respelled) - original
+                if gain >= best_gain and model.least_likely(respelled) - least >= LEAST_LETTER_GAIN:
+                    best, best_gain = respelled, gain
         return KEEP if best is None else Decision(best)
 
     def _repair_head(self, token: str) -> Decision:
@@ -357,56 +368,39 @@ class LetterRepairer:
         return KEEP
 
     def candidates(self, token: str, compounds: bool = True) -> list[Candidate]:
-        """Every reading of the token that the confusions allow and the lexicon accepts (as one word,
-        or with compounds, as known parts). A known word (searched without compounds) is read with
-        at most one change: a rival reading further off is no evidence."""
+        """The readings of the token that the confusions allow and the lexicon accepts (as one word,
+        or with compounds, as known parts): the token itself, and the changed readings in the fewest
+        parts. A known word (searched without compounds) is read with at most one change: a rival
+        reading further off is no evidence."""
         max_subs = min(3, max(2, len(token) // 3))
-        found: dict[str, Candidate] = {}
         lex = self.lexicon
-
-        # The substitutions that apply at each position, looked up once per token, in the case they
-        # take there and in lower case for the lexicon.
-        options = []
-        for i in range(len(token)):
-            here = []
-            for width in range(1, min(_MAX_SOURCE, len(token) - i) + 1):
-                for replacement, extra in SUBSTITUTIONS.get(token[i : i + width], ()):
-                    cased = _match_case(replacement, token, token[:i])
-                    here.append((width, cased, cased.lower(), extra))
-            options.append(here)
-        if _CAPITAL_I_AS_L.match(token):
-            options[0].append((1, "I", "i", CAPITAL_I_AS_L_COST))
         lowered = token.lower()
+        if not compounds and lowered in lex and lowered not in self.confusable and len(lowered) == len(token):
+            return [Candidate(token, 0, 0.0, (lowered,), lex.strength(lowered))]  # no change makes a word of it
+
+        options = substitution_options(token)
+        if _CAPITAL_I_AS_L.match(token):
+            options[0] += ((1, "I", "i", CAPITAL_I_AS_L_COST),)
         if not compounds:
             return _one_change_readings(token, lowered, options, lex)
-        end = len(token)
-        has_prefix = lex.has_prefix
-
-        def walk(i: int, out: str, part: str, subs: int, cost: float, parts: tuple[str, ...]) -> None:
-            """`out`: the reading so far; `part`: its last part (lower case), still to be completed."""
-            if i == end:
-                if part in lex and (not parts or len(part) >= MIN_PART):
-                    all_parts = (*parts, part)
-                    score = min(lex.strength(p) for p in all_parts) - COMPOUND_PENALTY * len(parts)
-                    old = found.get(out)
-                    new = Candidate(out, subs, round(cost, 2), all_parts, score)
-                    found[out] = new if old is None else _merge_readings(old, new)
-                return
-            if len(part) >= MIN_PART and len(parts) < 3 and part in lex:
-                walk(i, out, "", subs, cost, (*parts, part))
-                if token[i] in LINKERS and i + 1 < end:
-                    walk(i + 1, out + token[i], "", subs, cost, (*parts, part))
-            longer = part + lowered[i]
-            if has_prefix(longer):
-                walk(i + 1, out + token[i], longer, subs, cost, parts)
-            if subs >= max_subs:
-                return
-            for width, cased, lower, extra in options[i]:
-                longer = part + lower
-                if has_prefix(longer):
-                    walk(i + width, out + cased, longer, subs + 1, cost + extra, parts)
-
-        walk(0, "", "", 0, 0.0, ())
+        readings = compound_readings(
+            token, lowered, options, max_subs, lex.trie, MIN_PART, MAX_COMPOUND_PARTS - 1, "".join(LINKERS)
+        )
+        # A changed reading in more parts than the fewest of any changed reading can never be chosen
+        # (see _decide), so it is not scored. A text keeps its fewest substitutions, then fewest parts.
+        shape: dict[str, tuple[int, int]] = {}
+        for text, subs, _, parts in readings:
+            if (subs, len(parts)) < shape.get(text, (max_subs + 1, 0)):
+                shape[text] = (subs, len(parts))
+        fewest_parts = min((parts for subs, parts in shape.values() if subs), default=0)
+        found: dict[str, Candidate] = {}
+        for text, subs, cost, parts in readings:
+            if shape[text][0] and shape[text][1] > fewest_parts:
+                continue
+            score = min(lex.strength(p) for p in parts) - COMPOUND_PENALTY * (len(parts) - 1)
+            old = found.get(text)
+            new = Candidate(text, subs, round(cost, 2), parts, score)
+            found[text] = new if old is None else _merge_readings(old, new)
         return list(found.values())
 
     def repair_lines(self, lines: list[str]) -> tuple[list[str], int]:
@@ -503,7 +497,7 @@ class LetterRepairer:
         return max(decision.rivals, key=value)
 
 
-def _one_change_readings(token: str, lowered: str, options: list[list[tuple]], lex: Lexicon) -> list[Candidate]:
+def _one_change_readings(token: str, lowered: str, options: list[tuple[Option, ...]], lex: Lexicon) -> list[Candidate]:
     """The token itself if a word, and every word one substitution makes of it (no compounds).
 
     What the candidate search finds with one change at most, without walking the lexicon: most
@@ -521,6 +515,41 @@ def _one_change_readings(token: str, lowered: str, options: list[list[tuple]], l
     return list(found.values())
 
 
+def confusable_words(lexicon: Lexicon) -> frozenset[str]:
+    """The lexicon's words that one substitution makes into another of its words (`mode`: `møde`,
+    `for`: `før`): the only known words whose readings need a search. About 5,000 of 315,000;
+    counted once (3 s) and kept beside the lexicon, under a name that changes with the confusions."""
+    confusions = repr((SUBSTITUTIONS, _CAPITAL_I_AS_L.pattern)).encode()
+    name = f"confusable_da_{hashlib.sha1(confusions).hexdigest()[:12]}"
+    if lexicon.path is None:
+        return _count_confusable(lexicon)
+    return load_cached(lexicon.path, name, lambda: _count_confusable(lexicon))
+
+
+def _count_confusable(lexicon: Lexicon) -> frozenset[str]:
+    # Each source in lower case, with the lower-case letters it may be read as: a superset of what a
+    # token of any case allows.
+    readings: dict[str, set[str]] = {}
+    for source, replacements in SUBSTITUTIONS.items():
+        readings.setdefault(source.lower(), set()).update(r.lower() for r, _ in replacements)
+    by_first: dict[str, list[tuple[str, set[str]]]] = {}
+    for source, letters in readings.items():
+        by_first.setdefault(source[0], []).append((source, letters))
+
+    def confusable(word: str) -> bool:
+        if _CAPITAL_I_AS_L.match(word) and "i" + word[1:] in lexicon:
+            return True
+        for i, letter in enumerate(word):
+            for source, letters in by_first.get(letter, ()):
+                if word.startswith(source, i):
+                    head, tail = word[:i], word[i + len(source) :]
+                    if any(head + reading + tail in lexicon for reading in letters):
+                        return True
+        return False
+
+    return frozenset(word for word in lexicon.zipf if confusable(word))
+
+
 class _Token(NamedTuple):
     start: int
     end: int
@@ -531,7 +560,9 @@ class _Token(NamedTuple):
 def _tokens(line: str) -> list[_Token]:
     """The line's tokens outside URLs."""
     urls = _url_spans(line)
-    return [_Token(m.start(), m.end(), m.group()) for m in TOKEN.finditer(line) if not _inside(m.start(), urls)]
+    if not urls:
+        return [_Token(*m.span(), m.group()) for m in TOKEN.finditer(line)]
+    return [_Token(*m.span(), m.group()) for m in TOKEN.finditer(line) if not _inside(m.start(), urls)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -583,10 +614,48 @@ def _all_caps(token: str) -> bool:
     return token.isupper() and sum(1 for char in token if char.isupper()) >= 2
 
 
-def _match_case(replacement: str, token: str, out: str) -> str:
-    """An all-caps word gets Æ/Ø/Å; inside a word in lower case an upper-case form (`Dr@fter`) is lowered."""
-    if _all_caps(token):
+# Where in a token a substitution writes, for its case (an all-caps token gets Æ/Ø/Å; inside a
+# word in lower case an upper-case form, `Dr@fter`, is lowered).
+_IN_CAPS, _AT_START, _INSIDE = 0, 1, 2
+
+
+def _cased(replacement: str, where: int) -> str:
+    if where == _IN_CAPS:
         return replacement.upper()
-    if replacement.isupper() and out:
+    if where == _INSIDE and replacement.isupper():
         return replacement.lower()
     return replacement
+
+
+def _options_by_first_letter() -> dict[str, list[tuple[str, tuple[tuple[Option, ...], ...]]]]:
+    """Per first letter, the substitution sources that start with it, shortest first (the order the
+    search tries them in), each with its options as written in the three places of _cased."""
+    by_first: dict[str, list[tuple[str, tuple[tuple[Option, ...], ...]]]] = {}
+    for source in sorted(SUBSTITUTIONS, key=len):
+        written = tuple(
+            tuple(
+                (len(source), _cased(replacement, where), _cased(replacement, where).lower(), cost)
+                for replacement, cost in SUBSTITUTIONS[source]
+            )
+            for where in (_IN_CAPS, _AT_START, _INSIDE)
+        )
+        by_first.setdefault(source[0], []).append((source, written))
+    return by_first
+
+
+_OPTIONS_BY_FIRST_LETTER = _options_by_first_letter()
+_SOURCE_START = re.compile("[" + re.escape("".join(_OPTIONS_BY_FIRST_LETTER)) + "]")
+
+
+def substitution_options(token: str) -> list[tuple[Option, ...]]:
+    """The substitutions that apply at each position of the token, in the case they take there."""
+    in_caps = _all_caps(token)
+    options: list[tuple[Option, ...]] = [()] * len(token)
+    for match in _SOURCE_START.finditer(token):
+        i = match.start()
+        here: tuple[Option, ...] = ()
+        for source, written in _OPTIONS_BY_FIRST_LETTER[match.group()]:
+            if token.startswith(source, i):
+                here += written[_IN_CAPS if in_caps else _AT_START if i == 0 else _INSIDE]
+        options[i] = here
+    return options

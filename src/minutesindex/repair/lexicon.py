@@ -6,7 +6,6 @@ list for coverage, spaCy's Danish stop words) into a TSV under models/; never do
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import functools
 import marshal
@@ -17,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from minutesindex.config import models_dir
+from minutesindex.repair._readings import build_trie
 
 LEXICON_FILE = "lexicon_da.tsv"
 STOPWORDS_FILE = "stopwords_da.txt"
@@ -77,9 +77,14 @@ def _atomic_write(path: Path, content: str) -> None:
 class Lexicon:
     """Lower-case Danish word forms with zipf frequencies, prefix look-up and compound splitting."""
 
-    def __init__(self, zipf: dict[str, float]) -> None:
+    def __init__(self, zipf: dict[str, float], path: Path | None = None) -> None:
         self.zipf = zipf
-        self._sorted = sorted(zipf)
+        self.path = path  # the file it was loaded from, beside which what is counted from it is kept
+
+    @functools.cached_property
+    def trie(self) -> object:
+        """The letter trie of the word forms, for the compiled candidate search (repair/_readings.c)."""
+        return build_trie(sorted(self.zipf))
 
     def __contains__(self, word: str) -> bool:
         return word in self.zipf
@@ -135,11 +140,6 @@ class Lexicon:
         if parts:
             estimates.append(min(self.zipf[p] for p in parts) - COMPOUND_PART_PENALTY * (len(parts) - 1))
         return max(estimates)
-
-    @functools.lru_cache(maxsize=500_000)  # noqa: B019 - one lexicon per process
-    def has_prefix(self, prefix: str) -> bool:
-        i = bisect.bisect_left(self._sorted, prefix)
-        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process
     def split_compound(self, word: str) -> tuple[str, ...] | None:
@@ -205,7 +205,7 @@ def load_lexicon() -> Lexicon:
                 zipf[word] = float(z)
         return zipf
 
-    return Lexicon(load_cached(path, path.stem, parse))
+    return Lexicon(load_cached(path, path.stem, parse), path)
 
 
 @functools.cache

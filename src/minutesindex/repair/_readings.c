@@ -1,0 +1,349 @@
+/* The candidate search of letter repair (danish.py), compiled: every reading of a token that the
+ * OCR confusions allow and the lexicon accepts as one word or as a compound of known parts.
+ *
+ * It walks the token left to right, reading each position as read or through one of its
+ * substitutions, and prunes a branch as soon as the part it is spelling begins no lexicon word.
+ * The lexicon is a letter trie (build_trie, once per process: about 620,000 nodes of 12 bytes for
+ * the Danish lexicon), so each letter added to a part is one step down the trie, and no prefix
+ * string is ever built or hashed.
+ *
+ * Readings come back in the order the search finds them, which danish.py relies on (ties go to
+ * the first found), so the walk takes its branches in this order: first a part ends here (directly,
+ * then with a linking letter), then the letter as read, then each substitution in the order given.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+/* A trie node: its children are nodes[first : first + count], sorted by letter. */
+typedef struct {
+    Py_UCS4 letter;
+    int32_t first;
+    uint16_t count;
+    uint8_t word; /* the path to this node spells a word */
+} Node;
+
+typedef struct {
+    Node *nodes;
+    Py_ssize_t n_nodes;
+} Trie;
+
+static const char TRIE_CAPSULE[] = "minutesindex.repair._readings.Trie";
+
+typedef struct {
+    Py_ssize_t width; /* letters of the token the substitution reads */
+    Py_UCS4 *cased;   /* what it writes into the reading */
+    Py_ssize_t cased_len;
+    Py_UCS4 lower; /* the same, lower case, for the lexicon */
+    double cost;
+} Option;
+
+#define MAX_HEADS 6
+
+typedef struct {
+    /* the token */
+    Py_ssize_t end;
+    int token_kind, lowered_kind;
+    const void *token_data, *lowered_data;
+    Py_ssize_t lowered_len;
+    Option **options; /* per position, a run of n_options[i] */
+    Py_ssize_t *n_options;
+    int max_subs;
+    /* the lexicon */
+    const Node *nodes;
+    Py_ssize_t min_part;
+    int max_heads;
+    const Py_UCS4 *linkers;
+    Py_ssize_t n_linkers;
+    /* the reading so far */
+    Py_UCS4 *out; /* the reading, cased as written */
+    Py_UCS4 *low; /* its parts, lower case, one after another */
+    Py_ssize_t bounds[MAX_HEADS + 1]; /* where each part starts in `low` */
+    PyObject *found; /* list of (reading, substitutions, cost, parts) */
+} Search;
+
+/* The child of `node` for letter `c`, or -1. */
+static inline int32_t child(const Node *nodes, int32_t node, Py_UCS4 c) {
+    int32_t lo = nodes[node].first, end = lo + nodes[node].count, hi = end;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (nodes[mid].letter < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < end && nodes[lo].letter == c ? lo : -1;
+}
+
+static int emit(Search *s, Py_ssize_t out_len, Py_ssize_t low_len, int n_heads, int subs, double cost) {
+    PyObject *parts = PyTuple_New(n_heads + 1);
+    if (parts == NULL) return -1;
+    for (int k = 0; k <= n_heads; k++) {
+        Py_ssize_t start = s->bounds[k], stop = k < n_heads ? s->bounds[k + 1] : low_len;
+        PyObject *part = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, s->low + start, stop - start);
+        if (part == NULL) {
+            Py_DECREF(parts);
+            return -1;
+        }
+        PyTuple_SET_ITEM(parts, k, part);
+    }
+    PyObject *text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, s->out, out_len);
+    if (text == NULL) {
+        Py_DECREF(parts);
+        return -1;
+    }
+    PyObject *reading = Py_BuildValue("(NidN)", text, subs, cost, parts);
+    if (reading == NULL) return -1;
+    int failed = PyList_Append(s->found, reading);
+    Py_DECREF(reading);
+    return failed;
+}
+
+/* `n_heads` parts are complete; the current part is low[bounds[n_heads]:low_len], and spells the
+ * path to trie node `node`. */
+static int walk(Search *s, Py_ssize_t i, Py_ssize_t out_len, Py_ssize_t low_len, int32_t node, int subs, double cost,
+                int n_heads) {
+    Py_ssize_t part_len = low_len - s->bounds[n_heads];
+    int word = s->nodes[node].word;
+    if (i == s->end) {
+        if (word && (n_heads == 0 || part_len >= s->min_part)) return emit(s, out_len, low_len, n_heads, subs, cost);
+        return 0;
+    }
+    Py_UCS4 here = PyUnicode_READ(s->token_kind, s->token_data, i);
+    if (word && part_len >= s->min_part && n_heads < s->max_heads) {
+        s->bounds[n_heads + 1] = low_len;
+        if (walk(s, i, out_len, low_len, 0, subs, cost, n_heads + 1) < 0) return -1;
+        int linker = 0;
+        for (Py_ssize_t k = 0; k < s->n_linkers; k++) linker |= s->linkers[k] == here;
+        if (linker && i + 1 < s->end) {
+            s->bounds[n_heads + 1] = low_len;
+            s->out[out_len] = here;
+            if (walk(s, i + 1, out_len + 1, low_len, 0, subs, cost, n_heads + 1) < 0) return -1;
+        }
+    }
+    int32_t next;
+    if (i < s->lowered_len) {
+        Py_UCS4 c = PyUnicode_READ(s->lowered_kind, s->lowered_data, i);
+        next = child(s->nodes, node, c);
+        if (next >= 0) {
+            s->out[out_len] = here;
+            s->low[low_len] = c;
+            if (walk(s, i + 1, out_len + 1, low_len + 1, next, subs, cost, n_heads) < 0) return -1;
+        }
+    }
+    if (subs >= s->max_subs) return 0;
+    for (Py_ssize_t k = 0; k < s->n_options[i]; k++) {
+        const Option *o = &s->options[i][k];
+        next = child(s->nodes, node, o->lower);
+        if (next < 0) continue;
+        memcpy(s->out + out_len, o->cased, o->cased_len * sizeof(Py_UCS4));
+        s->low[low_len] = o->lower;
+        if (walk(s, i + o->width, out_len + o->cased_len, low_len + 1, next, subs + 1, cost + o->cost, n_heads) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Copy the options (per position, a tuple of (width, cased, lower, cost)) into s->options. */
+static int read_options(Search *s, PyObject *options, Option **all, Py_UCS4 **letters, Py_ssize_t *longest) {
+    Py_ssize_t n_all = 0, written = 0;
+    for (Py_ssize_t i = 0; i < s->end; i++) {
+        PyObject *here = PyList_GET_ITEM(options, i);
+        if (!PyTuple_Check(here)) {
+            PyErr_SetString(PyExc_TypeError, "each position's options must be a tuple");
+            return -1;
+        }
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(here); k++) {
+            PyObject *option = PyTuple_GET_ITEM(here, k);
+            if (!PyTuple_Check(option) || PyTuple_GET_SIZE(option) != 4 ||
+                !PyUnicode_Check(PyTuple_GET_ITEM(option, 1)) || !PyUnicode_Check(PyTuple_GET_ITEM(option, 2)) ||
+                PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(option, 2)) != 1) {
+                PyErr_SetString(PyExc_TypeError, "an option is a tuple (width, cased, lower, cost), lower one letter");
+                return -1;
+            }
+            written += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(option, 1));
+            n_all++;
+        }
+    }
+    *all = PyMem_Calloc(n_all + 1, sizeof(Option));
+    *letters = PyMem_Calloc(written + 1, sizeof(Py_UCS4));
+    s->options = PyMem_Calloc(s->end + 1, sizeof(Option *));
+    s->n_options = PyMem_Calloc(s->end + 1, sizeof(Py_ssize_t));
+    if (*all == NULL || *letters == NULL || s->options == NULL || s->n_options == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Option *next = *all;
+    Py_UCS4 *next_letter = *letters;
+    *longest = 1;
+    for (Py_ssize_t i = 0; i < s->end; i++) {
+        PyObject *here = PyList_GET_ITEM(options, i);
+        s->options[i] = next;
+        s->n_options[i] = PyTuple_GET_SIZE(here);
+        for (Py_ssize_t k = 0; k < s->n_options[i]; k++, next++) {
+            PyObject *option = PyTuple_GET_ITEM(here, k);
+            PyObject *cased = PyTuple_GET_ITEM(option, 1);
+            next->width = PyLong_AsSsize_t(PyTuple_GET_ITEM(option, 0));
+            next->cost = PyFloat_AsDouble(PyTuple_GET_ITEM(option, 3));
+            if (PyErr_Occurred()) return -1;
+            if (next->width < 1 || i + next->width > s->end) {
+                PyErr_SetString(PyExc_ValueError, "an option reads one or more letters within the token");
+                return -1;
+            }
+            next->lower = PyUnicode_READ_CHAR(PyTuple_GET_ITEM(option, 2), 0);
+            next->cased_len = PyUnicode_GET_LENGTH(cased);
+            next->cased = next_letter;
+            if (PyUnicode_AsUCS4(cased, next_letter, next->cased_len, 0) == NULL) return -1;
+            next_letter += next->cased_len;
+            if (next->cased_len > *longest) *longest = next->cased_len;
+        }
+    }
+    return 0;
+}
+
+static PyObject *compound_readings(PyObject *self, PyObject *args) {
+    PyObject *token, *lowered, *options, *trie, *linkers;
+    int max_subs, max_heads;
+    Py_ssize_t min_part;
+    if (!PyArg_ParseTuple(args, "UUO!iOniU:compound_readings", &token, &lowered, &PyList_Type, &options, &max_subs,
+                          &trie, &min_part, &max_heads, &linkers))
+        return NULL;
+    Trie *lexicon = PyCapsule_GetPointer(trie, TRIE_CAPSULE);
+    if (lexicon == NULL) return NULL;
+    Search s = {0};
+    s.end = PyUnicode_GET_LENGTH(token);
+    if (PyList_GET_SIZE(options) != s.end) {
+        PyErr_SetString(PyExc_ValueError, "options must have one entry per letter of the token");
+        return NULL;
+    }
+    if (max_heads < 0 || max_heads > MAX_HEADS) {
+        PyErr_Format(PyExc_ValueError, "max_heads must be between 0 and %d", MAX_HEADS);
+        return NULL;
+    }
+    s.token_kind = PyUnicode_KIND(token);
+    s.token_data = PyUnicode_DATA(token);
+    s.lowered_kind = PyUnicode_KIND(lowered);
+    s.lowered_data = PyUnicode_DATA(lowered);
+    s.lowered_len = PyUnicode_GET_LENGTH(lowered);
+    s.max_subs = max_subs;
+    s.nodes = lexicon->nodes;
+    s.min_part = min_part;
+    s.max_heads = max_heads;
+    s.n_linkers = PyUnicode_GET_LENGTH(linkers);
+
+    Option *all = NULL;
+    Py_UCS4 *letters = NULL;
+    Py_ssize_t longest = 1;
+    s.linkers = PyUnicode_AsUCS4Copy(linkers);
+    if (s.linkers != NULL && read_options(&s, options, &all, &letters, &longest) == 0) {
+        s.out = PyMem_Calloc(s.end * longest + 1, sizeof(Py_UCS4));
+        s.low = PyMem_Calloc(s.end + 1, sizeof(Py_UCS4));
+        s.found = PyList_New(0);
+        if (s.out == NULL || s.low == NULL) PyErr_NoMemory();
+        if (s.found != NULL && !PyErr_Occurred() && walk(&s, 0, 0, 0, 0, 0, 0.0, 0) < 0) Py_CLEAR(s.found);
+        if (PyErr_Occurred()) Py_CLEAR(s.found);
+    }
+    PyMem_Free(s.out);
+    PyMem_Free(s.low);
+    PyMem_Free(all);
+    PyMem_Free(letters);
+    PyMem_Free(s.options);
+    PyMem_Free(s.n_options);
+    PyMem_Free((void *)s.linkers);
+    return s.found;
+}
+
+static void free_trie(PyObject *capsule) {
+    Trie *trie = PyCapsule_GetPointer(capsule, TRIE_CAPSULE);
+    if (trie != NULL) {
+        PyMem_Free(trie->nodes);
+        PyMem_Free(trie);
+    }
+}
+
+/* Give trie node `node` the children for words[lo:hi], which share its prefix of length `depth`,
+ * at nodes[*used:], then build their subtrees after them. */
+static void fill(Trie *trie, PyObject **words, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t depth, int32_t node,
+                 Py_ssize_t *used) {
+    if (lo < hi && PyUnicode_GET_LENGTH(words[lo]) == depth) { /* the prefix itself sorts first */
+        trie->nodes[node].word = 1;
+        lo++;
+    }
+    int32_t first = (int32_t)*used;
+    uint16_t count = 0;
+    for (Py_ssize_t k = lo; k < hi; k++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(words[k], depth);
+        if (count == 0 || trie->nodes[first + count - 1].letter != c) trie->nodes[first + count++].letter = c;
+    }
+    trie->nodes[node].first = first;
+    trie->nodes[node].count = count;
+    *used += count;
+    Py_ssize_t start = lo;
+    for (uint16_t k = 0; k < count; k++) {
+        Py_ssize_t stop = start;
+        while (stop < hi && PyUnicode_READ_CHAR(words[stop], depth) == trie->nodes[first + k].letter) stop++;
+        fill(trie, words, start, stop, depth + 1, first + k, used);
+        start = stop;
+    }
+}
+
+static PyObject *build_trie(PyObject *self, PyObject *arg) {
+    if (!PyList_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "build_trie takes a sorted list of distinct words");
+        return NULL;
+    }
+    PyObject **words = PySequence_Fast_ITEMS(arg);
+    Py_ssize_t n = PyList_GET_SIZE(arg), n_nodes = 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!PyUnicode_Check(words[k]) || (k > 0 && PyUnicode_Compare(words[k - 1], words[k]) >= 0)) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "build_trie takes a sorted list of distinct words");
+            return NULL;
+        }
+        /* Each word adds a node for every letter past what it shares with the word before it. */
+        Py_ssize_t shared = 0, length = PyUnicode_GET_LENGTH(words[k]);
+        if (k > 0) {
+            Py_ssize_t before = PyUnicode_GET_LENGTH(words[k - 1]);
+            while (shared < length && shared < before &&
+                   PyUnicode_READ_CHAR(words[k], shared) == PyUnicode_READ_CHAR(words[k - 1], shared))
+                shared++;
+        }
+        n_nodes += length - shared;
+    }
+    if (n_nodes > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "too many words for the trie");
+        return NULL;
+    }
+    Trie *trie = PyMem_Malloc(sizeof(Trie));
+    Node *nodes = PyMem_Calloc(n_nodes, sizeof(Node));
+    if (trie == NULL || nodes == NULL) {
+        PyMem_Free(trie);
+        PyMem_Free(nodes);
+        return PyErr_NoMemory();
+    }
+    trie->nodes = nodes;
+    trie->n_nodes = n_nodes;
+    Py_ssize_t used = 1;
+    fill(trie, words, 0, n, 0, 0, &used);
+    PyObject *capsule = PyCapsule_New(trie, TRIE_CAPSULE, free_trie);
+    if (capsule == NULL) {
+        PyMem_Free(nodes);
+        PyMem_Free(trie);
+    }
+    return capsule;
+}
+
+static PyMethodDef methods[] = {
+    {"build_trie", build_trie, METH_O,
+     "build_trie(words)\n--\n\nThe letter trie of a sorted list of distinct words, for compound_readings."},
+    {"compound_readings", compound_readings, METH_VARARGS,
+     "compound_readings(token, lowered, options, max_subs, trie, min_part, max_heads, linkers)\n--\n\n"
+     "Every reading of the token as a word of the trie, or as a compound of up to max_heads + 1 of\n"
+     "them, with at most max_subs substitutions from `options` (per position: a tuple of (width,\n"
+     "cased, lower, cost)), where a part of min_part letters or more may end, directly or with one\n"
+     "of the linking letters. Returns (reading, substitutions, cost, parts) tuples in the order found."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_readings", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__readings(void) { return PyModule_Create(&module); }
