@@ -20,7 +20,14 @@ from typing import NamedTuple
 
 from minutesindex.repair._readings import compound_readings
 from minutesindex.repair.charmodel import CharModel, load_char_model
-from minutesindex.repair.lexicon import LINKERS, MIN_PART, WORDLIST_ONLY_ZIPF, Lexicon, load_cached
+from minutesindex.repair.lexicon import (
+    LINKERS,
+    MAX_COMPOUND_PARTS,
+    MIN_PART,
+    WORDLIST_ONLY_ZIPF,
+    Lexicon,
+    load_cached,
+)
 
 # What the English model prints for Danish letters (observed in OCR of Danish pages).
 # What the English model prints for Danish letters, with a cost: rarer confusions cost more,
@@ -91,7 +98,6 @@ URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
 COMPOUND_PENALTY = 0.75
-MAX_COMPOUND_PARTS = 4
 # A word known only as a compound of other words is weaker evidence than a lexicon word.
 COMPOUND_ORIGINAL_MARGIN = 0.5
 # A common word beats a reading of the original as a compound of other words.
@@ -175,6 +181,7 @@ class LetterRepairer:
         self._char_model = char_model
         self._confusable: frozenset[str] | None = None
         self._cache: dict[str, Decision] = {}
+        self._known: dict[str, bool] = {}  # is_word, per lower-case token
         self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
         self._archive_counts: Counter[str] = Counter()  # words read right in this home's documents
 
@@ -197,7 +204,10 @@ class LetterRepairer:
         return self._confusable
 
     def is_word(self, lower: str) -> bool:
-        return self.lexicon.knows(lower)
+        known = self._known.get(lower)
+        if known is None:
+            known = self._known[lower] = self.lexicon.knows(lower)
+        return known
 
     # -- detection ---------------------------------------------------------------------------
     def looks_mangled(self, text: str) -> bool:
@@ -241,6 +251,8 @@ class LetterRepairer:
         lower = token.lower()
         # A known word is only ever replaced by a whole word, so its compound readings need no search.
         known_whole = lower in self.lexicon
+        if known_whole and lower not in self.confusable and len(lower) == len(token):
+            return KEEP  # no confusion makes another word of it
         candidates = self.candidates(token, compounds=not known_whole)
         as_read = next((c for c in candidates if c.substitutions == 0), None)  # the token itself
         inflected = not known_whole and self.lexicon.inflection_of_known(lower)
@@ -375,9 +387,6 @@ class LetterRepairer:
         max_subs = min(3, max(2, len(token) // 3))
         lex = self.lexicon
         lowered = token.lower()
-        if not compounds and lowered in lex and lowered not in self.confusable and len(lowered) == len(token):
-            return [Candidate(token, 0, 0.0, (lowered,), lex.strength(lowered))]  # no change makes a word of it
-
         options = substitution_options(token)
         if _CAPITAL_I_AS_L.match(token):
             options[0] += ((1, "I", "i", CAPITAL_I_AS_L_COST),)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from minutesindex.config import models_dir
-from minutesindex.repair._readings import build_trie
+from minutesindex.repair._readings import build_trie, compound_readings
 
 LEXICON_FILE = "lexicon_da.tsv"
 STOPWORDS_FILE = "stopwords_da.txt"
@@ -26,6 +26,7 @@ WORDLIST_ONLY_ZIPF = 1.5
 MIN_WORDFREQ_ZIPF = 1.0
 LINKERS = ("s", "e")
 MIN_PART = 3
+MAX_COMPOUND_PARTS = 4
 # Endings stripped to find the base form of a word-list-only form, for its frequency estimate.
 BASE_FORM_SUFFIXES = ("ene", "erne", "ne", "en", "et", "er", "e", "s", "es", "r", "t", "n", "de", "te", "ede", "nde")
 INFLECTED_FORM_PENALTY = 1.0
@@ -145,30 +146,22 @@ class Lexicon:
     def split_compound(self, word: str) -> tuple[str, ...] | None:
         """Split a lower-case compound into known parts, joined directly or by a linking s/e.
 
-        Prefers fewer parts, then the split whose rarest part is most frequent.
-        Returns None when the word cannot be split.
+        Prefers fewer parts, then the split whose rarest part is most frequent (then the shorter
+        first part). Returns None when the word cannot be split.
         """
-        best: tuple[float, int, tuple[str, ...]] | None = None
-        for parts in self._splits(word, depth=0):
-            if len(parts) < 2:
-                continue
+        best: tuple[int, float, tuple[str, ...]] | None = None
+        for parts in self._splits(word):
             key = (-len(parts), min(self.frequency(p) for p in parts), parts)
             if best is None or key[:2] > best[:2]:
                 best = key
         return best[2] if best else None
 
-    def _splits(self, word: str, depth: int) -> Iterable[tuple[str, ...]]:
-        if word in self.zipf and len(word) >= MIN_PART:
-            yield (word,)
-        if depth >= 3:
-            return
-        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
-            head, tail = word[:cut], word[cut:]
-            if head not in self.zipf:
-                continue
-            yield from ((head, *rest) for rest in self._splits(tail, depth + 1))
-            if tail[0] in LINKERS and len(tail) > MIN_PART:
-                yield from ((head, *rest) for rest in self._splits(tail[1:], depth + 1))
+    def _splits(self, word: str) -> list[tuple[str, ...]]:
+        """Every split of the word into two to MAX_COMPOUND_PARTS known parts, shorter first parts first."""
+        readings = compound_readings(
+            word, word, [()] * len(word), 0, self.trie, MIN_PART, MAX_COMPOUND_PARTS - 1, "".join(LINKERS)
+        )
+        return [parts for _, _, _, parts in readings if len(parts) > 1]
 
 
 def load_cached(source: Path, name: str, build: Callable[[], object]) -> object:

@@ -56,6 +56,8 @@ def join_hyphenated_lines(lines: list[str], is_word: callable) -> list[str]:
     """Move the rest of a word broken over a line end up to the first line, when the joined form is a word."""
     out = list(lines)
     for i in range(len(out) - 1):
+        if not out[i].rstrip(" \t").endswith("-"):  # most lines; the search would read them all
+            continue
         end = _HYPHENATED_END.search(out[i])
         start = _CONTINUATION_START.match(out[i + 1])
         if not end or not start or start.group(2) in _KEEP_HYPHEN_BEFORE:
