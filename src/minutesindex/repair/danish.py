@@ -395,22 +395,27 @@ class LetterRepairer:
         readings = compound_readings(
             token, lowered, options, max_subs, lex.trie, MIN_PART, MAX_COMPOUND_PARTS - 1, "".join(LINKERS)
         )
-        # A changed reading in more parts than the fewest of any changed reading can never be chosen
-        # (see _decide), so it is not scored. A text keeps its fewest substitutions, then fewest parts.
-        shape: dict[str, tuple[int, int]] = {}
+        # Only some readings can matter (see _decide and _merge_readings), and only they are scored:
+        # a text is read with its fewest substitutions, then its fewest parts (a word read as two
+        # parts may lend it their score), and a changed text in more parts than the fewest of any
+        # changed text can never be chosen.
+        shape: dict[str, tuple[int, int]] = {}  # per text, in the order found: (substitutions, parts)
         for text, subs, _, parts in readings:
             if (subs, len(parts)) < shape.get(text, (max_subs + 1, 0)):
                 shape[text] = (subs, len(parts))
         fewest_parts = min((parts for subs, parts in shape.values() if subs), default=0)
         found: dict[str, Candidate] = {}
         for text, subs, cost, parts in readings:
-            if shape[text][0] and shape[text][1] > fewest_parts:
+            text_subs, text_parts = shape[text]
+            if subs != text_subs or (subs and text_parts > fewest_parts):
+                continue
+            if len(parts) != text_parts and not (text_parts == 1 and len(parts) == 2):
                 continue
             score = min(lex.strength(p) for p in parts) - COMPOUND_PENALTY * (len(parts) - 1)
             old = found.get(text)
             new = Candidate(text, subs, round(cost, 2), parts, score)
             found[text] = new if old is None else _merge_readings(old, new)
-        return list(found.values())
+        return [found[text] for text in shape if text in found]
 
     def repair_lines(self, lines: list[str]) -> tuple[list[str], int]:
         """Repair every token outside URLs; return the lines and the number of words changed.
