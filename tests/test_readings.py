@@ -1,0 +1,64 @@
+"""The compiled candidate search (repair/_readings.c) on a small lexicon of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from minutesindex.repair._readings import build_trie, compound_readings
+from minutesindex.repair.danish import LetterRepairer, substitution_options
+from minutesindex.repair.lexicon import Lexicon
+
+WORDS = {"møde": 5.0, "mødet": 4.0, "plan": 5.0, "kommune": 5.0, "made": 3.0, "måde": 5.0, "børne": 4.0, "have": 5.0}
+
+
+def readings(token: str, max_subs: int = 2) -> list[tuple[str, int, float, tuple[str, ...]]]:
+    lexicon = Lexicon(WORDS)
+    options = substitution_options(token)
+    return compound_readings(token, token.lower(), options, max_subs, lexicon.trie, 3, 3, "se")
+
+
+def test_a_mangled_compound_is_read_as_its_known_parts():
+    assert ("Mødeplan", 1, 0.1, ("møde", "plan")) in readings("Mgdeplan")
+
+
+def test_a_linking_s_joins_the_parts():
+    assert ("kommunesplan", 0, 0.0, ("kommune", "plan")) in readings("kommunesplan")
+
+
+def test_both_words_a_token_may_be_read_as_are_found_in_the_order_of_the_search():
+    texts = [text for text, *_ in readings("made")]
+    assert texts == ["made", "måde", "møde"]
+
+
+def test_no_reading_needs_more_changes_than_allowed():
+    assert not [r for r in readings("mgdgplan", max_subs=1) if r[0] == "mødøplan"]
+    assert all(subs <= 1 for _, subs, _, _ in readings("mgdeplan", max_subs=1))
+
+
+def test_split_compound_prefers_fewer_parts():
+    assert Lexicon(WORDS).split_compound("børnehave") == ("børne", "have")
+    assert Lexicon(WORDS).split_compound("børnehavx") is None
+
+
+def test_a_repairer_on_its_own_lexicon_repairs_with_it():
+    repairer = LetterRepairer(Lexicon(WORDS))
+    assert repairer.repair_token("mgdet") == "mødet"
+    assert repairer.repair_token("plan") is None
+
+
+@pytest.mark.parametrize("words", [["b", "a"], ["a", "a"], ["a", 1]])
+def test_the_trie_takes_only_sorted_distinct_words(words):
+    with pytest.raises((ValueError, TypeError)):
+        build_trie(words)
+
+
+def test_malformed_options_are_an_error_not_a_crash():
+    trie = Lexicon(WORDS).trie
+    with pytest.raises(ValueError):
+        compound_readings("mgde", "mgde", [()], 2, trie, 3, 3, "se")  # one entry per letter
+    with pytest.raises(TypeError):
+        compound_readings("mgde", "mgde", [(), ((1, "ø", "øø", 0.1),), (), ()], 2, trie, 3, 3, "se")
+    with pytest.raises(ValueError):
+        compound_readings("mgde", "mgde", [(), ((9, "ø", "ø", 0.1),), (), ()], 2, trie, 3, 3, "se")
+    with pytest.raises(ValueError):  # not a trie
+        compound_readings("mgde", "mgde", [(), (), (), ()], 2, object(), 3, 3, "se")
