@@ -62,3 +62,10 @@ def test_malformed_options_are_an_error_not_a_crash():
         compound_readings("mgde", "mgde", [(), ((9, "ø", "ø", 0.1),), (), ()], 2, trie, 3, 3, "se")
     with pytest.raises(ValueError):  # not a trie
         compound_readings("mgde", "mgde", [(), (), (), ()], 2, object(), 3, 3, "se")
+
+
+def test_substitution_options_follow_the_case_of_the_token():
+    assert substitution_options("mgde")[1] == ((1, "ø", "ø", 0.1),)
+    assert substitution_options("MGDE")[1] == ((1, "Ø", "ø", 0.3),)  # `G` read as Ø in capitals
+    assert ("Æ", "æ") in {(cased, lower) for _, cased, lower, _ in substitution_options("Zldre")[0]}
+    assert substitution_options("plan") == [(), (), ((1, "å", "å", 0.1), (1, "ø", "ø", 0.5), (1, "æ", "æ", 0.8)), ()]

@@ -253,6 +253,54 @@ static PyObject *compound_readings(PyObject *self, PyObject *args) {
     return s.found;
 }
 
+/* Per position of the token, the options of the substitution sources that start there: `table`
+ * maps a first letter to a list of (source, (options in an all-caps token, at the start of a
+ * word, inside one)), and the options of every source that matches are concatenated. */
+static PyObject *substitution_options(PyObject *self, PyObject *args) {
+    PyObject *token, *table;
+    int in_caps;
+    if (!PyArg_ParseTuple(args, "UO!p:substitution_options", &token, &PyDict_Type, &table, &in_caps)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(token);
+    PyObject *none = PyTuple_New(0), *options = PyList_New(n);
+    if (none == NULL || options == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *letter = PyUnicode_Substring(token, i, i + 1);
+        if (letter == NULL) goto fail;
+        PyObject *sources = PyDict_GetItemWithError(table, letter);
+        Py_DECREF(letter);
+        if (sources == NULL && PyErr_Occurred()) goto fail;
+        if (sources != NULL && !PyList_Check(sources)) {
+            PyErr_SetString(PyExc_TypeError, "the table maps a letter to a list of (source, (3 option tuples))");
+            goto fail;
+        }
+        PyObject *here = Py_NewRef(none);
+        for (Py_ssize_t k = 0; sources != NULL && k < PyList_GET_SIZE(sources); k++) {
+            PyObject *entry = PyList_GET_ITEM(sources, k);
+            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2 ||
+                !PyUnicode_Check(PyTuple_GET_ITEM(entry, 0)) || !PyTuple_Check(PyTuple_GET_ITEM(entry, 1)) ||
+                PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 1)) != 3) {
+                PyErr_SetString(PyExc_TypeError, "the table maps a letter to a list of (source, (3 option tuples))");
+                Py_DECREF(here);
+                goto fail;
+            }
+            if (PyUnicode_Tailmatch(token, PyTuple_GET_ITEM(entry, 0), i, n, -1) != 1) continue;
+            PyObject *written = PyTuple_GET_ITEM(PyTuple_GET_ITEM(entry, 1), in_caps ? 0 : i == 0 ? 1 : 2);
+            PyObject *longer = PySequence_Concat(here, written);
+            Py_DECREF(here);
+            if (longer == NULL) goto fail;
+            here = longer;
+        }
+        PyList_SET_ITEM(options, i, here);
+    }
+    Py_DECREF(none);
+    return options;
+
+fail:
+    Py_XDECREF(none);
+    Py_XDECREF(options);
+    return NULL;
+}
+
 static void free_trie(PyObject *capsule) {
     Trie *trie = PyCapsule_GetPointer(capsule, TRIE_CAPSULE);
     if (trie != NULL) {
@@ -333,6 +381,10 @@ static PyObject *build_trie(PyObject *self, PyObject *arg) {
 }
 
 static PyMethodDef methods[] = {
+    {"substitution_options", substitution_options, METH_VARARGS,
+     "substitution_options(token, table, in_caps)\n--\n\n"
+     "Per position of the token, a tuple of the options of the substitution sources that start\n"
+     "there (table: first letter -> [(source, (in caps, at start, inside))])."},
     {"build_trie", build_trie, METH_O,
      "build_trie(words)\n--\n\nThe letter trie of a sorted list of distinct words, for compound_readings."},
     {"compound_readings", compound_readings, METH_VARARGS,

@@ -9,3 +9,6 @@ def compound_readings(
     max_heads: int,
     linkers: str,
 ) -> list[tuple[str, int, float, tuple[str, ...]]]: ...
+def substitution_options(
+    token: str, table: dict[str, list[tuple[str, tuple[tuple[tuple[int, str, str, float], ...], ...]]]], in_caps: bool
+) -> list[tuple[tuple[int, str, str, float], ...]]: ...

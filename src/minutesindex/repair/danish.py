@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from minutesindex.repair._readings import compound_readings
+from minutesindex.repair._readings import substitution_options as _substitution_options
 from minutesindex.repair.charmodel import CharModel, load_char_model
 from minutesindex.repair.lexicon import (
     LINKERS,
@@ -658,18 +659,8 @@ def _options_by_first_letter() -> dict[str, list[tuple[str, tuple[tuple[Option, 
 
 
 _OPTIONS_BY_FIRST_LETTER = _options_by_first_letter()
-_SOURCE_START = re.compile("[" + re.escape("".join(_OPTIONS_BY_FIRST_LETTER)) + "]")
 
 
 def substitution_options(token: str) -> list[tuple[Option, ...]]:
     """The substitutions that apply at each position of the token, in the case they take there."""
-    in_caps = _all_caps(token)
-    options: list[tuple[Option, ...]] = [()] * len(token)
-    for match in _SOURCE_START.finditer(token):
-        i = match.start()
-        here: tuple[Option, ...] = ()
-        for source, written in _OPTIONS_BY_FIRST_LETTER[match.group()]:
-            if token.startswith(source, i):
-                here += written[_IN_CAPS if in_caps else _AT_START if i == 0 else _INSIDE]
-        options[i] = here
-    return options
+    return _substitution_options(token, _OPTIONS_BY_FIRST_LETTER, _all_caps(token))
