@@ -3,7 +3,7 @@
  *
  * It walks the token left to right, reading each position as read or through one of its
  * substitutions, and prunes a branch as soon as the part it is spelling begins no lexicon word.
- * The lexicon is a letter trie (build_trie, once per process: about 620,000 nodes of 12 bytes for
+ * The lexicon is a letter trie (build_trie, once per process: about 620,000 nodes of 16 bytes for
  * the Danish lexicon), so each letter added to a part is one step down the trie, and no prefix
  * string is ever built or hashed.
  *
@@ -19,7 +19,7 @@
 typedef struct {
     Py_UCS4 letter;
     int32_t first;
-    uint16_t count;
+    int32_t count;
     uint8_t word; /* the path to this node spells a word */
 } Node;
 
@@ -317,8 +317,7 @@ static void fill(Trie *trie, PyObject **words, Py_ssize_t lo, Py_ssize_t hi, Py_
         trie->nodes[node].word = 1;
         lo++;
     }
-    int32_t first = (int32_t)*used;
-    uint16_t count = 0;
+    int32_t first = (int32_t)*used, count = 0;
     for (Py_ssize_t k = lo; k < hi; k++) {
         Py_UCS4 c = PyUnicode_READ_CHAR(words[k], depth);
         if (count == 0 || trie->nodes[first + count - 1].letter != c) trie->nodes[first + count++].letter = c;
@@ -327,7 +326,7 @@ static void fill(Trie *trie, PyObject **words, Py_ssize_t lo, Py_ssize_t hi, Py_
     trie->nodes[node].count = count;
     *used += count;
     Py_ssize_t start = lo;
-    for (uint16_t k = 0; k < count; k++) {
+    for (int32_t k = 0; k < count; k++) {
         Py_ssize_t stop = start;
         while (stop < hi && PyUnicode_READ_CHAR(words[stop], depth) == trie->nodes[first + k].letter) stop++;
         fill(trie, words, start, stop, depth + 1, first + k, used);

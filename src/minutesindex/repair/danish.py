@@ -30,9 +30,8 @@ from minutesindex.repair.lexicon import (
     load_cached,
 )
 
-# What the English model prints for Danish letters (observed in OCR of Danish pages).
-# What the English model prints for Danish letters, with a cost: rarer confusions cost more,
-# so `gar` reads `går` (a→å is the usual confusion) rather than `gør`.
+# What the English model prints for Danish letters (observed in OCR of Danish pages), with a cost:
+# rarer confusions cost more, so `gar` reads `går` (a→å is the usual confusion) rather than `gør`.
 SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "g": (("ø", 0.1),),
     "¢": (("ø", 0.05),),
@@ -513,11 +512,8 @@ class LetterRepairer:
 
 
 def _one_change_readings(token: str, lowered: str, options: list[tuple[Option, ...]], lex: Lexicon) -> list[Candidate]:
-    """The token itself if a word, and every word one substitution makes of it (no compounds).
-
-    What the candidate search finds with one change at most, without walking the lexicon: most
-    tokens of a page are known words, and this is most of the search's work.
-    """
+    """The token itself if a word, and every word one substitution makes of it (no compounds):
+    what the candidate search finds with one change at most, by looking each reading up."""
     found: dict[str, Candidate] = {}
     if lowered in lex:
         found[token] = Candidate(token, 0, 0.0, (lowered,), lex.strength(lowered))

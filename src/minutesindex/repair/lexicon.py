@@ -76,7 +76,7 @@ def _atomic_write(path: Path, content: str) -> None:
 
 
 class Lexicon:
-    """Lower-case Danish word forms with zipf frequencies, prefix look-up and compound splitting."""
+    """Lower-case Danish word forms with zipf frequencies, a letter trie and compound splitting."""
 
     def __init__(self, zipf: dict[str, float], path: Path | None = None) -> None:
         self.zipf = zipf
