@@ -132,3 +132,54 @@ def test_another_councils_layout_contents_without_leaders_metadata_lines_and_acc
     assert [s.name for s in budget.sections] == ["resume", "other:økonomi", "indstilling", "beslutning"]
     assert budget.section_text("beslutning") == "Taget til efterretning."
     assert doc.items[2].section_text("beslutning") == "Godkendt."
+
+
+def test_a_referat_title_under_the_council_name_is_not_an_item_and_capital_headings_are_sections():
+    doc = _segment(
+        "Holmstrup Kommune\nBørne- og Ungdomsudvalget\nREFERAT\nfra ordinært møde onsdag den 8. februar 2023\n\n"
+        "1. Særlige pladser i dagtilbud (2023-0012345)\nUdvalget skal tage stilling til fordelingen.\n\n"
+        "INDSTILLING OG BESLUTNING\nForvaltningen indstiller,\n1. at udvalget godkender fordelingen.\n\n"
+        "PROBLEMSTILLING\nDer er flere børn på venteliste end pladser.\n\n"
+        "BESLUTNING\nIndstillingen blev godkendt.\n\n"
+        "2. Eventuelt\n"
+    )
+    assert doc.meeting.committee == "Børne- og Ungdomsudvalget"
+    assert doc.meeting.kind == "referat"
+    assert [(i.number, i.title) for i in doc.items] == [
+        ("1", "Særlige pladser i dagtilbud (2023-0012345)"),
+        ("2", "Eventuelt"),
+    ]
+    first = doc.items[0]
+    assert [s.name for s in first.sections] == ["indstilling", "other:problemstilling", "beslutning"]
+    assert first.section_text("indstilling").endswith("1. at udvalget godkender fordelingen.")
+    assert first.section_text("beslutning") == "Indstillingen blev godkendt."
+
+
+def test_sagsresume_heading_and_a_numbered_attachment_list():
+    doc = _segment(
+        "Referat\nTeknik- og Miljøudvalget\nMødedato: 14. marts 2023\n\n"
+        "1. Takstmodel for affaldsindsamling\nSagsnr.: 07.00.00-S55-3-23\n"
+        "Sagsresumé\nForslag til ny takstmodel.\n"
+        "Indstilling\nDirektøren indstiller, at modellen anbefales.\n"
+        "Beslutning i Teknik- og Miljøudvalget den 14-03-2023\nAnbefalet.\n"
+        "Bilag\n1. Takstblad 2024 (12345/23)\n2. Høringssvar (12346/23)\n"
+    )
+    (item,) = doc.items
+    assert [s.name for s in item.sections] == ["resume", "indstilling", "beslutning", "bilag"]
+    assert item.section_text("resume") == "Forslag til ny takstmodel."
+    assert [(a.label, a.title) for a in item.attachments] == [
+        ("Bilag 1", "Takstblad 2024 (12345/23)"),
+        ("Bilag 2", "Høringssvar (12346/23)"),
+    ]
+
+
+def test_an_item_right_under_a_numbered_attachment_list_is_still_an_item():
+    doc = _segment(
+        "Referat\nTeknik- og Miljøudvalget\n\n"
+        "1. Takstmodel\nIndstilling\nAt modellen anbefales.\nBilag\n1. Takstblad 2024\n"
+        "2. Vejvedligehold\nSagsnr.: 05.01.00-G01-1-23\nSagsfremstilling\nFlere huller end normalt.\nBilag\n"
+        "1. Kort over vejene\n2. Prisoverslag\n3. Eventuelt\n"
+    )
+    titles = [(i.number, i.title) for i in doc.items]
+    assert titles == [("1", "Takstmodel"), ("2", "Vejvedligehold"), ("3", "Eventuelt")]
+    assert [a.title for a in doc.items[1].attachments] == ["Kort over vejene", "Prisoverslag"]

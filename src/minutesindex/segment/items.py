@@ -42,6 +42,8 @@ _LOOSE_PAGE = re.compile(r"\s+\d{1,3}\s*$")  # a page number after one space, in
 ACCESS_MARKER = re.compile(r"^\s*(?:lukket|åben|aaben|fortrolig)(?:\s+(?:sag|punkt|møde|dagsordenspunkt))?\s*$", re.I)
 _PRESENTER = re.compile(r"^\s*(?:ved|v\.|oplæg ved|fremlægges af)\s+(\S.*)$", re.I)
 _ATTACHMENT = re.compile(r"^\s*[-•*·]?\s*(bilag\s*\d+)\s*[-–—:.)]?\s*(.*?)\s*$", re.I)
+# Under a Bilag heading, a numbered list: `1. Takstblad 2024 (12345/23)` is Bilag 1.
+_NUMBERED_ATTACHMENT = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+(\S.*?)\s*$")
 _URL = re.compile(r"https?://\S+")
 _BULLET = re.compile(r"^\s*[-•*·o]\s+")
 _TITLE_END_WORDS = {"i", "og", "af", "til", "for", "om", "på", "med", "fra", "ved", "vedr.", "samt", "–", "-"}
@@ -329,6 +331,9 @@ def find_items(lines: list[Line]) -> list[Item]:
             i += 1
             continue
         heading = parse_heading(text)
+        if heading and not starts and _is_document_title(lines, i, heading):
+            i += 1
+            continue
         if heading:
             current = starts[-1] if starts else None
             if (
@@ -358,7 +363,7 @@ def find_items(lines: list[Line]) -> list[Item]:
                 add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles))
                 i += 1
                 continue
-        if numbered and not _PRESENTER.match(text):
+        if numbered and not _PRESENTER.match(text) and not _continues_attachment_list(lines, i, starts):
             number = numbered["number"]
             title = _clean_title(numbered["title"])
             if (
@@ -381,6 +386,46 @@ def find_items(lines: list[Line]) -> list[Item]:
         )
         for k, start in enumerate(starts)
     ]
+
+
+def _continues_attachment_list(lines: list[Line], index: int, starts: list[_Start]) -> bool:
+    """`2. Høringssvar` right under `Bilag` / `1. Takstblad 2024` is the next attachment, not item 2:
+    the lines from the item's Bilag heading down to it count 1, 2, … with no blank line between."""
+    if not starts or not starts[-1].sections or starts[-1].sections[-1][1].name != "bilag":
+        return False
+    heading_at = starts[-1].sections[-1][0]
+    listed = [lines[j].text for j in range(heading_at + 1, index + 1)]
+    if any(not text.strip() for text in listed):
+        return False
+    numbers = [int(m[1]) for text in listed if (m := _NUMBERED_ATTACHMENT.match(text))]
+    if numbers != list(range(1, len(numbers) + 1)):
+        return False
+    title = _NUMBERED.match(lines[index].text.strip())
+    return not (title and _clean_title(title["title"]).lower() in BODYLESS_ITEMS) and not _opens_item(lines, index)
+
+
+def _opens_item(lines: list[Line], index: int) -> bool:
+    """Whether a section heading, a presenter or a case-number line follows within three lines."""
+    seen = 0
+    for line in lines[index + 1 :]:
+        text = line.text.strip()
+        if not text:
+            continue
+        if parse_heading(text) or _PRESENTER.match(text) or _is_metadata(text):
+            return True
+        seen += 1
+        if _NUMBERED.match(text) or seen >= 3:
+            return False
+    return False
+
+
+def _is_document_title(lines: list[Line], index: int, heading: Heading) -> bool:
+    """`REFERAT` under the council and committee that open the document names the document, not a
+    section: only title-block lines stand above it."""
+    if heading.name != "referat" or heading.rest:
+        return False
+    above = [ln.text.strip() for ln in lines[:index] if ln.text.strip()]
+    return 0 < len(above) <= MAX_TITLE_LINES and not any(_NUMBERED.match(t) or parse_heading(t) for t in above)
 
 
 def _end_before_category(lines: list[Line], start: _Start, end: int) -> int:
@@ -518,14 +563,17 @@ def _join(chunk: list[Line], raw: bool = False) -> str:
 
 
 def parse_attachments(raw_text: str, text: str) -> list[Attachment]:
-    """`Bilag 1: title` lines (any separator, Markdown links removed) with the URL when one is given."""
+    """`Bilag 1: title` lines (any separator, Markdown links removed) with the URL when one is given;
+    in a Bilag section with no such line, its numbered list (`1. Takstblad 2024`)."""
     raw_lines = raw_text.split("\n")
+    lines = text.split("\n")
+    pattern = _ATTACHMENT if any(_ATTACHMENT.match(line) for line in lines) else _NUMBERED_ATTACHMENT
     out: list[Attachment] = []
-    for k, line in enumerate(text.split("\n")):
-        match = _ATTACHMENT.match(line)
+    for k, line in enumerate(lines):
+        match = pattern.match(line)
         if not match:
             continue
-        label = re.sub(r"\s+", " ", match.group(1)).capitalize()
+        label = re.sub(r"\s+", " ", match.group(1)).capitalize() if pattern is _ATTACHMENT else f"Bilag {match[1]}"
         title = match.group(2).strip().strip("*").strip()
         url_match = _URL.search(raw_lines[k] if k < len(raw_lines) else "")
         out.append(Attachment(label, title, url_match.group(0).rstrip(").,") if url_match else None))
