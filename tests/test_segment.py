@@ -183,3 +183,22 @@ def test_an_item_right_under_a_numbered_attachment_list_is_still_an_item():
     titles = [(i.number, i.title) for i in doc.items]
     assert titles == [("1", "Takstmodel"), ("2", "Vejvedligehold"), ("3", "Eventuelt")]
     assert [a.title for a in doc.items[1].attachments] == ["Kort over vejene", "Prisoverslag"]
+
+
+def test_zero_padded_numbers_continue_the_numbering():
+    doc = _segment(
+        "Referat\nSocialudvalget\n3. maj 2023\n\n01. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n\n"
+        "02. Ny plan for bostøtte\nSagsfremstilling\nNy plan.\nBeslutning\nVedtaget.\n"
+    )
+    titles = [(i.number, i.title) for i in doc.items]
+    assert titles == [("1", "Godkendelse af dagsorden"), ("2", "Ny plan for bostøtte")]
+
+
+def test_a_number_printed_above_its_title_after_the_last_section_starts_the_next_item():
+    doc = _segment(
+        "Referat\nKulturudvalget\n4. maj 2023\n\n1.\nGodkendelse af dagsorden\nBeslutning\nGodkendt.\n\n"
+        "2.\nKulturpris 2023\nSagsfremstilling\nTo kandidater.\nBeslutning\nTildelt Anna.\n"
+    )
+    assert [(i.number, i.title) for i in doc.items] == [("1", "Godkendelse af dagsorden"), ("2", "Kulturpris 2023")]
+    assert doc.items[0].section_text("beslutning") == "Godkendt."
+    assert [s.name for s in doc.items[1].sections] == ["sagsfremstilling", "beslutning"]

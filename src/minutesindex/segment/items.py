@@ -90,6 +90,11 @@ class _Start:
     sections: list[tuple[int, Heading]] = field(default_factory=list)
 
 
+def _number(printed: str) -> str:
+    """An item number without leading zeros (`01` is item 1, `2.03` is 2.3)."""
+    return ".".join(str(int(part)) for part in printed.split("."))
+
+
 def _key(number: str) -> tuple[int, ...]:
     return tuple(int(p) for p in number.split("."))
 
@@ -144,7 +149,7 @@ def _toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
     for i, line in enumerate(lines):
         match = _NUMBERED.match(line.text)
         if match:
-            numbered[i] = (match["number"], _clean_title(match["title"]), bool(_TOC_TAIL.search(line.text)))
+            numbered[i] = (_number(match["number"]), _clean_title(match["title"]), bool(_TOC_TAIL.search(line.text)))
     toc: dict[int, tuple[str, str]] = {}
     indices = sorted(numbered)
     run: list[int] = []
@@ -310,11 +315,11 @@ def find_items(lines: list[Line]) -> list[Item]:
             and uses_sub_numbers
             and "." not in numbered["number"]
             and not _PRESENTER.match(text)
-            and any(n.startswith(numbered["number"] + ".") for n in toc_titles)
+            and any(n.startswith(_number(numbered["number"]) + ".") for n in toc_titles)
         ):
             category = cat or _clean_title(numbered["title"])
             if numbered:
-                category_number = numbered["number"]
+                category_number = _number(numbered["number"])
             elif category_number is not None or (starts and starts[-1].number and "." in starts[-1].number):
                 category_number = str(int((category_number or starts[-1].number).split(".")[0]) + 1)
             elif uses_sub_numbers and not starts:
@@ -327,7 +332,7 @@ def find_items(lines: list[Line]) -> list[Item]:
             continue
         det = _DETACHED.match(text)
         if det:
-            detached.append((det.group(1), i))
+            detached.append((_number(det.group(1)), i))
             i += 1
             continue
         heading = parse_heading(text)
@@ -344,6 +349,8 @@ def find_items(lines: list[Line]) -> list[Item]:
                     and heading.name in first_sections
                     and current.sections[-1][1].name in _CLOSING_SECTIONS
                 )
+                # `2.` printed alone after the last section, then a title and this heading: item 2
+                or (current.sections and any(at > current.sections[-1][0] for _, at in detached))
             ):
                 block = _title_block_before(
                     lines,
@@ -364,7 +371,7 @@ def find_items(lines: list[Line]) -> list[Item]:
                 i += 1
                 continue
         if numbered and not _PRESENTER.match(text) and not _continues_attachment_list(lines, i, starts):
-            number = numbered["number"]
+            number = _number(numbered["number"])
             title = _clean_title(numbered["title"])
             if (
                 _is_title_text(title)
@@ -470,7 +477,7 @@ def _plausible_jump(
         seen_lines += 1
         following = _NUMBERED.match(text)
         if following:  # the next item follows directly: 3.3 Eventuelt / 3.4 Skriftlig orientering
-            return following["number"] in _next_numbers(number, None)
+            return _number(following["number"]) in _next_numbers(number, None)
         if seen_lines > 3:
             return False
     return False
@@ -493,7 +500,7 @@ def _implicit_start(
     title = _clean_title(" ".join(lines[j].text.strip() for j in block))
     numbered = _NUMBERED.match(title)
     if numbered:
-        number, title = numbered["number"], _clean_title(numbered["title"])
+        number, title = _number(numbered["number"]), _clean_title(numbered["title"])
     if toc_titles:
         best = max(toc_titles.items(), key=lambda kv: difflib.SequenceMatcher(None, kv[1], title).ratio())
         if difflib.SequenceMatcher(None, best[1], title).ratio() >= 0.8:
