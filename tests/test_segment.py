@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from minutesindex.model import Page
 from minutesindex.segment import segment_pages
 
@@ -202,3 +204,18 @@ def test_a_number_printed_above_its_title_after_the_last_section_starts_the_next
     assert [(i.number, i.title) for i in doc.items] == [("1", "Godkendelse af dagsorden"), ("2", "Kulturpris 2023")]
     assert doc.items[0].section_text("beslutning") == "Godkendt."
     assert [s.name for s in doc.items[1].sections] == ["sagsfremstilling", "beslutning"]
+
+
+@pytest.mark.parametrize(
+    ("head", "committee"),
+    [
+        ("Referat af møde i Ældrerådet den 5. maj 2023", "Ældrerådet"),
+        ("Referat - Økonomiudvalget\nMøde den 11.05.2023", "Økonomiudvalget"),
+        ("BØRNE- OG SKOLEUDVALGET\nDAGSORDEN\n16. maj 2023", "Børne- og Skoleudvalget"),
+        ("Dagsorden for mødet i Handicaprådet\nTirsdag den 9. maj 2023 kl. 16.00", "Handicaprådet"),
+    ],
+)
+def test_the_committee_is_read_from_the_title_block_of_other_layouts(head, committee):
+    doc = _segment(f"{head}\n\n1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n")
+    assert doc.meeting.committee == committee
+    assert doc.meeting.meeting_date is not None

@@ -27,8 +27,10 @@ _BARE_COMMITTEE = re.compile(
 _COMMITTEE_PATTERNS = (
     re.compile(r"^\s*(?:møde|udvalg|forum)\s*[:\t ]\s*(\S.{1,80}?)\s*$", re.I),
     re.compile(
-        r"\b(?:dagsorden|referat)\s+(?:til|fra|for)\s+(?:mødet?\s+i\s+)?(.{2,60}?)(?:\s+den\b|\s+d\.|[,\n]|$)", re.I
+        r"\b(?:dagsorden|referat)\s+(?:til|fra|for|af)\s+(?:mødet?\s+i\s+)?(.{2,60}?)(?:\s+den\b|\s+d\.|[,\n]|$)",
+        re.I,
     ),
+    re.compile(r"^\s*(?:referat|dagsorden|beslutningsprotokol)\s*[-–:]\s*(\S.{1,60}?)\s*$", re.I),
     re.compile(r"^\s*(\S.{1,60}?)\s+den\s+\d{1,2}\.\s*[a-zæøå]+\s+\d{4}", re.I),
     re.compile(
         r"\b(?:referat|dagsorden|beslutningsprotokol)\s+([A-ZÆØÅ][\wÆØÅæøå-]{1,40}(?:\s+[A-ZÆØÅ][\wæøå-]+)?)\s+\d", re.I
@@ -47,6 +49,7 @@ _NAME = r"(?:[A-ZÆØÅ][\wÆØÅæøå-]*\s+){0,3}"
 _DATED_TITLE = re.compile(
     rf"^\s*{_NAME}(?:[Rr]eferat|[Dd]agsorden|[Bb]eslutningsprotokol)\s+{_NAME}\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\s*$"
 )
+_SMALL_WORDS = {"og", "i", "for", "af", "til", "fra", "den", "d."}
 HEAD_LINES = 40
 MAX_TITLE_BLOCK_LINE = 70
 
@@ -94,13 +97,21 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
 
 
 def _committee(text: str) -> str | None:
+    text = _uncapitalised(text.strip())
     for pattern in _COMMITTEE_PATTERNS:
-        match = pattern.search(text.strip())
+        match = pattern.search(text)
         if match:
             name = _BODY_PREFIX.sub("", re.sub(r"\s+", " ", match.group(1)).strip(" :-–,"))
             if name and not re.search(r"\d", name) and not name.lower().startswith(("møde", "dagsorden", "referat")):
                 return name
     return None
+
+
+def _uncapitalised(text: str) -> str:
+    """A title line in capitals as a name is written: `BØRNE- OG SKOLEUDVALGET` → `Børne- og Skoleudvalget`."""
+    if not text.isupper() or len(text) < 6:
+        return text
+    return " ".join(word.lower() if word.lower() in _SMALL_WORDS else word.capitalize() for word in text.split())
 
 
 def _frequent_acronym(lines: list[Line]) -> str | None:
