@@ -48,6 +48,14 @@ def test_part_of_a_compound_finds_the_compound_and_whole_word_ranks_first(index)
     assert "Samarbejdsaftale om voksne med hjerneskade" in _titles(index, "aftale")
 
 
+def test_a_compound_in_the_query_also_finds_its_parts_written_apart_ranked_below_the_compound(index):
+    assert _titles(index, "hjerneskadeaftale") == ["Samarbejdsaftale om voksne med hjerneskade"]
+    assert _titles(index, "børnehusorientering")[0] == "Børnehus Midt"  # `Orientering om … børnehuset`
+    titles = _titles(index, "budgetaftale")
+    assert titles[0] == "Budget for Sølund"  # has both parts; no item has the compound
+    assert "Samarbejdsaftale om voksne med hjerneskade" not in _titles(index, "-samarbejdsaftale hjerneskade")
+
+
 def test_inflected_forms_match(index):
     assert set(_titles(index, "løsninger")) == {"Børnehus Midt", "Budget for Sølund"}
 

@@ -27,6 +27,7 @@ from minutesindex.repair.lexicon import load_lexicon, load_stopwords
 
 TOKEN_RE = re.compile(r"\w+(?:[.,]\d+)*")
 MIN_COMPOUND_LEN = 7
+MIN_QUERY_PART = 4
 _FOLDS = (("aa", "a"), ("å", "a"), ("æ", "ae"), ("ø", "o"), ("oe", "o"), ("é", "e"))
 _FOLDABLE = re.compile("aa|oe|[åæøé]")
 # A query word with æ or ø is left to the main field; one with å is not, as names keep their `aa`.
@@ -93,12 +94,27 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=10_000)
+def query_parts(word: str) -> tuple[str, ...]:
+    """The parts a compound typed in a query may also be found by, when an item writes them apart
+    (`hjerneskadeområdet`: `hjerneskade`, `området`). Only parts of at least MIN_QUERY_PART letters
+    that are not stop words: a short part would find far too much on its own."""
+    if len(word) < MIN_COMPOUND_LEN or not word.isalpha():
+        return ()
+    split = load_lexicon().split_compound(word)
+    stopwords = load_stopwords()
+    if not split or any(len(part) < MIN_QUERY_PART or part in stopwords for part in split):
+        return ()
+    return split
+
+
 @functools.lru_cache(maxsize=200_000)
 def index_terms(word: str) -> tuple[str, ...]:
     """The stemmed terms a lower-cased word is indexed under: the word itself, then its compound parts.
 
     `samarbejdsaftalen` also gives the terms of `samarbejd` and `aftalen`, so a query for a part finds
-    the compound, while the whole word still matches the compound more strongly. Queries are not split.
+    the compound, while the whole word still matches the compound more strongly. A query word is
+    not split into terms; see query_parts for what a compound in a query also finds.
     """
     terms = [stem(word)]
     for part in compound_parts(word):

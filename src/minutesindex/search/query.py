@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh import qparser
@@ -16,7 +17,16 @@ from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 from whoosh.searching import Hit, Searcher
 
 from minutesindex.errors import QuerySyntaxError
-from minutesindex.search.analysis import BAND_WIDTH, TOKEN_RE, band_start, fold, index_terms
+from minutesindex.search.analysis import (
+    BAND_WIDTH,
+    MIN_COMPOUND_LEN,
+    TOKEN_RE,
+    band_start,
+    fold,
+    index_terms,
+    query_parts,
+    stem,
+)
 from minutesindex.search.index import BANDS, FOLDED_BOOST, SECTION_FIELDS
 
 MAX_QUERY_LEN = 500
@@ -24,6 +34,8 @@ SEARCH_FIELDS = ["text", "folded"]
 SNIPPET_CONTEXT = 60
 SNIPPET_CHARS = 240
 SNIPPET_FRAGMENTS = 2
+# A word typed on its own: not a field name (`title:`), not a field's value, not part of another word.
+_BARE_WORD = re.compile(rf"(?<![\w:])[^\W\d_]{{{MIN_COMPOUND_LEN},}}(?![\w:])")
 FIELD_ALIASES = {"titel": "title", "resumé": "resume", "decision": "beslutning", "bilag": "bilag"}
 
 
@@ -127,21 +139,41 @@ def _in_section(query: Query) -> Query:
     raise QuerySyntaxError(f'{section}: takes words or a "phrase"')
 
 
-def _prepare(query_text: str) -> str:
+def _prepare(query_text: str, indexed: Callable[[str], bool] | None = None) -> str:
     """Make `-word` an exclusion and lower-case `or` an operator, as analysts type them."""
     text = re.sub(r"[\x00-\x1f]", " ", query_text).strip()
     text = re.sub(r"(^|\s)-(?=[\w\"])", r"\1NOT ", text)
     text = re.sub(r"\s+or\s+", " OR ", text)
     if text.count('"') % 2:
         text = text.replace('"', " ")
-    return text
+    return _with_compound_parts(text, indexed) if indexed else text
+
+
+def _with_compound_parts(text: str, indexed: Callable[[str], bool]) -> str:
+    """A compound typed as one word that no item has is looked for as its parts, written apart:
+    `hjerneskadeområdet` → `(hjerneskadeområdet OR (hjerneskade området))`. A compound that items
+    have is left alone: those items are what the analyst asked for, and the parts would cost time."""
+
+    def expand(match: re.Match[str]) -> str:
+        word = match.group()
+        if match.string[: match.start()].endswith("NOT ") or indexed(word.lower()):  # `-x` excludes only x
+            return word
+        parts = query_parts(word.lower())
+        return f"({word} OR ({' '.join(parts)}))" if parts else word
+
+    pieces = text.split('"')
+    pieces[::2] = [_BARE_WORD.sub(expand, piece) for piece in pieces[::2]]  # outside "phrases"
+    return '"'.join(pieces)
 
 
 def build_query(
     schema: Schema,
     query_text: str,
     section: str | None = None,
+    indexed: Callable[[str], bool] | None = None,
 ) -> Query:
+    """The query for `query_text`; `indexed(word)` tells whether items have the word, so that a
+    compound no item has is looked for as its parts."""
     if not query_text.strip():
         raise QuerySyntaxError("empty query")
     if len(query_text) > MAX_QUERY_LEN:
@@ -154,7 +186,7 @@ def build_query(
     else:
         fields = SEARCH_FIELDS
     try:
-        parsed = _parser(schema, fields).parse(_prepare(query_text))
+        parsed = _parser(schema, fields).parse(_prepare(query_text, indexed))
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QuerySyntaxError(f"cannot parse query {query_text!r}: {exc}") from exc
     return parsed.accept(_no_phrase_on_folded).accept(_in_section)
@@ -189,7 +221,7 @@ def search(
     section: str | None = None,
 ) -> list[SearchHit]:
     searcher = _searcher(index)
-    query = build_query(searcher.schema, query_text, section)
+    query = build_query(searcher.schema, query_text, section, lambda word: _indexed(searcher, word))
     filters: list[Query] = []
     if committee:
         filters.append(Term("committee_key", committee.lower()))
@@ -203,6 +235,10 @@ def search(
         raise QuerySyntaxError(f"cannot run query {query_text!r}: {type(exc).__name__} {exc}".strip()) from exc
     query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
     return [_hit(hit, query_terms) for hit in results]
+
+
+def _indexed(searcher: Searcher, word: str) -> bool:
+    return searcher.doc_frequency("text", stem(word)) > 0 or searcher.doc_frequency("folded", fold(word)) > 0
 
 
 def _hit(hit: Hit, query_terms: set[tuple[str, str]]) -> SearchHit:
