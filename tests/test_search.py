@@ -13,6 +13,7 @@ from whoosh.fields import ID, TEXT, Schema
 
 from minutesindex.errors import QuerySyntaxError, SearchIndexError
 from minutesindex.pipeline import ingest_paths
+from minutesindex.search.analysis import stem
 from minutesindex.search.index import open_index
 from minutesindex.search.query import search
 from tests.conftest import home_with_texts
@@ -58,6 +59,14 @@ def test_a_compound_in_the_query_also_finds_its_parts_written_apart_ranked_below
 
 def test_inflected_forms_match(index):
     assert set(_titles(index, "løsninger")) == {"Børnehus Midt", "Budget for Sølund"}
+    # The base form, which Snowball alone stems apart from the forms in the text.
+    assert _titles(index, "aktivitet") == ["Børnehus Midt"]  # `aktiviteter`
+    assert _titles(index, "plads") == ["Budget for Sølund"]  # `pladser`
+
+
+def test_word_forms_share_one_term():
+    for forms in [("aktivitet", "aktiviteter", "aktiviteten"), ("budget", "budgettet"), ("tilbud", "tilbuddet")]:
+        assert len({stem(form) for form in forms}) == 1, forms
 
 
 def test_spelling_without_danish_letters(index):

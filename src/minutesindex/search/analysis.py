@@ -28,6 +28,9 @@ from minutesindex.repair.lexicon import load_lexicon, load_stopwords
 TOKEN_RE = re.compile(r"\w+(?:[.,]\d+)*")
 MIN_COMPOUND_LEN = 7
 MIN_QUERY_PART = 4
+_DOUBLING_ENDINGS = ("et", "en", "er", "ene", "erne", "ets", "ens")
+_VOWELS = set("aeiouyæøå")
+MIN_UNDOUBLED_LEN = 4
 _FOLDS = (("aa", "a"), ("å", "a"), ("æ", "ae"), ("ø", "o"), ("oe", "o"), ("é", "e"))
 _FOLDABLE = re.compile("aa|oe|[åæøé]")
 # A query word with æ or ø is left to the main field; one with å is not, as names keep their `aa`.
@@ -72,7 +75,28 @@ _STEMMER = DanishStemmer()
 
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stem(word)
+    """The term of a lower-case word: the Snowball stem of the word it inflects.
+
+    Snowball alone gives a word's forms different stems where it takes an ending off the base form
+    that the inflected forms keep (`aktivitet` → `aktivit`, `aktiviteter` → `aktivitet`; `plads`,
+    `pladser`; `budget`, `budgettet`), so the lexicon's base form is stemmed instead.
+    """
+    return _STEMMER.stem(_base_word(word))
+
+
+def _base_word(word: str) -> str:
+    """The lexicon's base form of a word, also where the ending doubled its last consonant
+    (`budgettet` → `budget`, `tilbuddet` → `tilbud`)."""
+    lexicon = load_lexicon()
+    base = lexicon.base_form(word)
+    if base != word:
+        return base
+    for ending in _DOUBLING_ENDINGS:
+        head = word[: -len(ending)]
+        doubled = len(head) > MIN_UNDOUBLED_LEN and head[-1] == head[-2] and head[-1] not in _VOWELS
+        if word.endswith(ending) and doubled and head[:-1] in lexicon:
+            return head[:-1]
+    return word
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -124,11 +148,16 @@ def index_terms(word: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
+# Changes whenever the terms a word gives change, so an index of older terms is rebuilt.
+TERMS_VERSION = 2
+
+
 class _StopListTokenizer(Tokenizer):
     """A tokenizer with a stop list; equal to another of its kind with the same settings (schema checks)."""
 
     def __init__(self, stoplist: frozenset[str]) -> None:
         self.stoplist = stoplist
+        self.terms_version = TERMS_VERSION
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and vars(self) == vars(other)
