@@ -103,6 +103,15 @@ def test_windows_1252_text_export_is_decoded(home, tmp_path: Path):
     assert hits[0].title == "Budget for året" and hits[0].committee == "Økonomiudvalget"
 
 
+def test_windows_unicode_text_export_is_decoded(home, tmp_path: Path):
+    path = tmp_path / "unicode eksport.txt"
+    text = "Referat\r\nØkonomiudvalget den 2. februar 2010\r\n\r\n1. Særlige pladser\r\nBeslutning\r\nGodkendt.\r\n"
+    path.write_bytes(text.encode("utf-16"))  # with its byte-order mark, as Windows writes it
+    report = ingest_paths([path], home, workers=1)
+    assert report.count("ingested") == 1
+    assert search(open_index(home.index_dir), "pladser")[0].title == "Særlige pladser"
+
+
 def test_encrypted_pdf_needs_no_password_only_when_the_user_password_is_empty(home, tmp_path: Path, sample_files):
     with pymupdf.open(sample_files[0]) as doc:
         doc.save(tmp_path / "locked.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="hemmelig", owner_pw="ejer")

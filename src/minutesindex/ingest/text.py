@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from minutesindex.errors import InputFileError
@@ -11,9 +12,15 @@ TEXT_SUFFIXES = {".txt", ".md", ".text"}
 
 
 def decode_text(data: bytes, path: Path) -> str:
-    """Decode UTF-8 (with or without BOM), falling back to Windows-1252 for old exports."""
+    """Decode UTF-8 (with or without BOM) or UTF-16 with its BOM (Windows' "Unicode text"),
+    falling back to Windows-1252 for old exports."""
     if not data:
         raise InputFileError(path, "empty file")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputFileError(path, "unreadable UTF-16 text") from None
     if b"\x00" in data[:65536]:
         raise InputFileError(path, "binary data, not a text export")
     try:
