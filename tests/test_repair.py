@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from minutesindex.repair.text import fix_mojibake, repair_text
+from minutesindex.repair.text import fix_mojibake, repair_pages, repair_text
 
 MANGLED = (
     "Alliancen om den nzere psykiatri har i perioden haft fokus pa at udvikle og afprgve feelles indsatser\n"
@@ -234,3 +234,21 @@ def test_how_the_archive_writes_decides_between_two_real_words_without_other_evi
     assert "DAS måde" in repair_text(text, repairer).text  # the commoner word in general Danish
     repairer.learn({"møde": 300, "mødet": 120, "måde": 10})
     assert "DAS møde" in repair_text(text, repairer).text  # the commoner word in these minutes
+
+
+def test_the_pages_of_a_document_are_evidence_for_each_other():
+    first = "Referat af mgdet i udvalget. Naeste mgde holdes i maj, og mgdeplanen for efteraret er klar."
+    second = "Udvalget blev pa made den 17. august orienteret om sagen."
+    assert "på måde den" in repair_text(second).text  # alone, nothing speaks for `møde`
+    together = repair_pages([first, second])
+    assert "på møde den" in together[1].text
+    assert together[0].text == repair_text(first).text
+    assert [r.repaired_words for r in together] == [repair_text(first).repaired_words, 2]
+
+
+def test_a_clean_page_in_a_mangled_document_is_left_alone():
+    clean = "Mødet blev holdt på rådhuset, og økonomien blev drøftet."
+    mangled = "Mgdet blev holdt pa radhuset, og @konomien blev drgftet."
+    results = repair_pages([clean, mangled])
+    assert [r.mangled for r in results] == [False, True]
+    assert results[0].text == clean and results[1].text == clean

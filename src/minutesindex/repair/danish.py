@@ -134,6 +134,8 @@ RIVAL_MIN_ZIPF = 3.0
 RIVAL_GAP = 1.5
 # Weight of log2(1 + occurrences of a reading's word family elsewhere in the text).
 EVIDENCE_WEIGHT = 1.0
+# An occurrence on another page of the document counts this much of one on the token's own page.
+OTHER_PAGES_WEIGHT = 0.5
 # A real word as read is kept unless the context speaks for its rival by this much more.
 KEEP_BONUS = 1.0
 # Weight of log2(1 + occurrences in correctly read documents of the home): how this archive writes.
@@ -417,37 +419,50 @@ class LetterRepairer:
             found[text] = new if old is None else _merge_readings(old, new)
         return [found[text] for text in shape if text in found]
 
-    def repair_lines(self, lines: list[str]) -> tuple[list[str], int]:
-        """Repair every token outside URLs; return the lines and the number of words changed.
+    def repair_lines(self, lines: list[str], pages: list[int] | None = None) -> tuple[list[str], list[int]]:
+        """Repair every token outside URLs; return the lines and the number of words changed in each.
 
         Where a token has rival readings that are both common words (`made`: `møde` or `måde`),
         the text itself decides: the reading whose word family occurs elsewhere in the repaired
         text (`mødet`, `dialogmøde`) wins, when that evidence outweighs the frequency difference.
+        `pages` gives each line's page, where the lines are a document's: the token's own page is
+        the best evidence, and the other pages count at OTHER_PAGES_WEIGHT.
         """
+        pages = pages or [0] * len(lines)
         pronouns = [BAR_FOR_I.subn("I", line) for line in lines]
         lines = [line for line, _ in pronouns]
         spans = [self._join_split_words(line, _tokens(line)) for line in lines]
         decisions = [[self.decide(token.text) for token in line_spans] for line_spans in spans]
-        evidence = Counter(
-            (d.text or token.text).lower()
-            for line_spans, line_decisions in zip(spans, decisions, strict=True)
-            for token, d in zip(line_spans, line_decisions, strict=True)
-            if not d.rivals
-        )
-        # The text decides once per token, in the order the tokens first occur, and each reading it
-        # settles counts as evidence for the next (`made` read as `møde` speaks for `Mødeplan`).
-        settled: dict[Decision, str | None] = {}
-        undecided = Counter(d for line_decisions in decisions for d in line_decisions if d.rivals)
-        for decision, occurrences in undecided.items():
-            chosen = self._in_context(decision, evidence)
-            settled[decision] = chosen.text if chosen.substitutions else None
-            evidence[chosen.text.lower()] += occurrences
-        out, changed = [], sum(count for _, count in pronouns)
+        lines_of: dict[int, list[int]] = {}
+        for k, page in enumerate(pages):
+            lines_of.setdefault(page, []).append(k)
+        evidence = {
+            page: Counter(
+                (d.text or token.text).lower()
+                for k in ks
+                for token, d in zip(spans[k], decisions[k], strict=True)
+                if not d.rivals
+            )
+            for page, ks in lines_of.items()
+        }
+        undecided = {page: Counter(d for k in ks for d in decisions[k] if d.rivals) for page, ks in lines_of.items()}
+        document = sum(evidence.values(), Counter())
+        # The text decides once per token and page, in the order the tokens first occur, and each
+        # reading it settles counts as evidence for the next (`made` read as `møde` speaks for `Mødeplan`).
+        settled: dict[tuple[Decision, int], str | None] = {}
+        for page, page_undecided in undecided.items():
+            other_pages = document - evidence[page] if len(evidence) > 1 else Counter()
+            for decision, occurrences in page_undecided.items():
+                chosen = self._in_context(decision, evidence[page], other_pages)
+                settled[decision, page] = chosen.text if chosen.substitutions else None
+                evidence[page][chosen.text.lower()] += occurrences
+                document[chosen.text.lower()] += occurrences
+        out, changed = [], [count for _, count in pronouns]
         previous_line = ""
-        for line, line_spans, line_decisions in zip(lines, spans, decisions, strict=True):
+        for k, (line, line_spans, line_decisions) in enumerate(zip(lines, spans, decisions, strict=True)):
             pieces, last = [], 0
             for token, decision in zip(line_spans, line_decisions, strict=True):
-                fixed = settled[decision] if decision.rivals else decision.text
+                fixed = settled[decision, pages[k]] if decision.rivals else decision.text
                 if fixed and token.text[0] == "@" and not _starts_sentence(previous_line, line[: token.start]):
                     fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
                 if fixed is None and token.joined:
@@ -455,7 +470,7 @@ class LetterRepairer:
                 if fixed is not None:
                     pieces += [line[last : token.start], fixed]
                     last = token.end
-                    changed += 1
+                    changed[k] += 1
             pieces.append(line[last:])
             out.append("".join(pieces))
             previous_line = line
@@ -487,14 +502,17 @@ class LetterRepairer:
             i += 1
         return joined
 
-    def _in_context(self, decision: Decision, evidence: Counter[str]) -> Candidate:
-        def family(part: str, whole: bool) -> int:
+    def _in_context(self, decision: Decision, evidence: Counter[str], other_pages: Counter[str]) -> Candidate:
+        def family(part: str, whole: bool) -> float:
             """How often the word family of a reading (or of one part of a compound reading) occurs
             elsewhere in the text; a short word counts only itself (`år` is inside too many words)."""
+            return count_in(evidence, part, whole) + OTHER_PAGES_WEIGHT * count_in(other_pages, part, whole)
+
+        def count_in(words: Counter[str], part: str, whole: bool) -> int:
             if len(part) < MIN_FAMILY_LEN:
-                return evidence[part] if whole else 0
+                return words[part] if whole else 0
             base = self.lexicon.base_form(part)
-            return sum(count for seen, count in evidence.items() if base in seen and self._has_part(seen, base))
+            return sum(count for seen, count in words.items() if base in seen and self._has_part(seen, base))
 
         def value(candidate: Candidate) -> float:
             in_archive = self._archive_counts.get(candidate.text.lower(), 0)

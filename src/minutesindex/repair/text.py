@@ -72,18 +72,39 @@ def join_hyphenated_lines(lines: list[str], is_word: callable) -> list[str]:
 
 def repair_text(text: str, repairer: LetterRepairer | None = None) -> RepairResult:
     """Repair one page (or any block) of text; clean Danish and English text come out unchanged."""
+    return repair_pages([text], repairer)[0]
+
+
+def repair_pages(texts: list[str], repairer: LetterRepairer | None = None) -> list[RepairResult]:
+    """Repair the pages of one document. Each page is checked for the mangling on its own, and the
+    mangled pages are repaired together: where a token has two readings (`made`: `møde` or `måde`),
+    the words of every mangled page of the document are the evidence, not just its own page's."""
     repairer = repairer or default_repairer()
-    fixed = fix_mojibake(text)
-    mangled = repairer.looks_mangled(fixed)
+    pages = []
+    for text in texts:
+        fixed = fix_mojibake(text)
+        mangled = repairer.looks_mangled(fixed)
 
-    def is_word(word: str) -> bool:
-        lower = word.lower()
-        if repairer.is_word(lower):
-            return True
-        return mangled and repairer.repair_token(word) is not None
+        def is_word(word: str, mangled: bool = mangled) -> bool:
+            lower = word.lower()
+            if repairer.is_word(lower):
+                return True
+            return mangled and repairer.repair_token(word) is not None
 
-    lines = join_hyphenated_lines(fixed.split("\n"), is_word)
-    repaired = 0
-    if mangled:
-        lines, repaired = repairer.repair_lines(lines)
-    return RepairResult("\n".join(lines), repaired, mangled)
+        pages.append((join_hyphenated_lines(fixed.split("\n"), is_word), mangled))
+    # An empty line after each page, so that a page's first line starts a sentence as it did alone.
+    together, page_of_line = [], []
+    for number, (lines, mangled) in enumerate(pages):
+        if mangled:
+            together += [*lines, ""]
+            page_of_line += [number] * (len(lines) + 1)
+    repaired, changes = repairer.repair_lines(together, page_of_line) if together else ([], [])
+    results, position = [], 0
+    for lines, mangled in pages:
+        if not mangled:
+            results.append(RepairResult("\n".join(lines), 0, False))
+            continue
+        end = position + len(lines)
+        results.append(RepairResult("\n".join(repaired[position:end]), sum(changes[position:end]), True))
+        position = end + 1
+    return results
