@@ -89,3 +89,12 @@ def test_bad_query_is_a_usage_error_without_traceback(home, sample_files):
 def test_repair_is_a_unix_filter(stdin):
     result = runner.invoke(app, ["repair"], input=stdin)
     assert result.stdout == "Vi mødes på Rådhuset om fælles løsninger for børn.\n"
+
+
+def test_repair_reads_form_feed_separated_pages_as_one_document():
+    pages = "Referat af mgdet i udvalget. Naeste mgde holdes i maj.\fUdvalget blev pa made den 17. august orienteret."
+    result = runner.invoke(app, ["repair"], input=pages)
+    assert result.stdout.split("\f") == [
+        "Referat af mødet i udvalget. Næste møde holdes i maj.",
+        "Udvalget blev på møde den 17. august orienteret.",
+    ]

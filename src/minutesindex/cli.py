@@ -303,11 +303,13 @@ def repair(
 ) -> None:
     """Repair OCR-mangled Danish text (a Unix filter: text in, repaired text out).
 
+    Pages separated by form feeds are repaired as one document's pages, as an ingest does.
+
     Names read right in documents already ingested in this home are known to the repair.
     """
     from minutesindex.ingest.text import decode_text
     from minutesindex.pipeline import home_repairer
-    from minutesindex.repair.text import repair_text
+    from minutesindex.repair.text import repair_pages
 
     try:
         data = file.read_bytes() if file else sys.stdin.buffer.read()
@@ -317,7 +319,8 @@ def repair(
     except OSError as exc:
         err.print(f"error: {file}: {exc.strerror}", highlight=False)
         raise typer.Exit(int(ExitCode.FILES_FAILED)) from exc
-    sys.stdout.write(repair_text(text, home_repairer(load_settings())).text if text else "")
+    pages = repair_pages(text.split("\f"), home_repairer(load_settings())) if text else []
+    sys.stdout.write("\f".join(page.text for page in pages))
 
 
 @app.command()
