@@ -219,3 +219,21 @@ def test_the_committee_is_read_from_the_title_block_of_other_layouts(head, commi
     doc = _segment(f"{head}\n\n1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n")
     assert doc.meeting.committee == committee
     assert doc.meeting.meeting_date is not None
+
+
+def test_each_committees_dated_decision_is_a_decision_also_with_og_and_genitive_names():
+    doc = _segment(
+        "Referat\nTeknik- og Miljøudvalget\n\n"
+        "1. Lokalplan for Havnen\nIndstilling\nAt planen vedtages.\n"
+        "Teknik- og Miljøudvalget den 14. marts 2023\nAnbefalet.\nByrådets beslutning den 28-03-2023\nVedtaget.\n\n"
+        "2. Særlige pladser\nBESLUTNING\nBørne- og Ungdomsudvalgets beslutning den 8. februar 2023\nGodkendt.\n"
+    )
+    plan, places = doc.items
+    assert [(s.name, s.text) for s in plan.sections] == [
+        ("indstilling", "At planen vedtages."),
+        ("beslutning", "Anbefalet."),
+        ("beslutning", "Vedtaget."),
+    ]
+    assert [(s.name, s.heading, s.text) for s in places.sections] == [
+        ("beslutning", "Børne- og Ungdomsudvalgets beslutning den 8. februar 2023", "Godkendt.")
+    ]

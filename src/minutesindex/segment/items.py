@@ -29,10 +29,12 @@ METADATA_LINE = re.compile(
     r"|sagsforløb)\.?\s*:\s*\S{1,40}(?:\s+\S{1,40}){0,8}\s*$",
     re.I,
 )
-# "Økonomiudvalget den 12. juni 2023", "Byrådet, 21.06.2023, pkt. 4:": a committee's decision follows.
+# "Økonomiudvalget den 12. juni 2023", "Byrådet, 21.06.2023, pkt. 4:", "Teknik- og Miljøudvalgets
+# beslutning den 14-03-2023": a committee's decision follows.
 COMMITTEE_DECISION = re.compile(
-    r"^\s*(?:[A-ZÆØÅ][\wæøåÆØÅ-]*\s+){0,4}?[A-ZÆØÅa-zæøå][\wæøåÆØÅ-]*"
+    r"^\s*(?:(?:[A-ZÆØÅ][\wæøåÆØÅ-]*|og)\s+){0,4}?[A-ZÆØÅa-zæøå][\wæøåÆØÅ-]*"
     r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|styregruppe(?:n)?|komité(?:en)?)"
+    r"(?:s\s+beslutning)?"  # "Børne- og Ungdomsudvalgets beslutning den 8. februar 2023"
     r"(?:\s*,\s*|\s+den\s+|\s+d\.\s*)(?:\d{1,2}\.\s*[a-zæøå]+\s+\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
     r"\s*(?:,?\s*(?:pkt|punkt)\.?\s*\d+)?\s*[:.]?\s*$"
 )
@@ -557,7 +559,8 @@ def _split_decision_blocks(heading: Heading, chunk: list[Line]) -> Iterator[tupl
     name, printed, part = heading.name, heading.printed, []
     for line in chunk:
         if COMMITTEE_DECISION.match(line.text):
-            yield name, printed, part
+            if name != "beslutning" or any(ln.text.strip() for ln in part):  # `BESLUTNING` over the block
+                yield name, printed, part
             name, printed, part = "beslutning", line.text.strip().rstrip(":"), []
         else:
             part.append(line)
