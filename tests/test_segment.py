@@ -237,3 +237,20 @@ def test_each_committees_dated_decision_is_a_decision_also_with_og_and_genitive_
     assert [(s.name, s.heading, s.text) for s in places.sections] == [
         ("beslutning", "Børne- og Ungdomsudvalgets beslutning den 8. februar 2023", "Godkendt.")
     ]
+
+
+def test_a_long_title_wrapped_onto_a_capitalised_word_right_above_the_first_section_is_joined():
+    doc = _segment(
+        "Referat\nKulturudvalget\n\n"
+        "1. Ansøgning om tilskud til renovering af klubhuset hos Foreningen\nKvisten\n"
+        "Sagsfremstilling\nForeningen søger 200.000 kr.\n\n"
+        "2. Budget\nKvisten\nSagsfremstilling\nIngen bemærkninger.\n\n"
+        "3. Orientering om arbejdet med den nye kulturpolitik for kommunen\nUdvalget orienteres om status.\n"
+        "Sagsfremstilling\nArbejdet er i gang.\n"
+    )
+    assert [i.title for i in doc.items] == [
+        "Ansøgning om tilskud til renovering af klubhuset hos Foreningen Kvisten",
+        "Budget",
+        "Orientering om arbejdet med den nye kulturpolitik for kommunen",
+    ]
+    assert doc.items[2].body == "Udvalget orienteres om status."

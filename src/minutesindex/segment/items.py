@@ -78,6 +78,9 @@ _CLOSING_SECTIONS = {"referat", "beslutning", "bilag"}
 MAX_TITLE_LEN = 200
 MAX_TITLE_LINES = 3
 MAX_IMPLICIT_TITLE_LEN = 160
+# A title line this long may have wrapped; a wrapped tail is at most this long.
+WRAPPED_TITLE_LEN = 50
+MAX_WRAPPED_TAIL = 60
 
 
 @dataclass
@@ -256,12 +259,23 @@ def _wrapped_title(lines: list[Line], index: int, title: str) -> tuple[str, list
         if not nxt or parse_heading(nxt) or _PRESENTER.match(nxt) or _NUMBERED.match(nxt) or ACCESS_MARKER.match(nxt):
             break
         last_word = title.split()[-1].lower() if title.split() else ""
-        if not (nxt[0].islower() or last_word in _TITLE_END_WORDS) or len(title) + len(nxt) > MAX_TITLE_LEN:
+        continues = nxt[0].islower() or last_word in _TITLE_END_WORDS or _wrapped_before_body(lines, j, title)
+        if not continues or len(title) + len(nxt) > MAX_TITLE_LEN:
             break
         title = f"{title} {nxt}"
         used.append(j)
         j += 1
     return title, used
+
+
+def _wrapped_before_body(lines: list[Line], j: int, title: str) -> bool:
+    """A long title line and one short line under it, right above the item's first section heading,
+    `Ved …` or case-number line: the title wrapped (`… til Foreningen` / `Kvisten`)."""
+    text = lines[j].text.strip()
+    if len(title) < WRAPPED_TITLE_LEN or len(text) > MAX_WRAPPED_TAIL or text.endswith((".", ":", ",")):
+        return False
+    following = next((ln.text.strip() for ln in lines[j + 1 :] if ln.text.strip()), "")
+    return bool(parse_heading(following) or _PRESENTER.match(following) or _is_metadata(following))
 
 
 def find_items(lines: list[Line]) -> list[Item]:
