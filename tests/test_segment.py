@@ -254,3 +254,21 @@ def test_a_long_title_wrapped_onto_a_capitalised_word_right_above_the_first_sect
         "Orientering om arbejdet med den nye kulturpolitik for kommunen",
     ]
     assert doc.items[2].body == "Udvalget orienteres om status."
+
+
+def test_a_markdown_export_reads_like_plain_text():
+    doc = _segment(
+        "# Referat\n## Socialudvalget den 5. maj 2023\n\n"
+        "### 1. Godkendelse af dagsorden\n**Beslutning**\nGodkendt.\n\n"
+        "### 2. Ny plan for bostøtte\n**Sagsfremstilling**\nPlanen beskriver **vigtige** indsatser (se note **).\n"
+        "**Indstilling:** At planen godkendes.\n\n**3. Eventuelt**\n"
+    )
+    assert doc.meeting.committee == "Socialudvalget"
+    assert [(i.number, i.title) for i in doc.items] == [
+        ("1", "Godkendelse af dagsorden"),
+        ("2", "Ny plan for bostøtte"),
+        ("3", "Eventuelt"),
+    ]
+    plan = doc.items[1]
+    assert plan.section_text("sagsfremstilling") == "Planen beskriver vigtige indsatser (se note **)."
+    assert plan.section_text("indstilling") == "At planen godkendes."

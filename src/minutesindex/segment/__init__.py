@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from minutesindex.model import Line, Page, SegmentedDocument
-from minutesindex.segment.cleaning import clean_lines
+from minutesindex.segment.cleaning import clean_lines, strip_markup
 from minutesindex.segment.items import find_items
 from minutesindex.segment.meeting import read_meeting
 
@@ -23,5 +25,5 @@ def lines_of(pages: list[Page]) -> list[Line]:
 def segment_pages(pages: list[Page]) -> SegmentedDocument:
     lines = lines_of(pages)
     cleaned = clean_lines(lines, page_count=len(pages))
-    meeting = read_meeting(lines, cleaned)
+    meeting = read_meeting([replace(line, text=strip_markup(line.text)) for line in lines], cleaned)
     return SegmentedDocument(meeting=meeting, items=find_items(cleaned))

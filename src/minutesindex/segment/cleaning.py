@@ -14,6 +14,8 @@ _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_ESCAPE = re.compile(r"\\([()\[\]*_#])")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")  # `**Beslutning**`, not a lone `**` footnote mark
 _WS = re.compile(r"\s+")
 _NUMBERED_HEADING = re.compile(r"^(?:punkt\s+|sag\s+)?\d{1,3}(?:\.\d{1,2})*\.?\s+[A-ZÆØÅ]", re.I)
 _DIGITS = re.compile(r"\d+")
@@ -22,8 +24,10 @@ MIN_REPEATS = 3
 
 
 def strip_markup(text: str) -> str:
-    """Remove HTML tags and Markdown link syntax, keeping the visible text."""
+    """Remove HTML tags and Markdown (heading marks, bold, link syntax), keeping the visible text."""
     text = _HTML_TAG.sub(" ", text)
+    text = _MD_HEADING.sub("", text)
+    text = _MD_STRONG.sub(r"\2", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_ESCAPE.sub(r"\1", text)
     return text.replace("&nbsp;", " ").replace("\xa0", " ")
