@@ -272,3 +272,8 @@ def test_a_markdown_export_reads_like_plain_text():
     plan = doc.items[1]
     assert plan.section_text("sagsfremstilling") == "Planen beskriver vigtige indsatser (se note **)."
     assert plan.section_text("indstilling") == "At planen godkendes."
+
+
+def test_a_compound_naming_the_document_gives_its_kind():
+    doc = _segment("Beslutningsreferat\nBørne- og Skoleudvalget\n5. maj 2023\n\n1. Godkendelse af dagsorden\nGodkendt.\n")
+    assert (doc.meeting.committee, doc.meeting.kind) == ("Børne- og Skoleudvalget", "referat")

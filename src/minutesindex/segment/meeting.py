@@ -41,8 +41,9 @@ _COMMITTEE_PATTERNS = (
 _BODY_PREFIX = re.compile(
     r"^(?:beslutning|behandling|indstilling|mødet?|referat|dagsorden)\s+(?:i|fra|for|til)\s+", re.I
 )
-_KIND_REFERAT = re.compile(r"\b(referat|beslutningsprotokol|protokol)\b", re.I)
-_KIND_DAGSORDEN = re.compile(r"\b(dagsorden|mødeindkaldelse)\b", re.I)
+# Also at the end of a compound: `Beslutningsreferat`, `Mødereferat`, `Tillægsdagsorden`.
+_KIND_REFERAT = re.compile(r"(referat|beslutningsprotokol|protokol)\b", re.I)
+_KIND_DAGSORDEN = re.compile(r"(dagsorden|mødeindkaldelse)\b", re.I)
 _PARTICIPANTS = re.compile(r"^\s*(deltagere|til stede|mødedeltagere)\s*:?\s*(.*)$", re.I)
 _ABSENTEES = re.compile(r"^\s*(afbud|fraværende)\s*:?\s*(.*)$", re.I)
 _NAME = r"(?:[A-ZÆØÅ][\wÆØÅæøå-]*\s+){0,3}"
