@@ -275,5 +275,5 @@ def test_a_markdown_export_reads_like_plain_text():
 
 
 def test_a_compound_naming_the_document_gives_its_kind():
-    doc = _segment("Beslutningsreferat\nBørne- og Skoleudvalget\n5. maj 2023\n\n1. Godkendelse af dagsorden\nGodkendt.\n")
+    doc = _segment("Beslutningsreferat\nBørne- og Skoleudvalget\n5. maj 2023\n\n1. Godkendelse af dagsorden\nOK.\n")
     assert (doc.meeting.committee, doc.meeting.kind) == ("Børne- og Skoleudvalget", "referat")
