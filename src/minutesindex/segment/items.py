@@ -77,6 +77,7 @@ _FOLDED_CATEGORIES = {_fold(c) for c in CATEGORY_HEADINGS}
 _CLOSING_SECTIONS = {"referat", "beslutning", "bilag"}
 MAX_TITLE_LEN = 200
 MAX_TITLE_LINES = 3
+MAX_ATTACHMENT_LIST = 60  # lines from a Bilag heading that its numbered list may run
 MAX_IMPLICIT_TITLE_LEN = 160
 # A title line this long may have wrapped; a wrapped tail is at most this long.
 WRAPPED_TITLE_LEN = 50
@@ -417,6 +418,8 @@ def _continues_attachment_list(lines: list[Line], index: int, starts: list[_Star
     if not starts or not starts[-1].sections or starts[-1].sections[-1][1].name != "bilag":
         return False
     heading_at = starts[-1].sections[-1][0]
+    if index - heading_at > MAX_ATTACHMENT_LIST:
+        return False
     listed = [lines[j].text for j in range(heading_at + 1, index + 1)]
     if any(not text.strip() for text in listed):
         return False
@@ -447,8 +450,13 @@ def _is_document_title(lines: list[Line], index: int, heading: Heading) -> bool:
     section: only title-block lines stand above it."""
     if heading.name != "referat" or heading.rest:
         return False
-    above = [ln.text.strip() for ln in lines[:index] if ln.text.strip()]
-    return 0 < len(above) <= MAX_TITLE_LINES and not any(_NUMBERED.match(t) or parse_heading(t) for t in above)
+    above = []
+    for line in lines[:index]:
+        if line.text.strip():
+            above.append(line.text.strip())
+            if len(above) > MAX_TITLE_LINES:
+                return False
+    return bool(above) and not any(_NUMBERED.match(t) or parse_heading(t) for t in above)
 
 
 def _end_before_category(lines: list[Line], start: _Start, end: int) -> int:
