@@ -451,9 +451,9 @@ def _is_document_title(lines: list[Line], index: int, heading: Heading) -> bool:
     if heading.name != "referat" or heading.rest:
         return False
     above = []
-    for line in lines[:index]:
-        if line.text.strip():
-            above.append(line.text.strip())
+    for j in range(index):
+        if lines[j].text.strip():
+            above.append(lines[j].text.strip())
             if len(above) > MAX_TITLE_LINES:
                 return False
     return bool(above) and not any(_NUMBERED.match(t) or parse_heading(t) for t in above)
