@@ -308,7 +308,6 @@ def repair(
     Names read right in documents already ingested in this home are known to the repair.
     """
     from minutesindex.ingest.text import decode_text
-    from minutesindex.pipeline import home_repairer
     from minutesindex.repair.text import repair_pages
 
     try:
@@ -319,7 +318,14 @@ def repair(
     except OSError as exc:
         err.print(f"error: {file}: {exc.strerror}", highlight=False)
         raise typer.Exit(int(ExitCode.FILES_FAILED)) from exc
-    pages = repair_pages(text.split("\f"), home_repairer(load_settings())) if text else []
+    settings = load_settings()
+    if settings.has_database():  # the pipeline (and SQLAlchemy, PyMuPDF, Whoosh) only where it has words to learn
+        from minutesindex.pipeline import home_repairer
+
+        repairer = home_repairer(settings)
+    else:
+        repairer = None  # the default repairer
+    pages = repair_pages(text.split("\f"), repairer) if text else []
     sys.stdout.write("\f".join(page.text for page in pages))
 
 
