@@ -16,7 +16,8 @@ Inputs are generated from the project's own sample text (minutesindex.samples); 
 
     .venv/bin/python scripts/bench_ingest.py [--workers N] [--scan-pages 32] [--digital-pages 400] [--json]
     .venv/bin/python scripts/bench_ingest.py --long-scan 500   # adds a single 500-page scan (slow)
-    .venv/bin/python scripts/bench_ingest.py --hostile         # adds the decompression bomb and a 5,000-page PDF
+    .venv/bin/python scripts/bench_ingest.py --hostile         # adds the decompression bomb, a page of OCR
+                                                               # noise and a 5,000-page PDF
 """
 
 from __future__ import annotations
@@ -155,7 +156,9 @@ def main() -> None:
     parser.add_argument("--digital-pages", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/ingest rounds of the scans")
     parser.add_argument("--long-scan", type=int, default=0, help="also ingest one scan of this many pages")
-    parser.add_argument("--hostile", action="store_true", help="also ingest a decompression bomb and 5,000 pages")
+    parser.add_argument(
+        "--hostile", action="store_true", help="also ingest a decompression bomb, OCR noise and 5,000 pages"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -197,6 +200,11 @@ def main() -> None:
             bomb = decompression_bomb_pdf(root / "bomb.pdf")
             run = run_ingest([bomb], root / "home-bomb", args.workers)
             result.update(bomb_seconds=run["seconds"], bomb_peak_rss_mb=run["peak_rss_mb"])
+            noise = root / "ocr-noise.txt"  # a mangled page with a 20,000-letter run of OCR noise
+            letters = random.Random(5).choices("aegodzlnrst", k=20_000)
+            noise.write_text("Referat\n\n1. Status pa mgdet\nSagsfremstilling\n" + "".join(letters), encoding="utf-8")
+            run = run_ingest([noise], root / "home-noise", args.workers)
+            result.update(noise_seconds=run["seconds"])
             pages = long_pdf(root / "pages-5000.pdf", 5000)
             run = run_ingest([pages], root / "home-5000", args.workers)
             result.update(pages_5000_seconds=run["seconds"], pages_5000_items=run["items"])

@@ -155,6 +155,8 @@ LIKELY_CONFUSION = 0.2
 LEAST_LETTER_GAIN = 1.5
 MIN_SPELLING_GAIN = 3.0
 MIN_RESPELL_LEN = 4
+# No Danish word is longer (the lexicon's longest has 35 letters).
+MAX_TOKEN_LEN = 50
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,8 @@ class LetterRepairer:
         return decision
 
     def _decide(self, token: str) -> Decision:
+        if len(token) > MAX_TOKEN_LEN:  # OCR noise, not a word: its search would take minutes
+            return KEEP
         if DANISH_LETTERS.intersection(token) or (_all_caps(token) and len(token) <= 3 and token != "PA"):
             return KEEP
         if token in self._learned:
