@@ -252,3 +252,9 @@ def test_a_clean_page_in_a_mangled_document_is_left_alone():
     results = repair_pages([clean, mangled])
     assert [r.mangled for r in results] == [False, True]
     assert results[0].text == clean and results[1].text == clean
+
+
+def test_a_long_run_of_ocr_noise_is_no_word_and_is_left_alone():
+    noise = "mgde" * 15  # 60 letters: no Danish word is that long
+    repaired = repair_text(f"Udvalget drgftede pa mgdet {noise} i dag.").text
+    assert repaired == f"Udvalget drøftede på mødet {noise} i dag."
