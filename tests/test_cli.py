@@ -111,3 +111,11 @@ def test_repair_knows_the_names_read_right_in_the_homes_documents(home, tmp_path
     )
     assert runner.invoke(app, ["ingest", str(clean)]).exit_code == 0
     assert "hvordan Sørup kan få fælles løsninger" in runner.invoke(app, ["repair"], input=mangled).stdout
+
+
+def test_search_says_when_no_item_has_all_the_words(home, sample_files):
+    runner.invoke(app, ["ingest", *map(str, sample_files)])
+    result = runner.invoke(app, ["search", "takstmodel xylofonorkester"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("no item has all the words; items with some of them:")
+    assert json.loads(runner.invoke(app, ["search", "xylofonorkester zebra", "--json"]).stdout) == []

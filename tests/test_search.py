@@ -57,6 +57,15 @@ def test_a_compound_in_the_query_also_finds_its_parts_written_apart_ranked_below
     assert "Samarbejdsaftale om voksne med hjerneskade" not in _titles(index, "-samarbejdsaftale hjerneskade")
 
 
+def test_when_no_item_has_all_the_words_items_with_some_of_them_are_shown(index):
+    hits = search(index, "budget hjerneskade")
+    assert {h.title for h in hits} == {"Budget for Sølund", "Samarbejdsaftale om voksne med hjerneskade"}
+    assert not any(h.all_words for h in hits)
+    assert all(h.all_words for h in search(index, "budget Sølund"))
+    assert _titles(index, '"budget hjerneskade"') == []  # a phrase, an exclusion or a field means what it says
+    assert _titles(index, "budget -Sølund hjerneskade") == []
+
+
 def test_inflected_forms_match(index):
     assert set(_titles(index, "løsninger")) == {"Børnehus Midt", "Budget for Sølund"}
     # The base form, which Snowball alone stems apart from the forms in the text.

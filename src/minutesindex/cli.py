@@ -159,6 +159,8 @@ def search(
     if not hits:
         out.print("no matching items")
         return
+    if not hits[0].all_words:
+        out.print("no item has all the words; items with some of them:")
     table = Table(show_lines=True)
     for column in ("date", "committee", "item", "title", "page", "snippet", "id"):
         table.add_column(column, overflow="fold")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import weakref
 from collections.abc import Callable
@@ -34,6 +35,8 @@ SEARCH_FIELDS = ["text", "folded"]
 SNIPPET_CONTEXT = 60
 SNIPPET_CHARS = 240
 SNIPPET_FRAGMENTS = 2
+# A query of words only: no "phrase", field:, -exclusion, (group) or operator.
+_PLAIN_WORDS = re.compile(r"(?:\s*(?!(?:AND|OR|NOT)\b)[^\W_][\w.,'&/-]*)+\s*")
 # A word typed on its own: not a field name (`title:`), not a field's value, not part of another word.
 _BARE_WORD = re.compile(rf"(?<![\w:])[^\W\d_]{{{MIN_COMPOUND_LEN},}}(?![\w:])")
 FIELD_ALIASES = {"titel": "title", "resumé": "resume", "decision": "beslutning", "bilag": "bilag"}
@@ -50,6 +53,7 @@ class SearchHit:
     score: float
     snippet: str
     page: int
+    all_words: bool = True  # False: no item had every word of the query, and this one has some
 
     def as_json(self) -> dict:
         return {
@@ -118,9 +122,10 @@ def _parse_schema(schema: Schema) -> Schema:
     return Schema(text=schema["text"], folded=schema["folded"], **{band: schema["text"] for band in BANDS})
 
 
-def _parser(schema: Schema, fields: list[str]) -> qparser.QueryParser:
+def _parser(schema: Schema, fields: list[str], any_word: bool = False) -> qparser.QueryParser:
     boosts = {"folded": FOLDED_BOOST}
-    parser = qparser.MultifieldParser(fields, _parse_schema(schema), fieldboosts=boosts, group=qparser.AndGroup)
+    group = qparser.OrGroup if any_word else qparser.AndGroup
+    parser = qparser.MultifieldParser(fields, _parse_schema(schema), fieldboosts=boosts, group=group)
     for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.EveryPlugin):
         parser.remove_plugin_class(plugin)
     parser.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items() if k != v}))
@@ -171,9 +176,10 @@ def build_query(
     query_text: str,
     section: str | None = None,
     indexed: Callable[[str], bool] | None = None,
+    any_word: bool = False,
 ) -> Query:
     """The query for `query_text`; `indexed(word)` tells whether items have the word, so that a
-    compound no item has is looked for as its parts."""
+    compound no item has is looked for as its parts. Words are ANDed, or ORed with `any_word`."""
     if not query_text.strip():
         raise QuerySyntaxError("empty query")
     if len(query_text) > MAX_QUERY_LEN:
@@ -186,7 +192,7 @@ def build_query(
     else:
         fields = SEARCH_FIELDS
     try:
-        parsed = _parser(schema, fields).parse(_prepare(query_text, indexed))
+        parsed = _parser(schema, fields, any_word).parse(_prepare(query_text, indexed))
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QuerySyntaxError(f"cannot parse query {query_text!r}: {exc}") from exc
     return parsed.accept(_no_phrase_on_folded).accept(_in_section)
@@ -220,8 +226,9 @@ def search(
     until: dt.date | None = None,
     section: str | None = None,
 ) -> list[SearchHit]:
+    """Items with every word of the query, best first; where no item has them all and the query is
+    plain words, the items with some of them (their hits say `all_words=False`)."""
     searcher = _searcher(index)
-    query = build_query(searcher.schema, query_text, section, lambda word: _indexed(searcher, word))
     filters: list[Query] = []
     if committee:
         filters.append(Term("committee_key", committee.lower()))
@@ -229,19 +236,27 @@ def search(
         start = dt.datetime.combine(since, dt.time()) if since else None
         end = dt.datetime.combine(until, dt.time.max) if until else None
         filters.append(DateRange("meeting_date", start, end))
-    try:
-        results = searcher.search(query, limit=limit, filter=And(filters) if filters else None)
-    except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
-        raise QuerySyntaxError(f"cannot run query {query_text!r}: {type(exc).__name__} {exc}".strip()) from exc
-    query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
-    return [_hit(hit, query_terms) for hit in results]
+
+    def run(any_word: bool) -> list[SearchHit]:
+        query = build_query(searcher.schema, query_text, section, functools.partial(_indexed, searcher), any_word)
+        try:
+            results = searcher.search(query, limit=limit, filter=And(filters) if filters else None)
+        except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
+            raise QuerySyntaxError(f"cannot run query {query_text!r}: {type(exc).__name__} {exc}".strip()) from exc
+        query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
+        return [_hit(hit, query_terms, all_words=not any_word) for hit in results]
+
+    hits = run(any_word=False)
+    if not hits and _PLAIN_WORDS.fullmatch(query_text) and len(query_text.split()) > 1:
+        hits = run(any_word=True)
+    return hits
 
 
 def _indexed(searcher: Searcher, word: str) -> bool:
     return searcher.doc_frequency("text", stem(word)) > 0 or searcher.doc_frequency("folded", fold(word)) > 0
 
 
-def _hit(hit: Hit, query_terms: set[tuple[str, str]]) -> SearchHit:
+def _hit(hit: Hit, query_terms: set[tuple[str, str]], all_words: bool) -> SearchHit:
     date = hit.get("meeting_date")
     return SearchHit(
         item_id=int(hit["item_id"]),
@@ -253,6 +268,7 @@ def _hit(hit: Hit, query_terms: set[tuple[str, str]]) -> SearchHit:
         score=float(hit.score),
         snippet=snippet(hit["content"], query_terms),
         page=int(hit["page"]),
+        all_words=all_words,
     )
 
 
