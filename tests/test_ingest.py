@@ -8,7 +8,7 @@ import pymupdf
 from sqlalchemy import func, select
 
 from minutesindex.pipeline import ingest_paths
-from minutesindex.samples import write_samples
+from minutesindex.samples import scanned_pdf, write_samples
 from minutesindex.search.index import open_index
 from minutesindex.search.query import search
 from minutesindex.store.db import open_database, session_scope
@@ -51,6 +51,27 @@ def test_scanned_pdf_becomes_searchable_through_tesseract(sample_home):
         pages = list(pages)
     assert [p.method for p in pages] == ["ocr", "ocr"]
     assert all(p.confidence and p.confidence > 50 for p in pages)
+
+
+def test_a_scan_under_a_gibberish_text_layer_is_ocrd(home, tmp_path: Path):
+    """An old PDF whose text layer is not text (a broken font encoding, a bad OCR layer) is read from
+    its image: the layer's letters are shifted one along the alphabet, the image is right."""
+    text = (
+        "Referat\nSocialudvalget den 5. maj 2022\n\n1. Ny plan for bostøtte\nSagsfremstilling\n"
+        "Planen beskriver, hvordan kommunen vil styrke indsatsen for borgere med behov for bostøtte "
+        "i eget hjem, og hvordan udvalget følger arbejdet i de kommende år.\n"
+    )
+    shifted = "".join(chr(ord(c) + 1) if c.isascii() and c.isalpha() else c for c in text)
+    scan = scanned_pdf([text], "Socialudvalget")
+    page = scan[0]
+    page.insert_textbox(page.rect + (60, 60, -60, -60), shifted, fontsize=11, render_mode=3)  # invisible
+    path = tmp_path / "gibberish-layer.pdf"
+    scan.save(path)
+    assert "Qmbofo" in pymupdf.open(path)[0].get_text()  # the layer is there, and it is gibberish
+    report = ingest_paths([path], home, workers=1)
+    assert report.count("ingested") == 1 and report.ocr_pages == 1
+    hits = search(open_index(home.index_dir), "bostøtte")
+    assert hits and hits[0].title == "Ny plan for bostøtte"
 
 
 def test_reingest_is_a_noop_and_force_replaces_without_duplicates(home, sample_files):
