@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 # Text read right has 0.8 of its words in the lexicon, text OCR'd with the wrong model 0.65 or more,
 # a layer with its letters shifted 0.02.
 MIN_WORDS_TO_JUDGE = 20
+WORDS_JUDGED = 100  # the first words of the page are enough
 MIN_KNOWN_SHARE = 0.25
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -51,11 +53,12 @@ def open_pdf(path: Path) -> pymupdf.Document:
 
 
 def has_usable_text(text: str) -> bool:
-    return len(_LETTER.findall(text)) >= MIN_TEXT_LETTERS and not _is_gibberish(text)
+    letters = sum(1 for _ in itertools.islice(_LETTER.finditer(text), MIN_TEXT_LETTERS))
+    return letters >= MIN_TEXT_LETTERS and not _is_gibberish(text)
 
 
 def _is_gibberish(text: str) -> bool:
-    words = _WORD.findall(text)
+    words = [match.group() for match in itertools.islice(_WORD.finditer(text), WORDS_JUDGED)]
     if len(words) < MIN_WORDS_TO_JUDGE:
         return False
     lexicon = load_lexicon()
