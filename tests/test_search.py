@@ -165,7 +165,10 @@ def test_index_naming_analysis_classes_this_version_lacks_is_rebuilt(tmp_path_fa
     assert _titles(open_index(settings.index_dir), "Kvisten") == ["Budget for Kvisten"]
 
 
-@pytest.mark.parametrize("query", ["", "   ", "x" * 600, "section:nope", "AND OR NOT", '"unbalanced', "title:"])
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "x" * 600, "section:nope", "AND OR NOT", '"unbalanced', "title:", "q" * 60 + ":", "zq " * 100 + ":"],
+)
 def test_odd_queries_never_raise_anything_but_a_clear_error(index, query):
     try:
         search(index, query)

@@ -35,8 +35,10 @@ SEARCH_FIELDS = ["text", "folded"]
 SNIPPET_CONTEXT = 60
 SNIPPET_CHARS = 240
 SNIPPET_FRAGMENTS = 2
-# A query of words only: no "phrase", field:, -exclusion, (group) or operator.
-_PLAIN_WORDS = re.compile(r"(?:\s*(?!(?:AND|OR|NOT)\b)[^\W_][\w.,'&/-]*)+\s*")
+# A query of words only: no "phrase", field:, -exclusion, (group) or operator. Words are apart by
+# spaces, so a word can be matched one way only (no backtracking through its splits).
+_PLAIN_WORD = r"(?!(?:AND|OR|NOT)\b)[^\W_][\w.,'&/-]*"
+_PLAIN_WORDS = re.compile(rf"\s*{_PLAIN_WORD}(?:\s+{_PLAIN_WORD})*\s*")
 # A word typed on its own: not a field name (`title:`), not a field's value, not part of another word.
 _BARE_WORD = re.compile(rf"(?<![\w:])[^\W\d_]{{{MIN_COMPOUND_LEN},}}(?![\w:])")
 FIELD_ALIASES = {"titel": "title", "resumé": "resume", "decision": "beslutning", "bilag": "bilag"}
