@@ -25,7 +25,7 @@ from minutesindex.model import ExtractedDocument, Page, SegmentedDocument
 from minutesindex.parallel import OcrPool, default_workers
 from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
-from minutesindex.repair.text import default_repairer, repair_pages
+from minutesindex.repair.text import repair_pages
 from minutesindex.search.index import clear_index, indexed_item_ids, open_index, update_index
 from minutesindex.search.writer import BackgroundIndexWriter
 from minutesindex.segment import segment_pages
@@ -138,7 +138,7 @@ def _finish_extraction(pending: _Pending, pool: OcrPool) -> ExtractedDocument:
 
 def process_document(extracted: ExtractedDocument, repairer: LetterRepairer | None = None) -> SegmentedDocument:
     """Repair every page (raw text kept) and segment the document."""
-    results = repair_pages([page.raw_text for page in extracted.pages], repairer or default_repairer())
+    results = repair_pages([page.raw_text for page in extracted.pages], repairer)
     for page, result in zip(extracted.pages, results, strict=True):
         page.text, page.repaired_words, page.mangled = result.text, result.repaired_words, result.mangled
     return segment_pages(extracted.pages)

@@ -25,7 +25,6 @@ typedef struct {
 
 typedef struct {
     Node *nodes;
-    Py_ssize_t n_nodes;
 } Trie;
 
 static const char TRIE_CAPSULE[] = "minutesindex.repair._readings.Trie";
@@ -368,7 +367,6 @@ static PyObject *build_trie(PyObject *self, PyObject *arg) {
         return PyErr_NoMemory();
     }
     trie->nodes = nodes;
-    trie->n_nodes = n_nodes;
     Py_ssize_t used = 1;
     fill(trie, words, 0, n, 0, 0, &used);
     PyObject *capsule = PyCapsule_New(trie, TRIE_CAPSULE, free_trie);

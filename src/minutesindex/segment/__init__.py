@@ -23,7 +23,7 @@ def lines_of(pages: list[Page]) -> list[Line]:
 
 
 def segment_pages(pages: list[Page]) -> SegmentedDocument:
-    lines = lines_of(pages)
+    lines = [replace(line, text=strip_markup(line.text)) for line in lines_of(pages)]
     cleaned = clean_lines(lines, page_count=len(pages))
-    meeting = read_meeting([replace(line, text=strip_markup(line.text)) for line in lines], cleaned)
+    meeting = read_meeting(lines, cleaned)
     return SegmentedDocument(meeting=meeting, items=find_items(cleaned))

@@ -83,11 +83,12 @@ def is_noise(text: str) -> bool:
 
 
 def clean_lines(lines: list[Line], page_count: int = 1) -> list[Line]:
-    """Lines to segment: markup stripped, boilerplate and noise lines blanked (kept, so paragraphs stay apart)."""
+    """Lines to segment (markup already stripped, see strip_markup): boilerplate and noise lines
+    blanked (kept, so paragraphs stay apart)."""
     shapes = boilerplate_shapes(lines, page_count)
     cleaned = []
     for line in lines:
-        text = strip_markup(line.text).rstrip()
+        text = line.text.rstrip()
         if is_noise(text) or (text.strip() and _shape(text) in shapes and _may_be_boilerplate(text)):
             text = ""
         cleaned.append(Line(text=text, raw=line.raw, page=line.page))
