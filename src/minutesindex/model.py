@@ -17,6 +17,21 @@ CANONICAL_SECTIONS = (
 )
 
 
+@dataclass(frozen=True)
+class LineStyle:
+    """Where and how a line of a PDF's text layer is set; text exports and OCR'd pages have none.
+
+    `top` and `bottom` are fractions of the page height (0 at the top), `left` a fraction of its
+    width; `size` is the line's largest font size in points, `bold` whether most of it is bold.
+    """
+
+    top: float
+    bottom: float
+    left: float
+    size: float
+    bold: bool
+
+
 @dataclass
 class Page:
     """One page of a source file: what was read, how, and what repair made of it."""
@@ -29,6 +44,7 @@ class Page:
     repaired_words: int = 0
     mangled: bool = False  # repair found Danish letters misread on this page
     warning: str | None = None
+    layout: list[LineStyle | None] | None = None  # one per line of raw_text, from a PDF's text layer
 
 
 @dataclass
@@ -49,6 +65,7 @@ class Line:
     text: str
     raw: str
     page: int
+    style: LineStyle | None = None
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 import pymupdf
 
 from minutesindex.errors import InputFileError
-from minutesindex.model import Page
+from minutesindex.model import LineStyle, Page
 from minutesindex.repair.lexicon import load_lexicon
 
 # A page needs at least this many letters in its text layer to skip OCR.
@@ -24,6 +24,19 @@ MIN_WORDS_TO_JUDGE = 20
 WORDS_JUDGED = 100  # the first words of the page are enough
 MIN_KNOWN_SHARE = 0.25
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# Marked content with an ActualText (FirstAgenda/ABCpdf put a whole paragraph on every line of it)
+# is read as the glyphs on the page; images are not needed for text.
+TEXT_FLAGS = (
+    pymupdf.TEXT_PRESERVE_LIGATURES
+    | pymupdf.TEXT_PRESERVE_WHITESPACE
+    | pymupdf.TEXT_MEDIABOX_CLIP
+    | pymupdf.TEXT_IGNORE_ACTUALTEXT
+)
+_BOLD_FLAG = 16
+# A text layer whose long lines are more than half repeats of lines above them on the same page
+# repeats itself (a generator that writes every paragraph once per line): each is kept once.
+REPEAT_LINE_LEN = 20
+MAX_REPEATED_SHARE = 0.5
 
 
 def open_pdf(path: Path) -> pymupdf.Document:
@@ -69,13 +82,53 @@ def iter_text_layer(path: Path, doc: pymupdf.Document) -> Iterator[Page]:
     """Yield every page's text layer; pages without usable text get method 'ocr' and no text yet."""
     for index in range(doc.page_count):
         try:
-            text = doc[index].get_text("text", sort=False)
+            lines = read_page_lines(doc[index])
         except Exception as exc:
             raise InputFileError(path, f"page {index + 1} cannot be read ({_short(exc)})") from exc
+        text = "\n".join(text for text, _ in lines)
         if has_usable_text(text):
-            yield Page(number=index + 1, raw_text=text.replace("\x00", ""), method="text")
+            yield Page(number=index + 1, raw_text=text, method="text", layout=[style for _, style in lines])
         else:
             yield Page(number=index + 1, raw_text="", method="ocr")
+
+
+def read_page_lines(page: pymupdf.Page) -> list[tuple[str, LineStyle]]:
+    """The page's text layer line by line, each with where and how it is set."""
+    width = page.rect.width or 1.0
+    height = page.rect.height or 1.0
+    lines: list[tuple[str, LineStyle]] = []
+    for block in page.get_text("dict", flags=TEXT_FLAGS)["blocks"]:
+        for line in block.get("lines", ()):
+            spans = line["spans"]
+            text = "".join(span["text"] for span in spans).replace("\x00", "").rstrip()
+            if not text.strip():
+                continue
+            bold_chars = sum(len(s["text"].strip()) for s in spans if s["flags"] & _BOLD_FLAG or "Bold" in s["font"])
+            x0, y0, _, y1 = line["bbox"]
+            style = LineStyle(
+                top=round(y0 / height, 4),
+                bottom=round(y1 / height, 4),
+                left=round(x0 / width, 4),
+                size=round(max(span["size"] for span in spans), 1),
+                bold=bold_chars * 2 > len(text.strip()),
+            )
+            lines.append((text, style))
+    return _without_repeats(lines)
+
+
+def _without_repeats(lines: list[tuple[str, LineStyle]]) -> list[tuple[str, LineStyle]]:
+    long_lines = [text for text, _ in lines if len(text) >= REPEAT_LINE_LEN]
+    if not long_lines or len(set(long_lines)) >= (1 - MAX_REPEATED_SHARE) * len(long_lines):
+        return lines
+    seen: set[str] = set()
+    kept = []
+    for text, style in lines:
+        if len(text) >= REPEAT_LINE_LEN:
+            if text in seen:
+                continue
+            seen.add(text)
+        kept.append((text, style))
+    return kept
 
 
 def _short(exc: Exception) -> str:

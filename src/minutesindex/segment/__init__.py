@@ -18,7 +18,8 @@ def lines_of(pages: list[Page]) -> list[Line]:
         raw_lines = page.raw_text.split("\n")
         if len(raw_lines) != len(text_lines):
             raw_lines = text_lines
-        lines.extend(Line(t, r, page.number) for t, r in zip(text_lines, raw_lines, strict=True))
+        styles = page.layout if page.layout and len(page.layout) == len(raw_lines) else [None] * len(raw_lines)
+        lines.extend(Line(t, r, page.number, style) for t, r, style in zip(text_lines, raw_lines, styles, strict=True))
     return lines
 
 

@@ -7,28 +7,47 @@ and the shape of an item (a title paragraph followed by "Ved …" or the first s
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from minutesindex.model import Attachment, Item, Line, Section
-from minutesindex.segment.sections import Heading, parse_heading
+from minutesindex.segment.numbering import (
+    NumberedLine,
+    choose_numbering,
+    number_key,
+    opens_item,
+    score_candidate,
+    successors,
+    without_widget,
+)
+from minutesindex.segment.sections import Heading, find_headings, parse_heading
 
 _NUMBER = r"\d{1,3}(?:\.\d{1,2}){0,2}"
+_BULLET_MARK = r"(?:[•·▪◦*]\s*)?"
+# `3. Title`, `Punkt 4: Title`, `Pkt. 452 Title`, `Nr.143 - Title`, `• 159. Title`, `154Title` (glued).
 _NUMBERED = re.compile(
-    rf"^\s*(?P<prefix>(?:punkt|pkt\.?|sag(?:\s+nr\.?)?)\s*)?(?P<number>{_NUMBER})\.?(?:\s*[:.)\-–]\s*|\s+)"
-    r"(?P<title>\S.*)$",
+    rf"^\s*{_BULLET_MARK}(?P<prefix>(?:punkt|pkt\.?|sag(?:\s+nr\.?)?|nr\.?)\s*)?(?P<number>{_NUMBER})\.?"
+    r"(?:\s*[:.)\-–]\s*|\s+|(?=[A-ZÆØÅ][a-zæøå]))(?P<title>\S.*)$",
     re.I,
 )
-_DETACHED = re.compile(rf"^\s*(?:punkt\s+)?({_NUMBER})\.?\s*$", re.I)
+_DETACHED = re.compile(rf"^\s*{_BULLET_MARK}(?:punkt\s+|pkt\.?\s*|nr\.?\s*)?({_NUMBER})\.?\s*$", re.I)
 _TOC_TAIL = re.compile(r"(?:\t+|\s{2,}|\.{3,}\s*)(\d{1,3})\s*$")
 # "Sagsnr.: 00.01.00-A00-1-23", "Dok.: 12345/23", "Initialer: ABC", "Sagsforløb: ØU/BY".
 METADATA_LINE = re.compile(
-    r"^\s*(?:sagsnr|sags\s*nr|sagsnummer|dok(?:\.\s*nr|ument(?:nr)?)?|j\.\s*nr|journalnr|initialer|sagsbehandler"
-    r"|sagsforløb)\.?\s*:\s*\S{1,40}(?:\s+\S{1,40}){0,8}\s*$",
+    r"^\s*(?:sagsnr|sags\s*nr|sagsnummer|sagsid|dok(?:\.\s*nr|ument(?:nr)?)?|j\.\s*nr|journalnr|initialer"
+    r"|sagsbehandler|sagsforløb|brevid|acadre\s*sagsnr|kle)\.?\s*:\s*(?:\S{1,40}(?:\s+\S{1,40}){0,8})?\s*$",
     re.I,
 )
+# A line that carries a KLE journal number (`00.01.00-P35-9-19`, `Åbent - 00.01.00A04 - 2007/34364`,
+# `Print 13.06.02-P00-1-19`), or ends in a `Brevid: 4225075` or `Sagsnr.: …` label: metadata.
+_JOURNAL_LINE = re.compile(
+    r"^.{0,40}\b\d{2}\.\d{2}\.\d{2}(?:[-A-ZÆØÅ]\S*)?\b.{0,40}$|\b(?:brevid|sagsnr|dok\.?\s*nr)\.?\s*:\s*\S+\s*$", re.I
+)
+# Web-page widgets left in a text export: `Udskriv`, `Til toppen`, `Print`, fold-out and toggle labels.
+WIDGET_LINE = re.compile(r"^\s*(?:udskriv|print|til toppen|åbn/luk(?: punkt)?|vis mere|skjul|læs mere)\s*$", re.I)
 # "Økonomiudvalget den 12. juni 2023", "Byrådet, 21.06.2023, pkt. 4:", "Teknik- og Miljøudvalgets
 # beslutning den 14-03-2023": a committee's decision follows.
 COMMITTEE_DECISION = re.compile(
@@ -41,13 +60,15 @@ COMMITTEE_DECISION = re.compile(
 DECIDING_SECTIONS = {"indstilling", "beslutning", "referat"}
 _LOOSE_PAGE = re.compile(r"\s+\d{1,3}\s*$")  # a page number after one space, in a table of contents
 # "Lukket sag", "Åben punkt": access markers under a title, neither title nor section.
-ACCESS_MARKER = re.compile(r"^\s*(?:lukket|åben|aaben|fortrolig)(?:\s+(?:sag|punkt|møde|dagsordenspunkt))?\s*$", re.I)
+ACCESS_MARKER = re.compile(
+    r"^\s*(?:lukket|lukkede|åben|åbent|aaben|aabent|fortrolig)(?:\s+(?:sag|punkt|møde|dagsordenspunkt|referat))?\s*$",
+    re.I,
+)
 _PRESENTER = re.compile(r"^\s*(?:ved|v\.|oplæg ved|fremlægges af)\s+(\S.*)$", re.I)
 _ATTACHMENT = re.compile(r"^\s*[-•*·]?\s*(bilag\s*\d+)\s*[-–—:.)]?\s*(.*?)\s*$", re.I)
 # Under a Bilag heading, a numbered list: `1. Takstblad 2024 (12345/23)` is Bilag 1.
 _NUMBERED_ATTACHMENT = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+(\S.*?)\s*$")
 _URL = re.compile(r"https?://\S+")
-_BULLET = re.compile(r"^\s*[-•*·o]\s+")
 _TITLE_END_WORDS = {"i", "og", "af", "til", "for", "om", "på", "med", "fra", "ved", "vedr.", "samt", "–", "-"}
 
 
@@ -101,22 +122,14 @@ def _number(printed: str) -> str:
     return ".".join(str(int(part)) for part in printed.split("."))
 
 
-def _key(number: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in number.split("."))
-
-
 def _next_numbers(previous: str | None, category: str | None) -> set[str]:
-    """The numbers that may follow `previous` (1.3 → 1.4 or 2.1; 3 → 4)."""
+    """The numbers that may follow `previous`, or open the document (`1`, `1.1`, `0`, a category's `.1`)."""
     if previous is None:
         first = {"1", "1.1", "0", "0.1"}
         if category:
             first |= {f"{category}.1"}
         return first
-    parts = _key(previous)
-    nxt = {".".join(map(str, (*parts[:-1], parts[-1] + 1)))}
-    if len(parts) >= 2:
-        nxt.add(".".join(map(str, (*parts[:-2], parts[-2] + 1, 1))))
-    return nxt
+    return successors(previous)
 
 
 def _clean_title(text: str) -> str:
@@ -231,8 +244,10 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
 
 
 def _is_metadata(text: str) -> bool:
-    """An access marker or a case-number line between a title and its first section."""
-    return bool(ACCESS_MARKER.match(text) or METADATA_LINE.match(text))
+    """An access marker, a widget or a case-number line between a title and its first section."""
+    return bool(
+        ACCESS_MARKER.match(text) or METADATA_LINE.match(text) or _JOURNAL_LINE.search(text) or WIDGET_LINE.match(text)
+    )
 
 
 def _with_wrapped_start(lines: list[Line], block: list[int], floor: int) -> list[int]:
@@ -286,7 +301,14 @@ def find_items(lines: list[Line]) -> list[Item]:
         "." in m["number"] for line in lines if (m := _NUMBERED.match(line.text))
     )
 
+    headings = find_headings(lines)
     first_sections = _first_sections(lines)
+    category_lines = {
+        i
+        for i, line in enumerate(lines)
+        if line.text.strip() and _is_category_line(line.text, uses_sub_numbers, toc_titles)
+    }
+    chosen = {c.line: c for c in _numbered_starts(lines, headings, set(toc) | category_lines)}
     starts: list[_Start] = []
     detached: list[tuple[str, int]] = []  # (number, line) printed away from its title
     category: str | None = None
@@ -307,7 +329,7 @@ def find_items(lines: list[Line]) -> list[Item]:
             if at < title_line:
                 del detached[k]
                 return number
-        candidates = sorted(expected() - seen_numbers, key=_key)
+        candidates = sorted(expected() - seen_numbers, key=number_key)
         candidates = [c for c in candidates if not c.startswith("0")] or candidates
         if category_number:
             in_category = [c for c in candidates if c.startswith(f"{category_number}.")]
@@ -327,13 +349,7 @@ def find_items(lines: list[Line]) -> list[Item]:
             continue
         cat = _category_name(text)
         numbered = _NUMBERED.match(text)
-        if cat or (
-            numbered
-            and uses_sub_numbers
-            and "." not in numbered["number"]
-            and not _PRESENTER.match(text)
-            and any(n.startswith(_number(numbered["number"]) + ".") for n in toc_titles)
-        ):
+        if i in category_lines:
             category = cat or _clean_title(numbered["title"])
             if numbered:
                 category_number = _number(numbered["number"])
@@ -342,6 +358,13 @@ def find_items(lines: list[Line]) -> list[Item]:
             elif uses_sub_numbers and not starts:
                 category_number = "1"
             i += 1
+            continue
+        if i in chosen:
+            found = chosen[i]
+            title, used = _wrapped_title(lines, found.title_line, found.title)
+            add_start(_Start(found.title_line, used, found.number, title, category))
+            detached[:] = [(n, at) for n, at in detached if n != found.number]
+            i = used[-1] + 1
             continue
         if text.lower().rstrip(":") in BODYLESS_ITEMS and not numbered and _alone(lines, i):
             add_start(_Start(i, [i], infer_number(i), text.rstrip(":"), category))
@@ -352,7 +375,10 @@ def find_items(lines: list[Line]) -> list[Item]:
             detached.append((_number(det.group(1)), i))
             i += 1
             continue
-        heading = parse_heading(text)
+        heading = headings.get(i)
+        if heading and starts and starts[-1].sections and _repeats_heading(lines, starts[-1].sections[-1], i, heading):
+            i += 1  # `Indstilling` printed twice, one under the other
+            continue
         if heading and not starts and _is_document_title(lines, i, heading):
             i += 1
             continue
@@ -387,22 +413,6 @@ def find_items(lines: list[Line]) -> list[Item]:
                 add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles))
                 i += 1
                 continue
-        if numbered and not _PRESENTER.match(text) and not _continues_attachment_list(lines, i, starts):
-            number = _number(numbered["number"])
-            title = _clean_title(numbered["title"])
-            if (
-                _is_title_text(title)
-                and not _BULLET.match(text)
-                and (
-                    number in expected() - seen_numbers
-                    or _plausible_jump(lines, i, number, starts, seen_numbers, bool(numbered["prefix"]))
-                )
-            ):
-                title, used = _wrapped_title(lines, i, title)
-                add_start(_Start(i, used, number, title, category))
-                detached[:] = [(n, at) for n, at in detached if n != number]
-                i = used[-1] + 1
-                continue
         i += 1
     return [
         _build_item(
@@ -412,12 +422,95 @@ def find_items(lines: list[Line]) -> list[Item]:
     ]
 
 
-def _continues_attachment_list(lines: list[Line], index: int, starts: list[_Start]) -> bool:
+def _is_category_line(text: str, uses_sub_numbers: bool, toc_titles: dict[str, str]) -> bool:
+    """`Beslutningspunkter`, or `2. Orienteringspunkter` over items 2.1, 2.2 … of the contents."""
+    if _category_name(text):
+        return True
+    numbered = _NUMBERED.match(text.strip())
+    return bool(
+        numbered
+        and uses_sub_numbers
+        and "." not in numbered["number"]
+        and not _PRESENTER.match(text)
+        and any(n.startswith(_number(numbered["number"]) + ".") for n in toc_titles)
+    )
+
+
+def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: set[int]) -> list[NumberedLine]:
+    """Every line that may be a numbered item heading (number and title on one line, or the number
+    alone above its title), scored, and the numbering chosen for the whole document."""
+    sizes = sorted(ln.style.size for ln in lines if ln.style and ln.text.strip())
+    body_size = sizes[len(sizes) // 2] if sizes else None
+    candidates: list[NumberedLine] = []
+    heading_lines = sorted(headings)
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if not text or i in excluded or _PRESENTER.match(text) or i in headings:
+            continue
+        numbered = _NUMBERED.match(text)
+        if numbered:
+            candidate = _candidate(i, i, numbered["number"], numbered["title"], bool(numbered["prefix"]))
+        elif (detached := _DETACHED.match(text)) and (below := _title_below(lines, i, headings)) is not None:
+            candidate = _candidate(i, below, detached.group(1), lines[below].text, False)
+        else:
+            continue
+        if candidate is None:
+            continue
+        _, used = _wrapped_title(lines, candidate.title_line, candidate.title)
+        opens = opens_item(
+            lines,
+            used[-1],
+            lambda j: j in headings or bool(_PRESENTER.match(lines[j].text)),
+            lambda t, title=candidate.title: _is_metadata(t) or _clean_title(t) == title,
+        )
+        above = bisect.bisect_left(heading_lines, i)
+        heading_above = heading_lines[above - 1] if above else None
+        in_list = heading_above is not None and _continues_attachment_list(lines, i, heading_above, headings)
+        score = score_candidate(candidate, lines, opens, in_list, body_size)
+        candidates.append(
+            NumberedLine(i, candidate.title_line, candidate.number, candidate.title, candidate.explicit, score)
+        )
+    return choose_numbering(candidates)
+
+
+def _candidate(line: int, title_line: int, printed: str, title: str, explicit: bool) -> NumberedLine | None:
+    number = _number(printed)
+    title = _clean_title(without_widget(title))
+    again = _NUMBERED.match(title)
+    if again and _number(again["number"]) == number:
+        title = _clean_title(again["title"])  # the number printed twice: `1.  1. Title`
+    if not title or len(title) > MAX_TITLE_LEN or parse_heading(title) or not any(c.isalpha() for c in title):
+        return None
+    return NumberedLine(line, title_line, number, title, explicit)
+
+
+def _title_below(lines: list[Line], index: int, headings: dict[int, Heading]) -> int | None:
+    """The title under a number printed alone (` • 1` / `Status på …`), when the next line is one."""
+    for j in range(index + 1, min(len(lines), index + 3)):
+        text = lines[j].text.strip()
+        if not text:
+            continue
+        if j in headings or _DETACHED.match(text) or _NUMBERED.match(text) or not _is_title_text(text):
+            return None
+        return j
+    return None
+
+
+def _repeats_heading(lines: list[Line], last: tuple[int, Heading], index: int, heading: Heading) -> bool:
+    at, previous = last
+    return (
+        previous.name == heading.name
+        and not previous.rest
+        and not heading.rest
+        and all(not lines[j].text.strip() for j in range(at + 1, index))
+    )
+
+
+def _continues_attachment_list(lines: list[Line], index: int, heading_at: int, headings: dict[int, Heading]) -> bool:
     """`2. Høringssvar` right under `Bilag` / `1. Takstblad 2024` is the next attachment, not item 2:
     the lines from the item's Bilag heading down to it count 1, 2, … with no blank line between."""
-    if not starts or not starts[-1].sections or starts[-1].sections[-1][1].name != "bilag":
+    if headings[heading_at].name != "bilag":
         return False
-    heading_at = starts[-1].sections[-1][0]
     if index - heading_at > MAX_ATTACHMENT_LIST:
         return False
     listed = [lines[j].text for j in range(heading_at + 1, index + 1)]
@@ -476,35 +569,6 @@ def _alone(lines: list[Line], i: int) -> bool:
     before = i == 0 or not lines[i - 1].text.strip()
     after = i + 1 >= len(lines) or not lines[i + 1].text.strip()
     return before and after
-
-
-def _plausible_jump(
-    lines: list[Line], index: int, number: str, starts: list[_Start], seen: set[str], explicit: bool
-) -> bool:
-    """A number that skips ahead (a missed or unprinted item, numbering carried over from earlier
-    meetings) is an item when it is marked `Punkt`/`Sag` or a section heading or presenter follows."""
-    if number in seen:
-        return False
-    previous = next((s.number for s in reversed(starts) if s.number), None)
-    if previous is not None and (_key(number) <= _key(previous) or number.count(".") != previous.count(".")):
-        return False  # going back, or a numbered list inside an item (`2.` after item `1.2`)
-    title = _NUMBERED.match(lines[index].text.strip())
-    if explicit or (title and _clean_title(title["title"]).lower() in BODYLESS_ITEMS):
-        return True
-    seen_lines = 0
-    for line in lines[index + 1 :]:
-        text = line.text.strip()
-        if not text:
-            continue
-        if parse_heading(text) or _PRESENTER.match(text):
-            return True
-        seen_lines += 1
-        following = _NUMBERED.match(text)
-        if following:  # the next item follows directly: 3.3 Eventuelt / 3.4 Skriftlig orientering
-            return _number(following["number"]) in _next_numbers(number, None)
-        if seen_lines > 3:
-            return False
-    return False
 
 
 def _first_sections(lines: list[Line]) -> set[str]:
