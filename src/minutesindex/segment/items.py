@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 from minutesindex.model import Attachment, Item, Line, Section
 from minutesindex.segment.numbering import (
+    NUMBER_ONLY,
     NumberedLine,
     choose_numbering,
     number_key,
     opens_item,
+    reads_as_sentence,
     score_candidate,
     successors,
     without_widget,
@@ -26,7 +28,8 @@ from minutesindex.segment.numbering import (
 from minutesindex.segment.sections import Heading, find_headings, parse_heading
 
 _NUMBER = r"\d{1,3}(?:\.\d{1,2}){0,2}"
-_BULLET_MARK = r"(?:[•·▪◦*]\s*)?"
+# An outline bullet before the number, as printed (`•`) or as OCR reads it (`¢`, `«`, `*`, `e`).
+_BULLET_MARK = r"(?:(?:[^\w\s]{1,3}|[eo](?=\s))\s*)?"
 # `3. Title`, `Punkt 4: Title`, `Pkt. 452 Title`, `Nr.143 - Title`, `• 159. Title`, `154Title` (glued).
 _NUMBERED = re.compile(
     rf"^\s*{_BULLET_MARK}(?P<prefix>(?:punkt|pkt\.?|sag(?:\s+nr\.?)?|nr\.?)\s*)?(?P<number>{_NUMBER})\.?"
@@ -69,6 +72,9 @@ _ATTACHMENT = re.compile(r"^\s*[-•*·]?\s*(bilag\s*\d+)\s*[-–—:.)]?\s*(.*?
 # Under a Bilag heading, a numbered list: `1. Takstblad 2024 (12345/23)` is Bilag 1.
 _NUMBERED_ATTACHMENT = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+(\S.*?)\s*$")
 _URL = re.compile(r"https?://\S+")
+_MONTH_AFTER_DAY = re.compile(r"(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.I)
+# A label whose value, the item's title, is printed on the next line (`Titel` / `Forside`).
+_TITLE_LABEL = re.compile(r"^\s*(?:titel|emne|overskrift|sagstitel)\s*:?\s*$", re.I)
 _TITLE_END_WORDS = {"i", "og", "af", "til", "for", "om", "på", "med", "fra", "ved", "vedr.", "samt", "–", "-"}
 
 
@@ -221,6 +227,9 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
         if _indented_after_text(lines, i):
             break  # OCR marks a new block by indenting its first line
         i -= 1
+    labelled = [k for k, j in enumerate(block) if _TITLE_LABEL.match(lines[j].text)]
+    if labelled and labelled[-1] + 1 < len(block):
+        block = block[labelled[-1] + 1 :]  # a flattened label/value table: the value under `Titel`
     presenter_at = next((k for k, j in enumerate(block) if _PRESENTER.match(lines[j].text)), None)
     if presenter_at:
         block = block[:presenter_at]  # a title printed directly above its "Ved …" line
@@ -272,7 +281,7 @@ def _wrapped_title(lines: list[Line], index: int, title: str) -> tuple[str, list
     j = index + 1
     while len(used) < MAX_TITLE_LINES and j < len(lines):
         nxt = lines[j].text.strip()
-        if not nxt or parse_heading(nxt) or _PRESENTER.match(nxt) or _NUMBERED.match(nxt) or ACCESS_MARKER.match(nxt):
+        if not nxt or parse_heading(nxt) or _PRESENTER.match(nxt) or _NUMBERED.match(nxt) or _is_metadata(nxt):
             break
         last_word = title.split()[-1].lower() if title.split() else ""
         continues = nxt[0].islower() or last_word in _TITLE_END_WORDS or _wrapped_before_body(lines, j, title)
@@ -448,15 +457,19 @@ def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: 
         if not text or i in excluded or _PRESENTER.match(text) or i in headings:
             continue
         numbered = _NUMBERED.match(text)
-        if numbered:
-            candidate = _candidate(i, i, numbered["number"], numbered["title"], bool(numbered["prefix"]))
-        elif (detached := _DETACHED.match(text)) and (below := _title_below(lines, i, headings)) is not None:
+        if detached := _DETACHED.match(text):
+            below = None if _follows_number(lines, i) else _title_below(lines, i, headings)
+            if below is None:
+                candidates.append(NumberedLine(i, i, _number(detached.group(1)), "", False, NUMBER_ONLY))
+                continue
             candidate = _candidate(i, below, detached.group(1), lines[below].text, False)
+        elif numbered:
+            candidate = _candidate(i, i, numbered["number"], numbered["title"], bool(numbered["prefix"]))
         else:
             continue
         if candidate is None:
             continue
-        _, used = _wrapped_title(lines, candidate.title_line, candidate.title)
+        title, used = _wrapped_title(lines, candidate.title_line, candidate.title)
         opens = opens_item(
             lines,
             used[-1],
@@ -466,11 +479,16 @@ def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: 
         above = bisect.bisect_left(heading_lines, i)
         heading_above = heading_lines[above - 1] if above else None
         in_list = heading_above is not None and _continues_attachment_list(lines, i, heading_above, headings)
-        score = score_candidate(candidate, lines, opens, in_list, body_size)
+        if candidate.line != candidate.title_line and (not opens or reads_as_sentence(title)):
+            # A number alone above a line that opens nothing: an OCR margin number, not this title's.
+            candidates.append(NumberedLine(i, i, candidate.number, "", False, NUMBER_ONLY))
+            continue
+        bodyless = candidate.title.lower().rstrip(":") in BODYLESS_ITEMS
+        score = score_candidate(candidate, lines, opens, in_list, body_size, bodyless)
         candidates.append(
             NumberedLine(i, candidate.title_line, candidate.number, candidate.title, candidate.explicit, score)
         )
-    return choose_numbering(candidates)
+    return [c for c in choose_numbering(candidates) if c.has_title]
 
 
 def _candidate(line: int, title_line: int, printed: str, title: str, explicit: bool) -> NumberedLine | None:
@@ -479,9 +497,21 @@ def _candidate(line: int, title_line: int, printed: str, title: str, explicit: b
     again = _NUMBERED.match(title)
     if again and _number(again["number"]) == number:
         title = _clean_title(again["title"])  # the number printed twice: `1.  1. Title`
-    if not title or len(title) > MAX_TITLE_LEN or parse_heading(title) or not any(c.isalpha() for c in title):
-        return None
+    if (
+        not title
+        or len(title) > MAX_TITLE_LEN
+        or parse_heading(title)
+        or not any(c.isalpha() for c in title)
+        or _MONTH_AFTER_DAY.match(title)
+    ):
+        return None  # `25. februar 2020` is a date
     return NumberedLine(line, title_line, number, title, explicit)
+
+
+def _follows_number(lines: list[Line], index: int) -> bool:
+    """Whether the line above is a number printed alone too (margin numbers stacked at a page's top)."""
+    above = next((ln.text.strip() for ln in reversed(lines[max(0, index - 3) : index]) if ln.text.strip()), "")
+    return bool(_DETACHED.match(above))
 
 
 def _title_below(lines: list[Line], index: int, headings: dict[int, Heading]) -> int | None:
@@ -490,7 +520,14 @@ def _title_below(lines: list[Line], index: int, headings: dict[int, Heading]) ->
         text = lines[j].text.strip()
         if not text:
             continue
-        if j in headings or _DETACHED.match(text) or _NUMBERED.match(text) or not _is_title_text(text):
+        if (
+            j in headings
+            or _DETACHED.match(text)
+            or _NUMBERED.match(text)
+            or _category_name(text)
+            or _PRESENTER.match(text)
+            or not _is_title_text(text)
+        ):
             return None
         return j
     return None

@@ -26,6 +26,10 @@ HEADING_STYLE = 0.5  # bold or larger than the body, in a PDF's layout
 LOWERCASE_TITLE = -3.0  # `1. at udvalget godkender …`: a list in a recommendation
 SENTENCE_TITLE = -1.0  # ends in a comma, or a long sentence with a full stop
 NOT_TITLE = -4.0  # under a Bilag heading, or not title text at all
+BODYLESS_TITLE = 1.0  # `Eventuelt`, `Godkendelse af dagsorden`: items that often have no section
+# A number printed alone with no title under it (OCR'd margin numbers, several at the top of a page):
+# no item by itself, but evidence of how the document counts.
+NUMBER_ONLY = 0.0
 SUCCESSOR = 1.5  # 3 → 4, 1.3 → 1.4 or 2.1
 JUMP = -0.5  # 3 → 7: unprinted or closed items, or a numbering carried over
 FIRST_NUMBER = 0.5  # a numbering that starts at 0, 1, 0.1 or 1.1
@@ -43,6 +47,10 @@ class NumberedLine:
     explicit: bool
     score: float = 0.0
 
+    @property
+    def has_title(self) -> bool:
+        return bool(self.title)
+
 
 def number_key(number: str) -> tuple[int, ...]:
     return tuple(int(p) for p in number.split("."))
@@ -58,12 +66,19 @@ def successors(number: str) -> set[str]:
 
 
 def score_candidate(
-    candidate: NumberedLine, lines: list[Line], opens: bool, in_attachment_list: bool, body_size: float | None
+    candidate: NumberedLine,
+    lines: list[Line],
+    opens: bool,
+    in_attachment_list: bool,
+    body_size: float | None,
+    bodyless: bool,
 ) -> float:
     title = candidate.title.strip()
     score = BASE_SCORE
     if opens:
         score += OPENS_SECTION
+    elif bodyless:
+        score += BODYLESS_TITLE
     if candidate.explicit:
         score += EXPLICIT_PREFIX
     style = lines[candidate.title_line].style
@@ -71,11 +86,23 @@ def score_candidate(
         score += HEADING_STYLE
     if title[:1].islower():
         score += LOWERCASE_TITLE
-    if title.endswith((",", ";")) or (title.endswith(".") and len(title.split()) > LONG_SENTENCE_WORDS):
+    if reads_as_sentence(title):
         score += SENTENCE_TITLE
     if in_attachment_list:
         score += NOT_TITLE
     return score
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-ZÆØÅ]|,\s+at\b")
+
+
+def reads_as_sentence(title: str) -> bool:
+    """Body text, not a title: two sentences, a `…, at …` clause, a trailing comma, or a long sentence."""
+    return bool(
+        _SENTENCE_BREAK.search(title)
+        or title.endswith((",", ";"))
+        or (title.endswith(".") and len(title.split()) > LONG_SENTENCE_WORDS)
+    )
 
 
 def _transition(previous: NumberedLine, following: NumberedLine) -> float | None:

@@ -110,7 +110,7 @@ _DATED_LABEL = re.compile(
     r"\s*(?:,?\s*(?:pkt|punkt)\.?\s*\d+)?\s*:?\s*$"
 )
 # Bullets and list marks that outline views print before a heading (`• Resume`).
-_LEADING_MARK = re.compile(r"^[\s•·▪◦*#>-]+")
+_LEADING_MARK = re.compile(r"^(?:[^\w\s]+\s*|[eo]\s+(?=[A-ZÆØÅ]))+")
 _DECIDING = {"indstilling", "beslutning", "referat"}
 
 
@@ -156,7 +156,7 @@ def parse_heading(text: str) -> Heading | None:
 DISTINCT_HEADING_SHARE = 0.5
 MIN_STYLED_HEADINGS = 2
 MAX_UNKNOWN_HEADING_WORDS = 6
-_STYLE_MARK = re.compile(r"^\s*([•·▪◦*>-])\s")
+_STYLE_MARK = re.compile(r"^\s*([^\w\s])\s")
 
 
 def line_style_key(line: Line) -> tuple:
