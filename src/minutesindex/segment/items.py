@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from minutesindex.model import Attachment, Item, Line, Section
+from minutesindex.model import CANONICAL_SECTIONS, Attachment, Item, Line, Section
 from minutesindex.segment.numbering import (
     NUMBER_ONLY,
     NumberedLine,
@@ -75,6 +75,8 @@ _URL = re.compile(r"https?://\S+")
 _MONTH_AFTER_DAY = re.compile(r"(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.I)
 # A label whose value, the item's title, is printed on the next line (`Titel` / `Forside`).
 _TITLE_LABEL = re.compile(r"^\s*(?:titel|emne|overskrift|sagstitel)\s*:?\s*$", re.I)
+_LABEL_VALUE = re.compile(r"^[^:]{2,40}:\s+\S")  # `Afbud: Justus Hansen (D)`
+DENSE_WINDOW = 5
 _TITLE_END_WORDS = {"i", "og", "af", "til", "for", "om", "på", "med", "fra", "ved", "vedr.", "samt", "–", "-"}
 
 
@@ -98,6 +100,8 @@ CATEGORY_HEADINGS = {
     "lukket dagsorden",
     "åben dagsorden",
 }
+# The cover of an agenda, which systems that list it as an item count as item 0.
+COVER_TITLES = {"forside"}
 # Items that often have no body and no number of their own in OCR'd agendas.
 BODYLESS_ITEMS = {"eventuelt", "evt.", "evt", "næste møde", "godkendelse af dagsorden", "meddelelser"}
 _FOLDED_CATEGORIES = {_fold(c) for c in CATEGORY_HEADINGS}
@@ -217,7 +221,11 @@ def _in_order(listed: list[str], later: list[str]) -> bool:
 
 
 def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
-    """Indices of the paragraph that ends just above `index` (blank lines between are allowed)."""
+    """Indices of the paragraph that ends just above `index` (blank lines between are allowed).
+
+    Where the text has no blank lines to part its paragraphs (a PDF's text layer, a web page
+    flattened line by line), the title is the one line above, when it reads as a title.
+    """
     i = index - 1
     while i > floor and (not lines[i].text.strip() or _DETACHED.match(lines[i].text) or _is_metadata(lines[i].text)):
         i -= 1
@@ -233,9 +241,11 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     presenter_at = next((k for k, j in enumerate(block) if _PRESENTER.match(lines[j].text)), None)
     if presenter_at:
         block = block[:presenter_at]  # a title printed directly above its "Ved …" line
-    if not block or len(block) > MAX_TITLE_LINES:
+    if block and _dense(lines, block[-1]) and (len(block) > MAX_TITLE_LINES or (i > floor and lines[i].text.strip())):
+        block = block[-1:]
+    elif not block or len(block) > MAX_TITLE_LINES:
         return []
-    if i > floor and i != block[0] and lines[i].text.strip():
+    elif not labelled and i > floor and i != block[0] and lines[i].text.strip():
         return []
     if lines[block[0]].text.strip()[:1].islower():
         block = _with_wrapped_start(lines, block, floor)
@@ -247,9 +257,16 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
         or _DETACHED.match(text)
         or _ATTACHMENT.match(text)
         or text.endswith((".", ":"))
+        or (len(block) == 1 and _LABEL_VALUE.match(text))
     ):
         return []
     return block
+
+
+def _dense(lines: list[Line], index: int) -> bool:
+    """Whether the text around a line has no blank lines to part its paragraphs."""
+    window = lines[max(0, index - DENSE_WINDOW) : index]
+    return len(window) == DENSE_WINDOW and all(ln.text.strip() for ln in window)
 
 
 def _is_metadata(text: str) -> bool:
@@ -410,7 +427,7 @@ def find_items(lines: list[Line]) -> list[Item]:
                     current.sections[-1][0] if current and current.sections else (current.line if current else -1),
                 )
                 if block:
-                    add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles))
+                    add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles, not starts))
             if starts:
                 starts[-1].sections.append((i, heading))
             i += 1
@@ -419,7 +436,7 @@ def find_items(lines: list[Line]) -> list[Item]:
             floor = starts[-1].sections[-1][0] if starts[-1].sections else starts[-1].title_lines[-1]
             block = _title_block_before(lines, i, floor)
             if block:
-                add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles))
+                add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles, not starts))
                 i += 1
                 continue
         i += 1
@@ -500,12 +517,18 @@ def _candidate(line: int, title_line: int, printed: str, title: str, explicit: b
     if (
         not title
         or len(title) > MAX_TITLE_LEN
-        or parse_heading(title)
+        or _is_section_heading(title)
         or not any(c.isalpha() for c in title)
         or _MONTH_AFTER_DAY.match(title)
     ):
         return None  # `25. februar 2020` is a date
     return NumberedLine(line, title_line, number, title, explicit)
+
+
+def _is_section_heading(title: str) -> bool:
+    """`2. Indstilling` is a numbered section heading; `14. Orientering: Status på …` is an item."""
+    heading = parse_heading(title)
+    return heading is not None and not heading.rest and heading.name in CANONICAL_SECTIONS
 
 
 def _follows_number(lines: list[Line], index: int) -> bool:
@@ -620,7 +643,12 @@ def _first_sections(lines: list[Line]) -> set[str]:
 
 
 def _implicit_start(
-    lines: list[Line], block: list[int], number: str | None, category: str | None, toc_titles: dict[str, str]
+    lines: list[Line],
+    block: list[int],
+    number: str | None,
+    category: str | None,
+    toc_titles: dict[str, str],
+    first: bool = False,
 ) -> _Start:
     title = _clean_title(" ".join(lines[j].text.strip() for j in block))
     numbered = _NUMBERED.match(title)
@@ -630,6 +658,8 @@ def _implicit_start(
         best = max(toc_titles.items(), key=lambda kv: difflib.SequenceMatcher(None, kv[1], title).ratio())
         if difflib.SequenceMatcher(None, best[1], title).ratio() >= 0.8:
             number = best[0]
+    elif first and not numbered and title.lower() in COVER_TITLES:
+        number = "0"  # agenda systems that count their cover as item 0 (`Punkt 0: Forside`)
     return _Start(block[0], block, number, title, category)
 
 

@@ -110,7 +110,7 @@ _DATED_LABEL = re.compile(
     r"\s*(?:,?\s*(?:pkt|punkt)\.?\s*\d+)?\s*:?\s*$"
 )
 # Bullets and list marks that outline views print before a heading (`• Resume`).
-_LEADING_MARK = re.compile(r"^(?:[^\w\s]+\s*|[eo]\s+(?=[A-ZÆØÅ]))+")
+_LEADING_MARK = re.compile(r"^\s*(?:[^\w\s]+\s*|[eo]\s+(?=[A-ZÆØÅ]))*")
 _DECIDING = {"indstilling", "beslutning", "referat"}
 
 
