@@ -392,7 +392,12 @@ def find_items(lines: list[Line]) -> list[Item]:
             detached[:] = [(n, at) for n, at in detached if n != found.number]
             i = used[-1] + 1
             continue
-        if text.lower().rstrip(":") in BODYLESS_ITEMS and not numbered and _alone(lines, i):
+        if (
+            text.lower().rstrip(":") in BODYLESS_ITEMS
+            and not numbered
+            and _alone(lines, i)
+            and not (starts and _clean_title(text) == starts[-1].title)  # the title printed again under it
+        ):
             add_start(_Start(i, [i], infer_number(i), text.rstrip(":"), category))
             i += 1
             continue

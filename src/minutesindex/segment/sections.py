@@ -146,7 +146,7 @@ def parse_heading(text: str) -> Heading | None:
         rest = inline.group(2).strip()
         if name in _DECIDING and _DATED_LABEL.match(rest):
             return Heading(name, stripped)
-        if name and not (name == "other:sagsforløb" and len(rest.split()) <= 3):  # `Sagsforløb: ØU/BY`
+        if name and not name.startswith("other:"):  # `Politisk behandling: …` is a routing line
             return Heading(name, inline.group(1).strip(), rest)
     return None
 
