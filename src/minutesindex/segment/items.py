@@ -241,11 +241,10 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     presenter_at = next((k for k, j in enumerate(block) if _PRESENTER.match(lines[j].text)), None)
     if presenter_at:
         block = block[:presenter_at]  # a title printed directly above its "Ved …" line
-    if block and _dense(lines, block[-1]) and (len(block) > MAX_TITLE_LINES or (i > floor and lines[i].text.strip())):
+    runs_on = len(block) > MAX_TITLE_LINES or (i > floor and lines[i].text.strip())
+    if block and runs_on and (_dense(lines, block[-1]) or _ends_statement(lines[block[-1] - 1].text)):
         block = block[-1:]
-    elif not block or len(block) > MAX_TITLE_LINES:
-        return []
-    elif not labelled and i > floor and i != block[0] and lines[i].text.strip():
+    elif not block or len(block) > MAX_TITLE_LINES or not labelled and i > floor and i != block[0] and lines[i].text.strip():
         return []
     if lines[block[0]].text.strip()[:1].islower():
         block = _with_wrapped_start(lines, block, floor)
@@ -261,6 +260,12 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     ):
         return []
     return block
+
+
+def _ends_statement(text: str) -> bool:
+    """A line that ends what it says: a sentence, or a `Label: value` line (`Afbud: Justus Hansen (D)`)."""
+    stripped = text.strip()
+    return stripped.endswith((".", ")", "!", "?")) or bool(_LABEL_VALUE.match(stripped))
 
 
 def _dense(lines: list[Line], index: int) -> bool:
