@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from minutesindex.model import Line, Page, SegmentedDocument
+from minutesindex.model import Item, Line, Page, SegmentedDocument
 from minutesindex.segment.cleaning import clean_lines, strip_markup
 from minutesindex.segment.items import find_items
 from minutesindex.segment.meeting import read_meeting
+
+# Items with a decision written under them that make a document its title calls an agenda minutes:
+# an agenda may print an empty `Beslutning` heading, or one decision carried over, not several.
+MIN_DECIDED_ITEMS = 2
 
 
 def lines_of(pages: list[Page]) -> list[Line]:
@@ -27,4 +31,14 @@ def segment_pages(pages: list[Page]) -> SegmentedDocument:
     lines = [replace(line, text=strip_markup(line.text)) for line in lines_of(pages)]
     cleaned = clean_lines(lines, page_count=len(pages))
     meeting = read_meeting(lines, cleaned)
-    return SegmentedDocument(meeting=meeting, items=find_items(cleaned))
+    items = find_items(cleaned)
+    decided = sum(1 for item in items if _records_decision(item))
+    if meeting.kind is None:
+        meeting.kind = "referat" if decided else "dagsorden"  # a document that records decisions is minutes
+    elif meeting.kind == "dagsorden" and decided >= MIN_DECIDED_ITEMS:
+        meeting.kind = "referat"  # decisions under its items: minutes, whatever the title says
+    return SegmentedDocument(meeting=meeting, items=items)
+
+
+def _records_decision(item: Item) -> bool:
+    return any(s.name in ("beslutning", "referat") and s.text.strip() for s in item.sections)

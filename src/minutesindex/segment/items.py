@@ -244,8 +244,10 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     runs_on = len(block) > MAX_TITLE_LINES or (i > floor and lines[i].text.strip())
     if block and runs_on and (_dense(lines, block[-1]) or _ends_statement(lines[block[-1] - 1].text)):
         block = block[-1:]
-    elif not block or len(block) > MAX_TITLE_LINES or not labelled and i > floor and i != block[0] and lines[i].text.strip():
+    elif not block or len(block) > MAX_TITLE_LINES:
         return []
+    elif not labelled and i > floor and i != block[0] and lines[i].text.strip():
+        return []  # the paragraph goes on above: body text, not a title
     if lines[block[0]].text.strip()[:1].islower():
         block = _with_wrapped_start(lines, block, floor)
     text = " ".join(lines[j].text.strip() for j in block)

@@ -13,6 +13,8 @@ MONTHS = {
     "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "okt": 10, "nov": 11, "dec": 12,
+    # English month names: web pages of Greenlandic and some Danish councils print their dates so.
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10,
 }  # fmt: skip
 _LONG_DATE = re.compile(
     r"\b(\d{1,2})\.\s*(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})\b", re.I
@@ -25,7 +27,14 @@ _BARE_COMMITTEE = re.compile(
     r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|styregruppe(?:n)?|komité(?:en)?))\s*$"
 )
 _COMMITTEE_PATTERNS = (
-    re.compile(r"^\s*(?:møde|udvalg|forum)\s*[:\t ]\s*(\S.{1,80}?)\s*$", re.I),
+    re.compile(r"^\s*(?:møde|udvalg|forum|mødeforum)\s*[:\t ]\s*(?:i\s+)?(\S.{1,80}?)\s*$", re.I),
+    # A running header or title line: `Viborg Kommune, Byrådet – Referat 24.04.2019`, `Byrådet - Referat fra
+    # mødet den …`, `Kommunalbestyrelsen - 24-04-2019`, `Det fælles landdistriktsråd - Dagsordener og referater`.
+    re.compile(
+        r"^\s*(?:[^,]{2,40}(?:kommune|region\s+\w+|kommuneqarfik\s+\w+)\s*,\s*)?([^,–-]{3,60}?)\s+[–-]\s+"
+        r"(?:(?:åbent?\s+)?(?:referat|dagsorden|beslutningsprotokol)\w*\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$)",
+        re.I,
+    ),
     re.compile(
         r"\b(?:dagsorden|referat)\s+(?:til|fra|for|af)\s+(?:mødet?\s+i\s+)?(.{2,60}?)(?:\s+den\b|\s+d\.|[,\n]|$)",
         re.I,
@@ -37,13 +46,28 @@ _COMMITTEE_PATTERNS = (
     ),
     _BARE_COMMITTEE,
 )
+# `Udvalg` alone on its line, the committee on the next (a flattened label/value table).
+_COMMITTEE_LABEL = re.compile(r"^\s*(?:udvalg|møde|mødeforum|forum)\s*:?\s*$", re.I)
+# The deciding body named by a decision heading: `Beslutning i Byrådet (18-21) den 01-10-2018`, `Behandling
+# i Udvalget for … onsdag den 15. januar 2020`, `Kultur- og Demokratiudvalget, 03.09.2018`.
+_DECIDING_BODY = re.compile(
+    r"^\s*(?:(?:beslutning|behandling)\s+(?:i\s+)?)?([A-ZÆØÅ][^:]{2,70}?)\s*(?:,\s*|\s+)"
+    r"(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?(?:den\s+|d\.\s*)?"
+    r"(?:\d{1,2}\.\s*[a-zæøå]+\s+\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})\b[^.]{0,20}$",
+    re.I,
+)
+_COMMITTEE_NOUN = re.compile(
+    r"(?:udvalg|råd|bestyrelse|forum|styregruppe|komité|nævn|repræsentantskab|direktion)\w*\b", re.I
+)
+_WEEKDAY = re.compile(r"^(?:man|tirs|ons|tors|fre|lør|søn)dag\b", re.I)
 # "Beslutning i Økonomiudvalget den …": the committee without the words before it.
 _BODY_PREFIX = re.compile(
     r"^(?:beslutning|behandling|indstilling|mødet?|referat|dagsorden)\s+(?:i|fra|for|til)\s+", re.I
 )
 # Also at the end of a compound: `Beslutningsreferat`, `Mødereferat`, `Tillægsdagsorden`.
 _KIND_REFERAT = re.compile(r"(referat|beslutningsprotokol|protokol)\b", re.I)
-_KIND_DAGSORDEN = re.compile(r"(dagsorden|mødeindkaldelse)\b", re.I)
+# Not where an item names it (`Godkendelse af dagsorden`, `Punkter til dagsordenen`).
+_KIND_DAGSORDEN = re.compile(r"(?<!af )(?<!til )(?<!på )(?<!om )(dagsorden|mødeindkaldelse)\b", re.I)
 _PARTICIPANTS = re.compile(r"^\s*(deltagere|til stede|mødedeltagere)\s*:?\s*(.*)$", re.I)
 _ABSENTEES = re.compile(r"^\s*(afbud|fraværende)\s*:?\s*(.*)$", re.I)
 _NAME = r"(?:[A-ZÆØÅ][\wÆØÅæøå-]*\s+){0,3}"
@@ -88,10 +112,9 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
     for text in evidence:
         if meeting.meeting_date is None:
             meeting.meeting_date = parse_date(text)
-        if meeting.committee is None:
-            meeting.committee = _committee(text)
+    meeting.committee = _labelled_committee(head) or next(filter(None, map(_committee, evidence)), None)
     if meeting.committee is None:
-        meeting.committee = _frequent_acronym(lines)
+        meeting.committee = _deciding_body(cleaned) or _frequent_acronym(lines)
     meeting.kind = _kind(evidence, cleaned)
     meeting.participants, meeting.absentees = _people(head)
     return meeting
@@ -103,9 +126,40 @@ def _committee(text: str) -> str | None:
         match = pattern.search(text)
         if match:
             name = _BODY_PREFIX.sub("", re.sub(r"\s+", " ", match.group(1)).strip(" :-–,"))
-            if name and not re.search(r"\d", name) and not name.lower().startswith(("møde", "dagsorden", "referat")):
+            if _is_committee_name(name):
                 return name
     return None
+
+
+def _is_committee_name(name: str) -> bool:
+    return bool(
+        name
+        and name[0].isupper()
+        and not re.search(r"\d(?!\d-\d)", re.sub(r"\(\d{2}-\d{2}\)", "", name))  # `Byrådet (18-21)` is a name
+        and not _WEEKDAY.match(name)
+        and not name.lower().startswith(("møde", "dagsorden", "referat", "dato", "tid", "sted"))
+    )
+
+
+def _labelled_committee(head: list[str]) -> str | None:
+    """`Udvalg` / `Økonomiudvalget`: the value on the line under its label."""
+    for label, value in zip(head, head[1:], strict=False):
+        if _COMMITTEE_LABEL.match(label) and _is_committee_name(value.strip()) and len(value.strip()) <= 80:
+            return value.strip()
+    return None
+
+
+def _deciding_body(cleaned: list[Line]) -> str | None:
+    """The body whose decisions the minutes record, when no title names it: the commonest committee
+    named by the decision headings and labels (`Beslutning i Byrådet den …`)."""
+    names = Counter()
+    for line in cleaned:
+        match = _DECIDING_BODY.match(line.text)
+        if match and len(line.text) <= 120:
+            name = _BODY_PREFIX.sub("", match.group(1).strip(" ,"))
+            if _COMMITTEE_NOUN.search(name) and _is_committee_name(name):
+                names[name] += 1
+    return names.most_common(1)[0][0] if names else None
 
 
 def _uncapitalised(text: str) -> str:
@@ -123,14 +177,15 @@ def _frequent_acronym(lines: list[Line]) -> str | None:
     return common[0][0] if common and common[0][1] >= 3 else None
 
 
-def _kind(head: list[str], cleaned: list[Line]) -> str:
+def _kind(head: list[str], cleaned: list[Line]) -> str | None:
+    """`referat` or `dagsorden` as the title block says; None when it does not say (the items decide)."""
     first = next((t for t in head if _KIND_REFERAT.search(t) or _KIND_DAGSORDEN.search(t)), "")
     if _KIND_REFERAT.search(first) and not _KIND_DAGSORDEN.search(first):
         return "referat"
     if _KIND_DAGSORDEN.search(first):
         referat_headings = sum(1 for ln in cleaned if re.match(r"^\s*(referat|beslutning)\s*:?\s*$", ln.text, re.I))
         return "referat" if referat_headings >= 2 else "dagsorden"
-    return "referat" if any(_KIND_REFERAT.search(t) for t in head) else "dagsorden"
+    return "referat" if any(_KIND_REFERAT.search(t) for t in head) else None
 
 
 def _people(head: list[str]) -> tuple[list[str], list[str]]:
