@@ -208,6 +208,8 @@ def show(
         f"{escape(record['document'])}, pages {record['page_start']}–{record['page_end']}",
         highlight=False,
     )
+    if not record["segmented"]:
+        out.print("(no agenda items were found in this document; it is shown whole)", highlight=False)
     if record["presenter"]:
         out.print(f"Ved {escape(record['presenter'])}")
     if record["body"]:
@@ -385,6 +387,11 @@ def stats(json_output: Annotated[bool, typer.Option("--json")] = False) -> None:
     out.print(
         f"{result['documents']} documents, {result['pages']} pages ({result['ocr_pages']} OCR'd), "
         f"{result['repaired_words']} words repaired, {result['items']} items"
+        + (
+            f", {result['unsegmented_documents']} documents without agenda items"
+            if result["unsegmented_documents"]
+            else ""
+        )
     )
     table = Table("committee", "documents", "pages", "items")
     for row in result["committees"]:

@@ -197,6 +197,8 @@ def item_record(item: ItemRow) -> dict:
         "page_end": item.page_end,
         "sections": sections,
         "attachments": [str_attachment(a) for a in item.attachments],
+        "path": doc.path,
+        "segmented": doc.segmented,  # False: no agenda item was found; this is the whole document
     }
 
 

@@ -115,3 +115,4 @@ class Meeting:
 class SegmentedDocument:
     meeting: Meeting
     items: list[Item]
+    segmented: bool = True  # False: no agenda item was found; `items` holds the whole text as one unit

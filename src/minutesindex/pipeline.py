@@ -104,6 +104,9 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+NO_ITEMS_WARNING = "no agenda items found; indexed as one document"
+
+
 @dataclass
 class _Pending:
     """A file read as far as its text layer, with its pages' OCR running in the pool."""
@@ -277,6 +280,8 @@ def _land(  # noqa: ANN001 - Engine
     # Committed; the rows stay loaded (no expiry on commit), so the index gets them without a re-query.
     index_writer.add(items, remove=replaced)
     warnings = [f"page {p.number}: {p.warning}" for p in extracted.pages if p.warning]
+    if not segmented.segmented:
+        warnings.append(NO_ITEMS_WARNING)
     return FileOutcome(
         path,
         "ingested",

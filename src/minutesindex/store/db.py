@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,9 +25,25 @@ def open_database(url: str) -> Engine:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(engine)
+        _add_missing_columns(engine)
     except (SQLAlchemyError, OSError) as exc:
         raise DatabaseError(f"cannot open database {url}: {str(exc).splitlines()[0]}") from exc
     return engine
+
+
+# Columns added since a home's database was first created, with the value its existing rows get.
+_ADDED_COLUMNS = {("documents", "segmented"): ("BOOLEAN", "TRUE")}
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Upgrade a database made by an earlier version in place: add the columns it lacks."""
+    inspector = inspect(engine)
+    for (table, column), (sql_type, default) in _ADDED_COLUMNS.items():
+        if column not in {c["name"] for c in inspector.get_columns(table)}:
+            with engine.begin() as connection:
+                connection.execute(
+                    text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type} NOT NULL DEFAULT {default}")
+                )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API connection
@@ -73,6 +89,7 @@ def save_document(session: Session, extracted: ExtractedDocument, segmented: Seg
         participants="\n".join(meeting.participants) or None,
         absentees="\n".join(meeting.absentees) or None,
         page_count=len(extracted.pages),
+        segmented=segmented.segmented,
         ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
     )
     row.pages = [
@@ -168,6 +185,10 @@ def statistics(session: Session) -> dict:
         "ocr_pages": session.scalar(select(func.count(PageRow.id)).where(PageRow.method == "ocr")) or 0,
         "repaired_words": session.scalar(select(func.coalesce(func.sum(PageRow.repaired_words), 0))) or 0,
         "items": count(ItemRow.id),
+        "unsegmented_documents": session.scalar(
+            select(func.count(DocumentRow.id)).where(DocumentRow.segmented.is_(False))
+        )
+        or 0,
         "committees": [
             {"committee": c or "", "documents": d, "pages": int(p or 0), "items": items_per_committee.get(c, 0)}
             for c, d, p in per_committee

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -25,6 +25,8 @@ class DocumentRow(Base):
     participants: Mapped[str | None] = mapped_column(Text)  # one name per line
     absentees: Mapped[str | None] = mapped_column(Text)
     page_count: Mapped[int] = mapped_column(Integer)
+    # False: no agenda item was found; the document is stored as one unsegmented unit.
+    segmented: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
     pages: Mapped[list[PageRow]] = relationship(
