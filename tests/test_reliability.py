@@ -48,8 +48,8 @@ def _rows(home: Settings, sql: str) -> list[tuple]:
 
 
 def _assert_consistent(home: Settings, expected_files: set[str], blank: frozenset[str] = frozenset()) -> None:
-    """Every expected file exactly once, every document whole (all pages; items unless blank), and
-    the index agreeing with the database."""
+    """Every expected file exactly once, every document whole (all pages; items, or for a blank one the
+    whole text as one unsegmented unit), and the index agreeing with the database."""
     names = [name for (name,) in _rows(home, "SELECT file_name FROM documents")]
     assert sorted(names) == sorted(expected_files)
     partial = _rows(
@@ -60,7 +60,8 @@ def _assert_consistent(home: Settings, expected_files: set[str], blank: frozense
     without_items = _rows(
         home, "SELECT file_name FROM documents d WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.document_id = d.id)"
     )
-    assert partial == [] and {name for (name,) in without_items} == blank
+    unsegmented = _rows(home, "SELECT file_name FROM documents WHERE NOT segmented")
+    assert partial == [] and without_items == [] and {name for (name,) in unsegmented} == blank
     report = check(home)
     assert report["missing_from_index"] == [] and report["stale_in_index"] == []
 

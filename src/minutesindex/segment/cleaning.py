@@ -26,7 +26,13 @@ MIN_REPEATS = 3
 # How far in from a page's top or bottom edge running headers and footers are looked for, in lines:
 # a header block (committee, "Referat", "Åbent referat", "Dato: …", "Side 3") is up to five lines.
 EDGE_SCAN = 8
-FURNITURE_PAGE_SHARE = 0.4  # furniture recurs on at least this share of the pages (and on two)
+FURNITURE_PAGE_SHARE = 0.4
+# With a PDF's layout: the outer bands of the page where headers and footers are set (an A4 page's top
+# 15 % holds a five-line header block under a 36 pt margin; footers sit in the bottom 12 %), and the
+# height buckets (2 % of the page, more than a line) in which a header line comes back page after page.
+TOP_BAND = 0.15
+BOTTOM_BAND = 0.88
+PLACE_BUCKETS = 50  # furniture recurs on at least this share of the pages (and on two)
 
 
 def strip_markup(text: str) -> str:
@@ -56,34 +62,48 @@ def _page_order(lines: list[Line]) -> dict[int, list[int]]:
     return by_page
 
 
+def _place(line: Line, edge: str, rank: int) -> tuple:
+    """Where a line sits: its shape and height on the page, or without a layout its rank from the edge."""
+    where = round(line.style.top * PLACE_BUCKETS) if line.style else rank
+    return (edge, where, _shape(line.text))
+
+
+def _in_band(line: Line, edge: str) -> bool:
+    if line.style is None:
+        return True
+    return line.style.top < TOP_BAND if edge == "top" else line.style.bottom > BOTTOM_BAND
+
+
 def furniture_lines(lines: list[Line], page_count: int) -> set[int]:
     """Indices of running headers and footers.
 
     On a paginated document, a page's furniture is found by walking in from its top and from its
-    bottom edge: each line whose shape (digits read as one digit) comes back near that edge of other
-    pages is furniture, and the walk stops at the first line that does not, so a header block of any
-    height goes and the body under it stays, however often a body line repeats elsewhere. On a text
-    export without page breaks, a short title-like line with a date or number that recurs is furniture
-    (it was a page header before the export dropped the page breaks).
+    bottom edge: each line that comes back at the same place on other pages (the same shape, digits
+    read as one digit, at the same height in the PDF's layout and within the page's outer band, or
+    else as the same line counted from that edge) is furniture, and the walk stops at the first line
+    that is not, so a header block of any height goes and the body under it stays, however often a
+    body line repeats elsewhere. On a text export without page breaks, a short title-like line with a
+    date or number that recurs is furniture (it was a page header before the export dropped the page
+    breaks).
     """
     found: set[int] = set()
     if page_count >= 2:
         order = _page_order(lines)
-        tops: dict[str, set[int]] = defaultdict(set)
-        bottoms: dict[str, set[int]] = defaultdict(set)
-        for page, indices in order.items():
-            for i in indices[:EDGE_SCAN]:
-                tops[_shape(lines[i].text)].add(page)
-            for i in indices[-EDGE_SCAN:]:
-                bottoms[_shape(lines[i].text)].add(page)
+        edges = {page: (indices[:EDGE_SCAN], indices[::-1][:EDGE_SCAN]) for page, indices in order.items()}
+        seen: dict[tuple, set[int]] = defaultdict(set)
+        for page, (top, bottom) in edges.items():
+            for edge, walk in (("top", top), ("bottom", bottom)):
+                for rank, i in enumerate(walk):
+                    seen[_place(lines[i], edge, rank)].add(page)
         needed = max(2, FURNITURE_PAGE_SHARE * page_count)
-        for indices in order.values():
-            for walk, seen in ((indices[:EDGE_SCAN], tops), (indices[::-1][:EDGE_SCAN], bottoms)):
-                for i in walk:
-                    shape = _shape(lines[i].text)
-                    if not (
-                        is_noise(lines[i].text) or (len(seen[shape]) >= needed and len(shape) <= MAX_BOILERPLATE_LEN)
-                    ):
+        for top, bottom in edges.values():
+            for edge, walk in (("top", top), ("bottom", bottom)):
+                for rank, i in enumerate(walk):
+                    line = lines[i]
+                    repeats = (
+                        len(seen[_place(line, edge, rank)]) >= needed and len(_shape(line.text)) <= MAX_BOILERPLATE_LEN
+                    )
+                    if not (repeats or is_noise(line.text)) or not _in_band(line, edge):
                         break
                     found.add(i)
         return found
