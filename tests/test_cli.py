@@ -119,3 +119,20 @@ def test_search_says_when_no_item_has_all_the_words(home, sample_files):
     assert result.exit_code == 0
     assert result.stdout.startswith("no item has all the words; items with some of them:")
     assert json.loads(runner.invoke(app, ["search", "xylofonorkester zebra", "--json"]).stdout) == []
+
+
+def test_a_document_without_agenda_items_is_a_warning_and_stays_searchable(home, tmp_path):
+    memo = tmp_path / "notat.txt"
+    memo.write_text(
+        "Notat om vintervedligehold\n\nSaltlageret på Havnevej udvides til næste sæson.\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["ingest", str(memo)])
+    assert result.exit_code == 0
+    assert f"warning: {memo}: no agenda items found; indexed as one document" in result.output
+
+    found = json.loads(runner.invoke(app, ["search", "Saltlageret", "--json"]).output)
+    assert [hit["title"] for hit in found] == ["Notat om vintervedligehold"]
+    shown = json.loads(runner.invoke(app, ["show", str(found[0]["item_id"]), "--json"]).output)
+    assert shown["segmented"] is False and shown["path"] == str(memo)
+    stats = json.loads(runner.invoke(app, ["stats", "--json"]).output)
+    assert stats["unsegmented_documents"] == 1

@@ -63,9 +63,7 @@ def test_a_header_block_without_digits_and_page_footers_are_furniture_while_repe
             (43, "Parkering ved stationen", "parkeringen"),
         ]
     ]
-    path = layout_pdf(
-        tmp_path / "referat.pdf", pages, header=["Teknik- og Miljøudvalget", "Referat", "Åbent referat"]
-    )
+    path = layout_pdf(tmp_path / "referat.pdf", pages, header=["Teknik- og Miljøudvalget", "Referat", "Åbent referat"])
     _, segmented = _segment_pdf(path)
     assert [(i.number, i.title, i.page_start) for i in segmented.items] == [
         ("41", "Ny belysning på stierne", 1),
@@ -104,7 +102,9 @@ def test_bold_headings_set_the_documents_heading_style(tmp_path: Path):
 
 def test_an_item_runs_over_pages_and_keeps_its_start_page(tmp_path: Path):
     first = ["1. Godkendelse af dagsorden", "Beslutning", "Godkendt.", "", "2. Budgetopfølgning pr. 31. maj"]
-    first += ["Sagsfremstilling"] + [f"Afsnit {k} om forbruget på området for ældre og handicappede." for k in range(40)]
+    first += ["Sagsfremstilling"] + [
+        f"Afsnit {k} om forbruget på området for ældre og handicappede." for k in range(40)
+    ]
     second = ["Beslutning", "Taget til efterretning.", "", "3. Eventuelt", "Intet."]
     _, segmented = _segment_pdf(layout_pdf(tmp_path / "lang.pdf", [first, second], header=["Økonomiudvalget"]))
     assert [(i.number, i.page_start, i.page_end) for i in segmented.items] == [("1", 1, 1), ("2", 1, 2), ("3", 2, 2)]

@@ -277,3 +277,151 @@ def test_a_markdown_export_reads_like_plain_text():
 def test_a_compound_naming_the_document_gives_its_kind():
     doc = _segment("Beslutningsreferat\nBørne- og Skoleudvalget\n5. maj 2023\n\n1. Godkendelse af dagsorden\nOK.\n")
     assert (doc.meeting.committee, doc.meeting.kind) == ("Børne- og Skoleudvalget", "referat")
+
+
+@pytest.mark.parametrize(
+    ("printed", "number", "title"),
+    [
+        ("159. Tilskud til naturpleje", "159", "Tilskud til naturpleje"),  # numbering carried over the year
+        ("Punkt 4: Tilskud til naturpleje", "4", "Tilskud til naturpleje"),
+        ("Pkt. 452 Tilskud til naturpleje", "452", "Tilskud til naturpleje"),
+        ("Nr.143 - Tilskud til naturpleje", "143", "Tilskud til naturpleje"),
+        ("  • 159. Tilskud til naturpleje", "159", "Tilskud til naturpleje"),
+        ("154Tilskud til naturpleje", "154", "Tilskud til naturpleje"),  # number glued to the title
+        ("7.  7. Tilskud til naturpleje", "7", "Tilskud til naturpleje"),  # number printed twice
+        ("¢ Punkt 3 Tilskud til naturpleje", "3", "Tilskud til naturpleje"),  # an OCR'd bullet
+        ("12. Tilskud til naturplejeKlik her for at folde ud og læse mere", "12", "Tilskud til naturpleje"),
+        ("12. Tilskud til naturplejeÅbn/luk punkt", "12", "Tilskud til naturpleje"),
+    ],
+)
+def test_item_numbers_as_agenda_systems_print_them(printed, number, title):
+    doc = _segment(
+        "Referat\nMiljøudvalget\n\n"
+        f"{printed}\nSagsnr.: 01.02.03-P20-1-24\nSagsfremstilling\nDer er søgt om tilskud.\n"
+        "Beslutning\nGodkendt.\n"
+    )
+    assert [(i.number, i.title) for i in doc.items] == [(number, title)]
+    assert [s.name for s in doc.items[0].sections] == ["sagsfremstilling", "beslutning"]
+
+
+def test_a_number_alone_above_its_title_and_metadata_lines_under_it():
+    doc = _segment(
+        "Referat\n\n • 1\n  Status på affaldssorteringen\n  Sagsid.: 24/1234\n\n  ANBEFALING:\n\n"
+        "  Administrationen indstiller, at orienteringen tages til efterretning.\n\n"
+        "  SAGSFREMSTILLING:\n\n  Sorteringen er indført i alle boligområder.\n\n"
+        "  KLIMA OG MILJØ:\n\n  Genanvendelsen er steget.\n\n"
+        "  Baggrund\n\n  Byrådet vedtog planen i 2022.\n\n"
+        "  BESLUTNING: Teknisk Udvalg den 05-03-2024\n\n  Til efterretning\n\n"
+        " • 2\n  Vintervedligeholdelse af stier\n  Sagsid.: 24/999\n\n  ANBEFALING:\n\n  Godkendes.\n"
+    )
+    assert [(i.number, i.title) for i in doc.items] == [
+        ("1", "Status på affaldssorteringen"),
+        ("2", "Vintervedligeholdelse af stier"),
+    ]
+    first = doc.items[0]
+    # Capitals with a colon are this document's heading style: an unknown heading in it is a section.
+    assert [s.name for s in first.sections] == [
+        "indstilling",
+        "sagsfremstilling",
+        "other:klima og miljø",
+        "baggrund",
+        "beslutning",
+    ]
+    assert first.section_text("beslutning") == "Til efterretning"  # the committee and date label it
+
+
+def test_lists_inside_items_are_not_items_and_closed_items_without_body_are():
+    doc = _segment(
+        "Referat\nKommunalbestyrelsen\n\n"
+        "  • Punkt 21 Godkendelse af dagsorden\n    Indstilling\n    Borgmesteren indstiller,\n"
+        "    1. at dagsordenen godkendes\n    2. at punkt 23 behandles for lukkede døre\n"
+        "    Beslutning Kommunalbestyrelsen den 02-05-2024\n    Godkendt.\n"
+        "  • Punkt 22 Salg af grund ved havnen (Lukket)\n"
+        "  • Punkt 23 Personalesag(Lukket)\n"
+        "  • Punkt 24 Regnskab 2023\n    Beslutningstema\n    Regnskabet skal godkendes.\n"
+        "    Sagsfremstilling\n    Resultatet er bedre end budgettet:\n"
+        "    1. Skatterne gav mere end ventet\n    2. Anlæg blev udskudt\n"
+    )
+    assert [i.number for i in doc.items] == ["21", "22", "23", "24"]
+    assert doc.items[1].title == "Salg af grund ved havnen (Lukket)" and doc.items[1].sections == []
+    assert [s.name for s in doc.items[3].sections] == ["other:beslutningstema", "sagsfremstilling"]
+    assert "Anlæg blev udskudt" in doc.items[3].section_text("sagsfremstilling")
+    assert doc.meeting.kind == "referat"
+
+
+def test_a_single_item_export_starts_at_its_own_number():
+    doc = _segment(
+        "Økonomiudvalget - Referat fra mødet den 14-05-2024\n\n"
+        "318. Anlægsbevilling til ny svømmehal\n\nResume\nDer søges om 40 mio. kr.\n\n"
+        "Indstilling\nDirektionen indstiller, at bevillingen gives.\n\nBeslutning\nAnbefales.\n"
+    )
+    assert [(i.number, i.title) for i in doc.items] == [("318", "Anlægsbevilling til ny svømmehal")]
+    assert doc.meeting.committee == "Økonomiudvalget"
+    assert doc.meeting.meeting_date == dt.date(2024, 5, 14)
+
+
+def test_unnumbered_items_in_a_flattened_label_value_page_are_counted_in_order():
+    doc = _segment(
+        "Udvalg\nKommunalbestyrelsen\nDato\n12. March 2024 -\nTitel\nForside\n\nSagsfremstilling\n\n"
+        "Medlemmer\n\nAnna Berg (A)\n\nOle Lund (B)\n\nAfbud: Ole Lund (B)\n"
+        "Godkendelse af dagsorden\nSagsfremstilling\n\nGodkendt.\n\n"
+        "Meddelelser\n\nSagsfremstilling\n\nBorgmesteren orienterede om vejrliget.\n"
+    )
+    assert [(i.number, i.title) for i in doc.items] == [
+        ("0", "Forside"),
+        ("1", "Godkendelse af dagsorden"),
+        ("2", "Meddelelser"),
+    ]
+    assert doc.meeting.committee == "Kommunalbestyrelsen"
+    assert doc.meeting.meeting_date == dt.date(2024, 3, 12)  # `12.` of a date is no item
+
+
+def test_a_dense_web_page_with_the_title_repeated_under_its_heading():
+    doc = _segment(
+        "Referat\nUdvalg: Byrådet\nMødedato: 18-06-2024\n"
+        "201. Godkendelse af dagsordenÅbn/luk punkt\nSagsnummer: 00.01.00-A00-1-24\nGodkendelse af dagsorden\n"
+        "Indstilling\nAdministrationen indstiller, at dagsordenen godkendes.\nBeslutning\nGodkendt.\n"
+        "202. Ny skolestruktur\nSagsnummer: 17.01.00-A00-2-24\nNy skolestruktur\nBeslutningstema\n"
+        "Byrådet skal tage stilling til strukturen.\nIndstilling\nAt forslaget sendes i høring.\n"
+        "Beslutning\nSendt i høring.\nSagsfremstilling\nTo skoler lægges sammen.\n"
+    )
+    assert [(i.number, i.title) for i in doc.items] == [
+        ("201", "Godkendelse af dagsorden"),
+        ("202", "Ny skolestruktur"),
+    ]
+    assert [s.name for s in doc.items[1].sections] == [
+        "other:beslutningstema",
+        "indstilling",
+        "beslutning",
+        "sagsfremstilling",
+    ]
+    assert doc.meeting.committee == "Byrådet"
+
+
+def test_a_decision_block_named_by_committee_and_date_names_the_committee():
+    doc = _segment(
+        "01-10-2024 kl. 17:00\nByrådssalen\n\n"
+        "Nr.88 - Godkendelse af dagsorden\n\nBeslutning i Byrådet (22-25) den 01-10-2024\n\nGodkendt.\n\n"
+        "Nr.89 - Takster for affald\n\nBehandling i Byrådet tirsdag den 1. oktober 2024, pkt. 89\n\nGodkendt.\n"
+    )
+    assert [i.number for i in doc.items] == ["88", "89"]
+    assert all(i.section_text("beslutning") == "Godkendt." for i in doc.items)
+    assert doc.meeting.committee.startswith("Byrådet")
+    assert doc.meeting.kind == "referat"
+
+
+def test_a_weekday_date_line_is_not_the_committee():
+    doc = _segment(
+        "Referat\n\nTorsdag den 7. marts 2024 kl. 17:00\n\nMødested: Rådhuset\nUdvalg: Socialudvalget\n\n"
+        "1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n"
+    )
+    assert doc.meeting.committee == "Socialudvalget"
+    assert doc.meeting.meeting_date == dt.date(2024, 3, 7)
+
+
+def test_a_document_without_items_is_one_unsegmented_unit():
+    doc = _segment("Notat\n\nVejdirektoratet har sendt høringssvar om Ringvej Syd.\n", "Side to af notatet.\n")
+    assert not doc.segmented
+    (unit,) = doc.items
+    assert unit.title == "Notat" and (unit.page_start, unit.page_end) == (1, 2)
+    assert "Ringvej Syd" in unit.body and "Side to af notatet." in unit.body

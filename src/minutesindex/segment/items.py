@@ -72,6 +72,7 @@ _ATTACHMENT = re.compile(r"^\s*[-•*·]?\s*(bilag\s*\d+)\s*[-–—:.)]?\s*(.*?
 # Under a Bilag heading, a numbered list: `1. Takstblad 2024 (12345/23)` is Bilag 1.
 _NUMBERED_ATTACHMENT = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+(\S.*?)\s*$")
 _URL = re.compile(r"https?://\S+")
+_ORDINAL_START = re.compile(r"^\d{1,2}\.\s+[^\W\d_]")  # `2. behandling af budgettet`
 _MONTH_AFTER_DAY = re.compile(r"(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.I)
 # A label whose value, the item's title, is printed on the next line (`Titel` / `Forside`).
 _TITLE_LABEL = re.compile(r"^\s*(?:titel|emne|overskrift|sagstitel)\s*:?\s*$", re.I)
@@ -241,6 +242,9 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     presenter_at = next((k for k, j in enumerate(block) if _PRESENTER.match(lines[j].text)), None)
     if presenter_at:
         block = block[:presenter_at]  # a title printed directly above its "Ved …" line
+    closed = [k for k, j in enumerate(block[:-1]) if _closes_statement(lines[j].text)]
+    if closed:
+        block = block[closed[-1] + 1 :]  # `Afbud: Ole Lund (B)` / `Godkendelse af dagsorden`
     runs_on = len(block) > MAX_TITLE_LINES or (i > floor and lines[i].text.strip())
     if block and runs_on and (_dense(lines, block[-1]) or _ends_statement(lines[block[-1] - 1].text)):
         block = block[-1:]
@@ -262,6 +266,12 @@ def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
     ):
         return []
     return block
+
+
+def _closes_statement(text: str) -> bool:
+    """A line that ends a sentence or a parenthesis, so no title runs on from it."""
+    stripped = text.strip()
+    return stripped.endswith(")") or bool(re.search(r"[a-zæøå]{4,}\.$", stripped))
 
 
 def _ends_statement(text: str) -> bool:
@@ -532,8 +542,9 @@ def _candidate(line: int, title_line: int, printed: str, title: str, explicit: b
         or _is_section_heading(title)
         or not any(c.isalpha() for c in title)
         or _MONTH_AFTER_DAY.match(title)
+        or (title[0].isdigit() and not _ORDINAL_START.match(title))
     ):
-        return None  # `25. februar 2020` is a date
+        return None  # `25. februar 2020`, `01-10-2024 kl. 17:00` are dates
     return NumberedLine(line, title_line, number, title, explicit)
 
 

@@ -53,12 +53,13 @@ _COMMITTEE_LABEL = re.compile(r"^\s*(?:udvalg|møde|mødeforum|forum)\s*:?\s*$",
 _DECIDING_BODY = re.compile(
     r"^\s*(?:(?:beslutning|behandling)\s+(?:i\s+)?)?([A-ZÆØÅ][^:]{2,70}?)\s*(?:,\s*|\s+)"
     r"(?:(?:man|tirs|ons|tors|fre|lør|søn)dag\s+)?(?:den\s+|d\.\s*)?"
-    r"(?:\d{1,2}\.\s*[a-zæøå]+\s+\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})\b[^.]{0,20}$",
+    r"(?:\d{1,2}\.\s*[a-zæøå]+\s+\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})\b(?:,?\s*(?:pkt|punkt)\.?\s*\d+)?\s*:?\s*$",
     re.I,
 )
 _COMMITTEE_NOUN = re.compile(
     r"(?:udvalg|råd|bestyrelse|forum|styregruppe|komité|nævn|repræsentantskab|direktion)\w*\b", re.I
 )
+_TRAILING_WEEKDAY = re.compile(r",?\s+(?:man|tirs|ons|tors|fre|lør|søn)dag$", re.I)
 _WEEKDAY = re.compile(r"^(?:man|tirs|ons|tors|fre|lør|søn)dag\b", re.I)
 # "Beslutning i Økonomiudvalget den …": the committee without the words before it.
 _BODY_PREFIX = re.compile(
@@ -126,6 +127,7 @@ def _committee(text: str) -> str | None:
         match = pattern.search(text)
         if match:
             name = _BODY_PREFIX.sub("", re.sub(r"\s+", " ", match.group(1)).strip(" :-–,"))
+            name = _TRAILING_WEEKDAY.sub("", name)
             if _is_committee_name(name):
                 return name
     return None
