@@ -425,3 +425,15 @@ def test_a_document_without_items_is_one_unsegmented_unit():
     (unit,) = doc.items
     assert unit.title == "Notat" and (unit.page_start, unit.page_end) == (1, 2)
     assert "Ringvej Syd" in unit.body and "Side to af notatet." in unit.body
+
+
+def test_a_recommendation_without_its_heading_is_still_the_indstilling():
+    doc = _segment(
+        "Referat\nBørneudvalget\n\n"
+        "5. Åbningstider i dagplejen\n\nForældrebestyrelserne ønsker længere åbent om fredagen.\n\n"
+        "Det indstilles, at åbningstiden forlænges med en time.\n\nBeslutning\n\nGodkendt.\n"
+    )
+    (item,) = doc.items
+    assert item.body == "Forældrebestyrelserne ønsker længere åbent om fredagen."
+    assert item.section_text("indstilling") == "Det indstilles, at åbningstiden forlænges med en time."
+    assert item.section_text("beslutning") == "Godkendt."

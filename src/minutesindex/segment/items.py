@@ -61,6 +61,10 @@ COMMITTEE_DECISION = re.compile(
     r"\s*(?:,?\s*(?:pkt|punkt)\.?\s*\d+)?\s*[:.]?\s*$"
 )
 DECIDING_SECTIONS = {"indstilling", "beslutning", "referat"}
+# A recommendation printed without its heading: `Det indstilles, at …`, `Direktionen indstiller, at …`.
+_RECOMMENDS = re.compile(
+    r"^\s*(?:det\s+indstilles|[A-ZÆØÅ][\wæøå-]*(?:\s+[\wæøå-]+){0,3}\s+indstiller)\b[^.]{0,40}?\bat\b"
+)
 _LOOSE_PAGE = re.compile(r"\s+\d{1,3}\s*$")  # a page number after one space, in a table of contents
 # "Lukket sag", "Åben punkt": access markers under a title, neither title nor section.
 ACCESS_MARKER = re.compile(
@@ -704,6 +708,9 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
         else:
             body_lines.append(lines[j])
     sections: list[Section] = []
+    body_lines, recommendation = _headingless_recommendation(body_lines)
+    if recommendation:
+        sections.append(Section("indstilling", "", _join(recommendation), _join(recommendation, raw=True)))
     for k, (i, heading) in enumerate(heads):
         stop = heads[k + 1][0] if k + 1 < len(heads) else end
         chunk = [ln for ln in lines[i + 1 : stop] if not _DETACHED.match(ln.text.strip())]
@@ -724,6 +731,16 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
         attachments=attachments,
         body=_join(body_lines),
     )
+
+
+def _headingless_recommendation(body: list[Line]) -> tuple[list[Line], list[Line]]:
+    """An item without an Indstilling heading whose text before its first heading recommends (`Det
+    indstilles, at …`, `Forvaltningen indstiller, at …`): from that paragraph on, the text is its
+    recommendation."""
+    at = next((k for k, ln in enumerate(body) if _RECOMMENDS.match(ln.text)), None)
+    if at is None:
+        return body, []
+    return body[:at], body[at:]
 
 
 def _split_decision_blocks(heading: Heading, chunk: list[Line]) -> Iterator[tuple[str, str, list[Line]]]:
