@@ -63,7 +63,7 @@ COMMITTEE_DECISION = re.compile(
 DECIDING_SECTIONS = {"indstilling", "beslutning", "referat"}
 # A recommendation printed without its heading: `Det indstilles, at …`, `Direktionen indstiller, at …`.
 _RECOMMENDS = re.compile(
-    r"^\s*(?:det\s+indstilles|[A-ZÆØÅ][\wæøå-]*(?:\s+[\wæøå-]+){0,3}\s+indstiller)\b[^.]{0,40}?\bat\b"
+    r"^\s*(?:[Dd]et\s+indstilles|[A-ZÆØÅ][\wæøå-]*(?:\s+[\wæøå-]+){0,3}\s+indstiller)\b[^.]{0,40}?\bat\b"
 )
 _LOOSE_PAGE = re.compile(r"\s+\d{1,3}\s*$")  # a page number after one space, in a table of contents
 # "Lukket sag", "Åben punkt": access markers under a title, neither title nor section.
