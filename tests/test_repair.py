@@ -69,6 +69,40 @@ def test_english_text_is_unchanged():
     assert repair_text(text).text == text
 
 
+FOREIGN_PAGES = {
+    "en": "It was made known in Westminster that he passed the day spending money. The committee has "
+    "agreed that the report will be sent to all members before the next meeting of the board.",
+    "de": "Die Bezeichnung der Stadt wurde nicht geändert, und die Verwaltung hat den Bericht für den "
+    "Ausschuss vorbereitet, der über die neue Regelung entscheiden soll.",
+    "fr": "Les membres du conseil est informé que la ville a décidé de publier le rapport dans les "
+    "prochains jours pour tous les habitants de la commune.",
+    "nl": "De gemeente heeft zonder overleg besloten dat de nieuwe regeling voor alle inwoners van de "
+    "stad geldt, maar de raad wil eerst een rapport.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(FOREIGN_PAGES))
+def test_a_page_in_another_language_is_never_repaired(language):
+    """Words the English model's confusions would turn into Danish ones (`made`, `Stadt`, `zonder`,
+    `les`) stay as written, also on a page of several paragraphs."""
+    page = "\n".join([FOREIGN_PAGES[language], "", FOREIGN_PAGES[language]])
+    assert repair_text(page).text == page
+
+
+def test_an_english_quotation_in_mangled_danish_minutes_stays_english():
+    quotation = "The board said: we have made it clear that the money will be spent on the new school."
+    page = (
+        "Udvalget drgftede mgdet med ministeriet og fik fglgende svar pa henvendelsen om de feelles "
+        "midler:\n"
+        f"{quotation}\n"
+        "Udvalget tog svaret til efterretning og besluttede at fglge op pa naeste mgde i foraret."
+    )
+    result = repair_text(page)
+    lines = result.text.split("\n")
+    assert result.mangled and lines[1] == quotation
+    assert "drøftede mødet" in lines[0] and "næste møde i foråret" in lines[2]
+
+
 def test_numbers_urls_and_names_in_mangled_text_are_not_touched():
     text = "Mgdet pa Kgbenhavns Radhus 2023-24 kl. 8.30 med Jesper Mgller, se https://viborg.dk/pa-mgde/Feelles"
     repaired = repair_text(text).text

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import ftfy
 
 from minutesindex.repair.danish import LetterRepairer
+from minutesindex.repair.language import foreign_lines
 from minutesindex.repair.lexicon import load_lexicon
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -83,7 +84,9 @@ def repair_pages(texts: list[str], repairer: LetterRepairer | None = None) -> li
     pages = []
     for text in texts:
         fixed = fix_mojibake(text)
-        mangled = repairer.looks_mangled(fixed)
+        foreign = foreign_lines(fixed.split("\n"))
+        danish = "\n".join(line for k, line in enumerate(fixed.split("\n")) if k not in foreign)
+        mangled = repairer.looks_mangled(danish)
 
         def is_word(word: str, mangled: bool = mangled) -> bool:
             lower = word.lower()
@@ -91,20 +94,22 @@ def repair_pages(texts: list[str], repairer: LetterRepairer | None = None) -> li
                 return True
             return mangled and repairer.repair_token(word) is not None
 
-        pages.append((join_hyphenated_lines(fixed.split("\n"), is_word), mangled))
+        pages.append((join_hyphenated_lines(fixed.split("\n"), is_word), mangled, foreign))
     # An empty line after each page, so that a page's first line starts a sentence as it did alone.
+    # Lines in another language are blanked for the repair and put back as they were.
     together, page_of_line = [], []
-    for number, (lines, mangled) in enumerate(pages):
+    for number, (lines, mangled, foreign) in enumerate(pages):
         if mangled:
-            together += [*lines, ""]
+            together += [*("" if k in foreign else line for k, line in enumerate(lines)), ""]
             page_of_line += [number] * (len(lines) + 1)
     repaired, changes = repairer.repair_lines(together, page_of_line) if together else ([], [])
     results, position = [], 0
-    for lines, mangled in pages:
+    for lines, mangled, foreign in pages:
         if not mangled:
             results.append(RepairResult("\n".join(lines), 0, False))
             continue
         end = position + len(lines)
-        results.append(RepairResult("\n".join(repaired[position:end]), sum(changes[position:end]), True))
+        page_lines = [line if k in foreign else repaired[position + k] for k, line in enumerate(lines)]
+        results.append(RepairResult("\n".join(page_lines), sum(changes[position:end]), True))
         position = end + 1
     return results
