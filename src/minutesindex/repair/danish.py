@@ -28,6 +28,7 @@ from minutesindex.repair.lexicon import (
     WORDLIST_ONLY_ZIPF,
     Lexicon,
     load_cached,
+    load_proper_nouns,
 )
 
 # What the English model prints for Danish letters (observed in OCR of Danish pages), with a cost:
@@ -46,6 +47,8 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "a": (("å", 0.1), ("ø", 0.5), ("æ", 0.8)),
     "og": (("ø", 0.4),),
     "eae": (("æ", 0.3),),
+    "zee": (("æ", 0.2),),
+    "ea": (("æ", 0.3),),
     "eze": (("æ", 0.3),),
     "aa": (("æ", 0.4),),  # never å: `aa` is how names write it (`Aagaard`, `Mariegaard`)
     "aé": (("å", 0.2),),
@@ -74,6 +77,10 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "A": (("Å", 0.3), ("Ø", 0.5)),
     "E": (("Æ", 0.4), ("Ø", 0.6)),
     "AE": (("Æ", 0.2),),
+    "AZ": (("Æ", 0.2),),
+    "ZE": (("Æ", 0.2),),
+    "A2": (("Æ", 0.3),),
+    "Ai": (("Æ", 0.4),),
     "Z": (("Æ", 0.2),),
     "ZA": (("Æ", 0.2),),
     "Z£": (("Æ", 0.2),),
@@ -97,6 +104,9 @@ CAPITAL_I_AS_L_COST = 0.2
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
+# A compound read with one part changed into a far more common part (zipf difference, set on the
+# councils split: `landdistrikts|rad` → `landdistrikts|råd`, 1.85) is repaired though both are compounds.
+PART_GAIN = 1.5
 COMPOUND_PENALTY = 0.75
 # A word known only as a compound of other words is weaker evidence than a lexicon word.
 COMPOUND_ORIGINAL_MARGIN = 0.5
@@ -109,6 +119,8 @@ MIN_COMPOUND_SCORE = 1.5
 MARKED = re.compile(r"ae|ee|ze|z|@|¢|§|&|\|", re.I)
 MIN_COMPOUND_SCORE_MARKED = 0.5
 SENTENCE_ENDS = ".!?:•-–*#|>)"
+# The name of a committee or council, written with a capital (`Økonomiudvalget`, `Ældrerådet`).
+_NAMED_BODY = re.compile(r"(?:udvalg|udvalget|udvalgets|rådet|rådets|bestyrelsen|bestyrelsens|nævnet|nævnets)$")
 # `paregionens`: a mangled word this common glued to a known word; `tveersektorielle`: a mangled
 # compound head this common before a tail of at least MIN_TAIL letters.
 GLUED_WORD_ZIPF = 6.0
@@ -270,7 +282,9 @@ class LetterRepairer:
             original = None
         if inflected:
             original = WORDLIST_ONLY_ZIPF if original is None else max(original, WORDLIST_ONLY_ZIPF)
-        changed = [c for c in candidates if c.substitutions > 0]
+        # A capitalised name read with one capital changed (`Gjesing`, `Egede`) is no compound of
+        # Danish parts (`Øje|sing`): such a reading must be a word of its own.
+        changed = [c for c in candidates if c.substitutions > 0 and not _respelled_capital_only(token, c)]
         if not changed:
             return self._repair_unknown(token) if original is None else KEEP
         best = max(changed, key=lambda c: (-len(c.parts), c.score - c.cost))
@@ -283,7 +297,9 @@ class LetterRepairer:
         if original is not None:
             if (known_whole or inflected) and len(best.parts) > 1:  # `pointerede`, not `pointer|øde`
                 return KEEP
-            if not (not known_whole and len(best.parts) == 1 and best.score >= WHOLE_WORD_OVER_COMPOUND):
+            if not (not known_whole and len(best.parts) == 1 and best.score >= WHOLE_WORD_OVER_COMPOUND) and not (
+                not known_whole and _part_gain(as_read, best, self.lexicon) >= PART_GAIN
+            ):
                 # `serlige` read as `ser|lige` is no evidence against `særlige`; a real word is.
                 # A word only the word list knows, or only as a compound, is weaker evidence.
                 weak = not known_whole or self.lexicon.is_estimated(lower)
@@ -461,13 +477,19 @@ class LetterRepairer:
                 settled[decision, page] = chosen.text if chosen.substitutions else None
                 evidence[page][chosen.text.lower()] += occurrences
                 document[chosen.text.lower()] += occurrences
+        capitalised = self._capitalised_in_text(lines, spans, decisions)
         out, changed = [], [count for _, count in pronouns]
         previous_line = ""
         for k, (line, line_spans, line_decisions) in enumerate(zip(lines, spans, decisions, strict=True)):
             pieces, last = [], 0
             for token, decision in zip(line_spans, line_decisions, strict=True):
                 fixed = settled[decision, pages[k]] if decision.rivals else decision.text
-                if fixed and token.text[0] == "@" and not _starts_sentence(previous_line, line[: token.start]):
+                if (
+                    fixed
+                    and token.text[0] == "@"
+                    and not _starts_sentence(previous_line, line[: token.start])
+                    and not self._keeps_capital(fixed, capitalised)
+                ):
                     fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
                 if fixed is None and token.joined:
                     fixed = token.text
@@ -479,6 +501,41 @@ class LetterRepairer:
             out.append("".join(pieces))
             previous_line = line
         return out, changed
+
+    def _capitalised_in_text(
+        self, lines: list[str], spans: list[list[_Token]], decisions: list[list[Decision]]
+    ) -> set[str]:
+        """Words read with `@` for their first letter that the text itself writes with a capital
+        inside a sentence (`Okonomiudvalget` read as `Økonomiudvalget`, or read right)."""
+        at_words = {
+            (d.text or t.text).lower()
+            for line_spans, line_decisions in zip(spans, decisions, strict=True)
+            for t, d in zip(line_spans, line_decisions, strict=True)
+            if t.text[0] == "@" and d.text
+        }
+        if not at_words:
+            return set()
+        found: set[str] = set()
+        for k, (line_spans, line_decisions) in enumerate(zip(spans, decisions, strict=True)):
+            for token, decision in zip(line_spans, line_decisions, strict=True):
+                text = decision.text or token.text
+                if (
+                    token.text[0] != "@"
+                    and text[0].isupper()
+                    and text.lower() in at_words
+                    and not _starts_sentence(lines[k - 1] if k else "", lines[k][: token.start])
+                ):
+                    found.add(text.lower())
+        return found
+
+    def _keeps_capital(self, word: str, capitalised: set[str]) -> bool:
+        """Whether a word read with `@` inside a sentence is written with a capital Ø: a name
+        (`Ørum`), a named body (`Økonomiudvalget`), or as the text writes it elsewhere."""
+        lower = word.lower()
+        if lower in capitalised or lower in load_proper_nouns():
+            return True
+        named_body = _NAMED_BODY.search(lower)
+        return bool(named_body and named_body.start() >= MIN_PART)
 
     def _join_split_words(self, line: str, tokens: list[_Token]) -> list[_Token]:
         """Join two fragments that neither is a word, where the OCR split a word at a Danish letter
@@ -531,6 +588,29 @@ class LetterRepairer:
             )
 
         return max(decision.rivals, key=value)
+
+
+def _respelled_capital_only(token: str, candidate: Candidate) -> bool:
+    return (
+        candidate.substitutions == 1
+        and len(candidate.parts) > 1
+        and token[:1].isupper()
+        and token[0] != "@"
+        and candidate.text[:1] in "ØÆ"  # `Arshjul` is `Årshjul`: A for Å is the usual confusion
+        and candidate.text[:1] != token[:1]
+    )
+
+
+def _part_gain(as_read: Candidate | None, best: Candidate, lexicon: Lexicon) -> float:
+    """How much more common the one part a compound reading changes is than the part as read:
+    `landdistrikts|råd` against `landdistrikts|rad` (the weakest part, `landdistrikt`, scores both)."""
+    if as_read is None or len(as_read.parts) != len(best.parts) or len(best.parts) < 2:
+        return 0.0
+    differing = [(a, b) for a, b in zip(as_read.parts, best.parts, strict=True) if a != b]
+    if len(differing) != 1:
+        return 0.0
+    read, changed = differing[0]
+    return lexicon.strength(changed) - lexicon.strength(read)
 
 
 def _one_change_readings(token: str, lowered: str, options: list[tuple[Option, ...]], lex: Lexicon) -> list[Candidate]:

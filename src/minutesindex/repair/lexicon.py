@@ -207,3 +207,23 @@ def load_stopwords() -> frozenset[str]:
     if not path.exists():
         build_lexicon(path.parent)
     return frozenset(path.read_text(encoding="utf-8").split())
+
+
+@functools.cache
+def load_proper_nouns() -> frozenset[str]:
+    """Lower-case forms of the names the word lists write only with a capital (`Ørum`, `Øresund`):
+    a word read at the start of a token as `@` keeps its capital Ø inside a sentence when it is one."""
+
+    def collect() -> frozenset[str]:
+        capitalised: set[str] = set()
+        lower: set[str] = set()
+        for word_list in SYSTEM_WORD_LISTS:
+            if word_list.exists():
+                for line in word_list.read_text(encoding="utf-8", errors="replace").splitlines():
+                    word = line.strip()
+                    if word.isalpha():
+                        (capitalised if word[0].isupper() else lower).add(word.lower())
+        return frozenset(capitalised - lower)
+
+    lexicon = models_dir() / LEXICON_FILE
+    return load_cached(lexicon, "propernouns_da", collect) if lexicon.exists() else collect()
