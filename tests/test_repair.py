@@ -292,3 +292,34 @@ def test_a_long_run_of_ocr_noise_is_no_word_and_is_left_alone():
     noise = "mgde" * 15  # 60 letters: no Danish word is that long
     repaired = repair_text(f"Udvalget drgftede pa mgdet {noise} i dag.").text
     assert repaired == f"Udvalget drøftede på mødet {noise} i dag."
+
+
+def test_names_stay_as_printed_in_mangled_text():
+    """A capitalised name is no compound of Danish words (`Gjesing` is no `Øje|sing`), a name in its old
+    spelling keeps it (`Neergaard`), and a name that is also a word keeps its spelling (`Sander`)."""
+    text = (
+        "Mgdet blev holdt pa radhuset med Anne Gjesing, Ole Egede og Charlotte Sander samt Peter "
+        "Wedell-Neergaard, som fremlagde sagen om bgrnenes skolevej for de feelles udvalg."
+    )
+    repaired = repair_text(text).text
+    assert "Anne Gjesing, Ole Egede og Charlotte Sander samt Peter Wedell-Neergaard" in repaired
+    assert repaired.startswith("Mødet blev holdt på rådhuset") and "børnenes" in repaired
+
+
+def test_a_compound_part_read_as_a_rarer_word_is_repaired():
+    text = "Landdistriktsradet mgdes pa torsdag, og landdistriktsradet skal drgfte de feelles midler."
+    assert repair_text(text).text == "Landdistriktsrådet mødes på torsdag, og landdistriktsrådet skal drøfte de fælles midler."
+
+
+def test_an_at_sign_inside_a_sentence_keeps_its_capital_for_names_and_named_bodies():
+    text = (
+        "Sagen blev sendt til @konomiudvalget, som drgftede den pa mgdet i @rum, mens de @vrige "
+        "punkter blev udsat til naeste mgde."
+    )
+    repaired = repair_text(text).text
+    assert "til Økonomiudvalget, som drøftede den på mødet i Ørum, mens de øvrige punkter" in repaired
+
+
+def test_a_lower_case_compound_whose_tail_only_the_word_list_knows_is_repaired():
+    text = "Byradet skal godkende den nye styrelsesvedtegt, far den sendes til ministeriet pa mandag."
+    assert "styrelsesvedtægt" in repair_text(text).text

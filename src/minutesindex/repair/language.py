@@ -45,29 +45,40 @@ def _function_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     return danish, others
 
 
-def is_foreign(text: str) -> bool:
-    """Whether a paragraph is written in another language than Danish (mangled Danish is Danish), by
-    the distinct function words of each language in it."""
+def _words(text: str) -> set[str]:
     # Distinct words, acronyms aside (`DAS` is a Danish body, not German `das`).
-    words = {w.lower() for w in _WORD.findall(text) if not (w.isupper() and len(w) > 1)}
+    return {w.lower() for w in _WORD.findall(text) if not (w.isupper() and len(w) > 1)}
+
+
+def _is_foreign(words: set[str]) -> bool:
     if len(words) < MIN_FOREIGN:
         return False
     danish, others = _function_words()
-    danish_hits = sum(1 for w in words if w in danish)
-    foreign_hits = max(sum(1 for w in words if w in vocabulary) for vocabulary in others.values())
-    return foreign_hits >= MIN_FOREIGN and foreign_hits > FOREIGN_RATIO * danish_hits
+    foreign_hits = max(len(words & vocabulary) for vocabulary in others.values())
+    return foreign_hits >= MIN_FOREIGN and foreign_hits > FOREIGN_RATIO * len(words & danish)
+
+
+def is_foreign(text: str) -> bool:
+    """Whether a paragraph is written in another language than Danish (mangled Danish is Danish), by
+    the distinct function words of each language in it."""
+    return _is_foreign(_words(text))
 
 
 def foreign_lines(lines: list[str]) -> set[int]:
     """Indices of the lines in another language: the lines of a foreign paragraph (a run of non-blank
     lines), and a long line that is foreign by itself (a quotation inside a Danish paragraph)."""
-    foreign = {i for i, line in enumerate(lines) if len(_WORD.findall(line)) >= MIN_LINE_WORDS and is_foreign(line)}
+    foreign: set[int] = set()
     paragraph: list[int] = []
+    paragraph_words: set[str] = set()
     for i, line in enumerate([*lines, ""]):
         if line.strip():
+            words = _words(line)
+            if len(words) >= MIN_LINE_WORDS and _is_foreign(words):
+                foreign.add(i)
             paragraph.append(i)
+            paragraph_words |= words
             continue
-        if paragraph and is_foreign(" ".join(lines[k] for k in paragraph)):
+        if paragraph and _is_foreign(paragraph_words):
             foreign.update(paragraph)
-        paragraph = []
+        paragraph, paragraph_words = [], set()
     return foreign
