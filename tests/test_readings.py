@@ -69,3 +69,27 @@ def test_substitution_options_follow_the_case_of_the_token():
     assert substitution_options("MGDE")[1] == ((1, "Ø", "ø", 0.3),)  # `G` read as Ø in capitals
     assert ("Æ", "æ") in {(cased, lower) for _, cased, lower, _ in substitution_options("Zldre")[0]}
     assert substitution_options("plan") == [(), (), ((1, "å", "å", 0.1), (1, "ø", "ø", 0.5), (1, "æ", "æ", 0.8)), ()]
+
+
+def test_the_python_search_finds_what_the_compiled_one_finds_in_the_same_order():
+    """Without a C compiler the project installs the pure-Python search; both give the same readings
+    for the bench-free tokens below and for mangled spellings generated from the real lexicon."""
+    import random
+
+    from minutesindex.repair import readings as search
+    from minutesindex.repair.danish import _OPTIONS_BY_FIRST_LETTER, mangled_spellings
+    from minutesindex.repair.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    words = sorted(w for w in lexicon.zipf if any(c in w for c in "æøå") and 4 <= len(w) <= 14)
+    tokens = ["Mgdeplan", "kommunesplan", "made", "@konomiudvalget", "bgrnehaveomradet", "A2ldrerad", "PA", "§r"]
+    for word in random.Random(7).sample(words, 300):
+        tokens += sorted(mangled_spellings(word))[:2]
+    py_trie = search.py_build_trie(list(lexicon.zipf))
+    for token in tokens:
+        caps = token.isupper() and sum(c.isupper() for c in token) >= 2
+        compiled_options = search.substitution_options(token, _OPTIONS_BY_FIRST_LETTER, caps)
+        assert search.py_substitution_options(token, _OPTIONS_BY_FIRST_LETTER, caps) == compiled_options
+        args = (token, token.lower(), compiled_options, 3)
+        compiled = search.compound_readings(*args, lexicon.trie, 3, 3, "se")
+        assert search.py_compound_readings(*args, py_trie, 3, 3, "se") == compiled, token

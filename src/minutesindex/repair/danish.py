@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from minutesindex.repair._readings import compound_readings
-from minutesindex.repair._readings import substitution_options as _substitution_options
+from minutesindex.repair.readings import compound_readings
+from minutesindex.repair.readings import substitution_options as _substitution_options
 from minutesindex.repair.charmodel import CharModel, load_char_model
 from minutesindex.repair.lexicon import (
     LINKERS,

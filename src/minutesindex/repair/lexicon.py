@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from minutesindex.config import models_dir
-from minutesindex.repair._readings import build_trie, compound_readings
+from minutesindex.repair.readings import build_trie, compound_readings
 
 LEXICON_FILE = "lexicon_da.tsv"
 STOPWORDS_FILE = "stopwords_da.txt"
