@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from minutesindex.repair.readings import compound_readings
-from minutesindex.repair.readings import substitution_options as _substitution_options
 from minutesindex.repair.charmodel import CharModel, load_char_model
 from minutesindex.repair.lexicon import (
     LINKERS,
@@ -30,6 +28,8 @@ from minutesindex.repair.lexicon import (
     load_cached,
     load_proper_nouns,
 )
+from minutesindex.repair.readings import compound_readings
+from minutesindex.repair.readings import substitution_options as _substitution_options
 
 # What the English model prints for Danish letters (observed in OCR of Danish pages), with a cost:
 # rarer confusions cost more, so `gar` reads `går` (a→å is the usual confusion) rather than `gør`.
