@@ -6,8 +6,12 @@ Exit codes: 0 all good · 1 some input files failed · 2 usage error or bad quer
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from minutesindex.config import DEFAULT_OCR_LANG, load_settings
+from minutesindex.config import DEFAULT_OCR_LANG, Settings, load_settings
 from minutesindex.errors import ExitCode, MinutesIndexError, NotFoundError
 
 EXIT_CODES_HELP = (
@@ -38,18 +42,92 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"minutesindex {version('minutesindex')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback(context_settings={"help_option_names": ["-h", "--help"]})
+def main(
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            help="The home to use: its database and index live in PATH/processed "
+            "(default: $MINUTESINDEX_HOME, else ./data).",
+            metavar="PATH",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    if home is not None:
+        os.environ["MINUTESINDEX_HOME"] = str(home)
+
+
+def _existing_home() -> Settings:
+    """The settings of a home that exists: commands that only read never create one."""
+    settings = load_settings()
+    if not settings.has_database() and not settings.index_dir.exists():
+        err.print(f"error: no minutesindex home at {settings.home} (use --home PATH or ingest first)", highlight=False)
+        raise typer.Exit(int(ExitCode.DATABASE))
+    return settings
+
+
 def _fail(exc: MinutesIndexError) -> typer.Exit:
     err.print(f"error: {escape(str(exc))}", highlight=False)
     return typer.Exit(int(exc.exit_code))
 
 
-def _date(value: str | None, option: str) -> dt.date | None:
+_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+
+
+def _date(value: str | None, option: str, end: bool = False) -> dt.date | None:
+    """A date as analysts type it: `2022-03-10`, `10-03-2022`, `10.03.2022`, or a month (`2022-03`) or
+    year (`2022`), which `--since` reads as its first day and `--until` as its last."""
     if value is None:
         return None
+    text = value.strip()
     try:
-        return dt.date.fromisoformat(value)
+        if year := _YEAR.match(text):
+            return dt.date(int(year[1]), 12, 31) if end else dt.date(int(year[1]), 1, 1)
+        if month := _MONTH.match(text):
+            first = dt.date(int(month[1]), int(month[2]), 1)
+            return (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1) if end else first
+        if danish := _DANISH_DATE.match(text):
+            return dt.date(int(danish[3]), int(danish[2]), int(danish[1]))
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+        raise typer.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD, DD-MM-YYYY, DD.MM.YYYY, YYYY-MM or YYYY)", param_hint=option
+        ) from None
+
+
+def _date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    since_d, until_d = _date(since, "--since"), _date(until, "--until", end=True)
+    if since_d and until_d and since_d > until_d:
+        raise typer.BadParameter(f"--since {since} is after --until {until}", param_hint="--since/--until")
+    return since_d, until_d
+
+
+def _committees(name: str | None, known: list[str]) -> list[str] | None:
+    """The stored committees `--committee NAME` means; none is an error that lists the known ones."""
+    from minutesindex.search.query import resolve_committee
+
+    if name is None:
+        return None
+    found = resolve_committee(name, known)
+    if not found:
+        listing = "; ".join(known) if known else "none yet"
+        err.print(f"error: no committee matches {name!r}; known committees: {escape(listing)}", highlight=False)
+        raise typer.Exit(int(ExitCode.USAGE))
+    return found
 
 
 @app.command()
@@ -61,8 +139,18 @@ def ingest(
         DEFAULT_OCR_LANG
     ),
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    meeting_date: Annotated[
+        str | None, typer.Option("--meeting-date", help="The meeting date of documents that do not give it.")
+    ] = None,
 ) -> None:
-    """Ingest meeting PDFs and text exports: OCR where needed, repair, segment, store and index."""
+    """Ingest meeting PDFs and text exports: OCR where needed, repair, segment, store and index.
+
+    Examples:
+
+      minutesindex ingest referater/ scanninger/*.pdf
+
+      minutesindex ingest gammelt_referat.pdf --force --meeting-date 2009-03-03
+    """
     from minutesindex.pipeline import FileOutcome, ingest_paths
 
     settings = load_settings()
@@ -96,6 +184,7 @@ def ingest(
                 on_file=on_file,
                 on_wait=lambda message: err.print(message),
                 on_total=lambda n: progress.update(task, total=n),
+                meeting_date=_date(meeting_date, "--meeting-date"),
             )
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
@@ -121,63 +210,125 @@ def ingest(
         raise typer.Exit(int(ExitCode.FILES_FAILED))
 
 
+SEARCH_FORMATS = ("table", "plain", "tsv", "csv", "json", "nl")
+SEARCH_COLUMNS = ("item_id", "meeting_date", "committee", "number", "title", "path", "page", "score", "snippet")
+
+
 @app.command()
 def search(
     query: Annotated[
         str, typer.Argument(help='Words (AND), "phrases", OR, -exclusion, title:/indstilling:/beslutning:…')
     ],
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most results to show.")] = 10,
-    committee: Annotated[str | None, typer.Option("--committee", help="Only this committee.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Meetings on or after YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Meetings on or before YYYY-MM-DD.")] = None,
+    committee: Annotated[
+        str | None, typer.Option("--committee", help="Only this committee (any case, æøå or not, a unique part).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Meetings on or after a date: YYYY-MM-DD, DD-MM-YYYY, YYYY-MM, YYYY.")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Meetings on or before a date (as --since).")] = None,
+    include_undated: Annotated[
+        bool, typer.Option("--include-undated", help="Keep meetings without a date in a date range.")
+    ] = False,
     section: Annotated[
         str | None, typer.Option("--section", help="Search one section: indstilling, beslutning…")
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print results as a JSON list.")] = False,
+    sort: Annotated[str, typer.Option("--sort", help="score (best first) or date (newest first).")] = "score",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="table, plain, tsv, csv, json or nl (default: table on a terminal, else plain)."),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
-    """Search agenda items; shows meeting date, committee, item, title, page and a snippet."""
+    """Search agenda items; shows meeting date, committee, item, title, file:page and a snippet.
+
+    Examples:
+
+      minutesindex search "særlige pladser"
+
+      minutesindex search takstmodel --committee dassos --since 2022 --format tsv
+
+      minutesindex search 'beslutning:godkendt' --sort date --json
+    """
     from minutesindex.search.index import open_index
+    from minutesindex.search.query import known_committees
     from minutesindex.search.query import search as run_search
 
-    settings = load_settings()
+    fmt = "json" if json_output else fmt or ("table" if out.is_terminal else "plain")
+    if fmt not in SEARCH_FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(SEARCH_FORMATS)}", param_hint="--format")
+    since_d, until_d = _date_range(since, until)
+    settings = _existing_home()
     try:
         index = open_index(settings.index_dir)
         hits = run_search(
             index,
             query,
             limit=limit,
-            committee=committee,
-            since=_date(since, "--since"),
-            until=_date(until, "--until"),
+            committee=_committees(committee, known_committees(index)),
+            since=since_d,
+            until=until_d,
             section=section,
+            sort=sort,
+            include_undated=include_undated,
         )
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
-    if json_output:
-        out.print_json(json.dumps([h.as_json() for h in hits], ensure_ascii=False))
+    _print_hits(hits, fmt)
+
+
+def _print_hits(hits, fmt: str) -> None:  # noqa: ANN001 - SearchHits
+    records = [h.as_json() for h in hits]
+    if fmt == "json":
+        out.print_json(json.dumps(records, ensure_ascii=False))
+        return
+    if fmt == "nl":
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    if fmt in ("tsv", "csv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, dialect="excel-tab" if fmt == "tsv" else "excel", lineterminator="\n")
+        writer.writerow(SEARCH_COLUMNS)
+        for record in records:
+            writer.writerow([_plain(str(record[c] if record[c] is not None else "")) for c in SEARCH_COLUMNS])
+        sys.stdout.write(buffer.getvalue())
         return
     if not hits:
-        out.print("no matching items")
+        err.print("no matching items")
         return
     if not hits[0].all_words:
-        out.print("no item has all the words; items with some of them:")
-    table = Table(show_lines=True)
-    for column in ("date", "committee", "item", "title", "page", "snippet", "id"):
-        table.add_column(column, overflow="fold")
-    for hit in hits:
-        snippet = escape(hit.snippet).replace("**", "\x00")
-        parts = snippet.split("\x00")
-        snippet = "".join(f"[bold yellow]{p}[/]" if k % 2 else p for k, p in enumerate(parts))
-        table.add_row(
-            hit.meeting_date or "",
-            escape(hit.committee),
-            hit.number,
-            escape(hit.title),
-            str(hit.page),
-            snippet,
-            str(hit.item_id),
-        )
-    out.print(table)
+        err.print("no item has all the words; items with some of them:")
+    if fmt == "plain":
+        for hit in hits:
+            where = f"{hit.path or hit.document}:{hit.page}"
+            fields = (hit.meeting_date or "no date", hit.committee or "-", hit.number or "-", hit.title, where)
+            sys.stdout.write("  ".join(_plain(f) for f in fields) + "\n")
+            sys.stdout.write(f"    {_plain(hit.snippet)}\n")
+    else:
+        table = Table(show_lines=True)
+        for column in ("date", "committee", "item", "title", "file:page", "snippet", "id"):
+            table.add_column(column, overflow="fold")
+        for hit in hits:
+            snippet = escape(hit.snippet).replace("**", "\x00")
+            parts = snippet.split("\x00")
+            snippet = "".join(f"[bold yellow]{p}[/]" if k % 2 else p for k, p in enumerate(parts))
+            table.add_row(
+                hit.meeting_date or "",
+                escape(hit.committee),
+                hit.number,
+                escape(hit.title),
+                escape(f"{hit.document}:{hit.page}"),
+                snippet,
+                str(hit.item_id),
+            )
+        out.print(table)
+    err.print(f"showing {len(hits)} of {hits.total}", highlight=False)
+
+
+def _plain(text: str) -> str:
+    """One line, without the control characters a terminal would act on."""
+    return re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
 
 
 @app.command()
@@ -189,8 +340,10 @@ def show(
     from minutesindex.export import item_record
     from minutesindex.store.db import load_items, open_database, session_scope
 
-    settings = load_settings()
+    settings = _existing_home()
     try:
+        if not 0 < item_id < 2**63:
+            raise NotFoundError(f"no item with id {item_id}")
         with session_scope(open_database(settings.db_url)) as session:
             items = load_items(session, [item_id])
             if not items:
@@ -205,7 +358,7 @@ def show(
     out.print(f"[bold]{escape(record['number'])} {escape(record['title'])}[/]")
     out.print(
         f"{escape(record['committee'] or '')} · {record['kind'] or ''} · {record['meeting_date'] or 'no date'} · "
-        f"{escape(record['document'])}, pages {record['page_start']}–{record['page_end']}",
+        f"{escape(record['path'] or record['document'])}, pages {record['page_start']}–{record['page_end']}",
         highlight=False,
     )
     if not record["segmented"]:
@@ -223,30 +376,48 @@ def show(
             out.print(f"- {escape(attachment)}", highlight=False)
 
 
-def _export_items(query: str | None, committee: str | None, since: str | None, until: str | None, kind: str | None):  # noqa: ANN202
+def _export_items(  # noqa: PLR0913
+    query: str | None,
+    committee: str | None,
+    since: str | None,
+    until: str | None,
+    kind: str | None,
+    include_undated: bool = False,
+):  # noqa: ANN202
     """Items to export: a search's hits in the search's own selection, or all items matching the filters."""
     from minutesindex.search.index import open_index
     from minutesindex.search.query import search as run_search
-    from minutesindex.store.db import load_items, open_database, session_scope
+    from minutesindex.store.db import committees, load_items, open_database, session_scope
 
-    settings = load_settings()
-    since_d, until_d = _date(since, "--since"), _date(until, "--until")
+    settings = _existing_home()
+    since_d, until_d = _date_range(since, until)
+    engine = open_database(settings.db_url)
+    with session_scope(engine) as session:
+        wanted = _committees(committee, committees(session))
     ids = None
     if query:
         hits = run_search(
-            open_index(settings.index_dir), query, limit=100_000, committee=committee, since=since_d, until=until_d
+            open_index(settings.index_dir),
+            query,
+            limit=100_000,
+            committee=wanted,
+            since=since_d,
+            until=until_d,
+            include_undated=include_undated,
         )
         ids = [h.item_id for h in hits]
-    with session_scope(open_database(settings.db_url)) as session:
+    with session_scope(engine) as session:
         items = load_items(session, ids)
     selected = []
     for item in items:
         doc = item.document
-        if committee and (doc.committee or "").lower() != committee.lower():
+        if wanted is not None and doc.committee not in wanted:
             continue
-        if since_d and (doc.meeting_date is None or doc.meeting_date < since_d):
+        if doc.meeting_date is None and (since_d or until_d) and not include_undated:
             continue
-        if until_d and (doc.meeting_date is None or doc.meeting_date > until_d):
+        if since_d and doc.meeting_date and doc.meeting_date < since_d:
+            continue
+        if until_d and doc.meeting_date and doc.meeting_date > until_d:
             continue
         if kind and doc.kind != kind:
             continue
@@ -254,51 +425,85 @@ def _export_items(query: str | None, committee: str | None, since: str | None, u
     return selected
 
 
+def _output(out_path: Path) -> Path | None:
+    """Where an export goes: a file whose folder exists, or standard output for `-` (None)."""
+    if str(out_path) == "-":
+        return None
+    if not out_path.parent.exists():
+        err.print(f"error: {out_path}: folder {out_path.parent} does not exist", highlight=False)
+        raise typer.Exit(int(ExitCode.USAGE))
+    return out_path
+
+
+INCLUDE_UNDATED = typer.Option("--include-undated", help="Keep meetings without a date in a date range.")
+
+
 @export_app.command("items")
 def export_items(
-    out_path: Annotated[Path, typer.Option("--out", help="Output file (.jsonl).")],
+    out_path: Annotated[Path, typer.Option("--out", help="Output file (.jsonl), or - for standard output.")],
     committee: Annotated[str | None, typer.Option("--committee")] = None,
     since: Annotated[str | None, typer.Option("--since")] = None,
     until: Annotated[str | None, typer.Option("--until")] = None,
     query: Annotated[str | None, typer.Option("--query", help="Export exactly the items this search returns.")] = None,
+    include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
 ) -> None:
-    """Write one JSON object per agenda item (JSON Lines)."""
+    """Write one JSON object per agenda item (JSON Lines).
+
+    Example: minutesindex export items --out items.jsonl --since 2023
+    """
     from minutesindex.export import write_items_jsonl
 
+    target = _output(out_path)
     try:
-        count = write_items_jsonl(_export_items(query, committee, since, until, None), out_path)
+        count = write_items_jsonl(_export_items(query, committee, since, until, None, include_undated), target)
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
-    err.print(f"wrote {count} items to {out_path}", highlight=False)
+    err.print(f"wrote {count} items to {target or 'standard output'}", highlight=False)
 
 
 @export_app.command("decisions")
 def export_decisions(
-    out_path: Annotated[Path, typer.Option("--out", help="Output file (.csv or .xlsx).")],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="Output file (.csv or .xlsx: the suffix picks the format), or - for stdout.")
+    ],
     committee: Annotated[str | None, typer.Option("--committee")] = None,
     since: Annotated[str | None, typer.Option("--since")] = None,
     until: Annotated[str | None, typer.Option("--until")] = None,
     query: Annotated[str | None, typer.Option("--query", help="Export exactly the items this search returns.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="referat or dagsorden.")] = None,
     excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and ';' for Danish Excel.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv or xlsx (default: from the --out suffix, else csv).")
+    ] = None,
+    include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
 ) -> None:
-    """Write a decision table: one row per agenda item, with recommendation, decision and outcome."""
+    """Write a decision table: one row per agenda item, with recommendation, decision and outcome.
+
+    Examples:
+
+      minutesindex export decisions --out decisions.xlsx --committee "teknik og miljø" --since 2024
+
+      minutesindex export decisions --out - --excel > beslutninger.csv
+    """
     from minutesindex.export import write_decisions_csv, write_decisions_xlsx
 
     if kind not in (None, "referat", "dagsorden"):
         raise typer.BadParameter("use referat or dagsorden", param_hint="--kind")
+    fmt = fmt or ("xlsx" if out_path.suffix.lower() == ".xlsx" else "csv")
     if fmt not in ("csv", "xlsx"):
         raise typer.BadParameter("use csv or xlsx", param_hint="--format")
+    target = _output(out_path)
+    if target is None and fmt == "xlsx" and sys.stdout.isatty():
+        raise typer.BadParameter("an xlsx workbook is binary; write it to a file or a pipe", param_hint="--out")
     try:
-        items = _export_items(query, committee, since, until, kind)
+        items = _export_items(query, committee, since, until, kind, include_undated)
         if fmt == "xlsx":
-            count = write_decisions_xlsx(items, out_path)
+            count = write_decisions_xlsx(items, target)
         else:
-            count = write_decisions_csv(items, out_path, excel=excel)
+            count = write_decisions_csv(items, target, excel=excel)
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
-    err.print(f"wrote {count} rows to {out_path}", highlight=False)
+    err.print(f"wrote {count} rows to {target or 'standard output'}", highlight=False)
 
 
 @app.command()
@@ -372,28 +577,56 @@ def check(
 
 
 @app.command()
-def stats(json_output: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Documents, pages, OCR'd pages, repaired words and items, per committee."""
+def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False) -> None:
+    """Documents, pages, OCR'd pages, repaired words and items, per committee, and where the home is."""
     from minutesindex.store.db import open_database, session_scope, statistics
 
+    settings = _existing_home()
     try:
-        with session_scope(open_database(load_settings().db_url)) as session:
+        with session_scope(open_database(settings.db_url)) as session:
             result = statistics(session)
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
+    result["home"] = str(settings.home)
     if json_output:
         out.print_json(json.dumps(result, ensure_ascii=False))
         return
+    extra = [
+        f"{result[key]} {label}"
+        for key, label in (
+            ("unsegmented_documents", "documents without agenda items"),
+            ("undated_documents", "documents without a meeting date"),
+        )
+        if result[key]
+    ]
     out.print(
         f"{result['documents']} documents, {result['pages']} pages ({result['ocr_pages']} OCR'd), "
         f"{result['repaired_words']} words repaired, {result['items']} items"
-        + (
-            f", {result['unsegmented_documents']} documents without agenda items"
-            if result["unsegmented_documents"]
-            else ""
-        )
+        + "".join(f", {e}" for e in extra)
+        + f" (home: {escape(result['home'])})",
+        highlight=False,
     )
     table = Table("committee", "documents", "pages", "items")
     for row in result["committees"]:
         table.add_row(escape(row["committee"]), str(row["documents"]), str(row["pages"]), str(row["items"]))
     out.print(table)
+
+
+@app.command("set-date")
+def set_date(
+    document: Annotated[str, typer.Argument(help="The document: its id, path or file name.")],
+    date: Annotated[str, typer.Argument(help="The meeting date: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY.")],
+) -> None:
+    """Give a document's meeting its date, where the text did not give it (or gave it wrong).
+
+    Example: minutesindex set-date referat_udvalg.pdf 2023-05-04
+    """
+    from minutesindex.pipeline import set_meeting_date
+
+    meeting_date = _date(date, "DATE")
+    settings = _existing_home()
+    try:
+        name, items = set_meeting_date(settings, document, meeting_date)
+    except MinutesIndexError as exc:
+        raise _fail(exc) from exc
+    err.print(f"{name}: meeting date {meeting_date}, {items} items updated", highlight=False)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
+import io
 import json
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from minutesindex.segment.sections import canonical
 from minutesindex.store.tables import ItemRow, SectionRow
@@ -134,17 +139,22 @@ def sort_items(items: Iterable[ItemRow]) -> list[ItemRow]:
     )
 
 
-def write_decisions_csv(items: Iterable[ItemRow], out: Path, excel: bool = False) -> int:
-    """RFC 4180 CSV in UTF-8; with excel, UTF-8 with BOM and `;` so Danish Excel opens it by double-click."""
+def write_decisions_csv(items: Iterable[ItemRow], out: Path | None, excel: bool = False) -> int:
+    """RFC 4180 CSV in UTF-8 to a file, or to standard output for None; with excel, UTF-8 with BOM and
+    `;` so Danish Excel opens it by double-click, and cells Excel would read as formulas neutralised."""
     rows = [decision_row(it) for it in sort_items(items)]
-    with out.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
+    if excel:
+        rows = [{column: _formula_safe(value) for column, value in row.items()} for row in rows]
+    with _text_output(out, "utf-8-sig" if excel else "utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=DECISION_COLUMNS, delimiter=";" if excel else ",", lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
     return len(rows)
 
 
-def write_decisions_xlsx(items: Iterable[ItemRow], out: Path) -> int:
+def write_decisions_xlsx(items: Iterable[ItemRow], out: Path | None) -> int:
+    """A workbook with a bold, frozen, filterable header row; text cells stay text (`1.1` is no
+    number), meeting dates are dates, and cells Excel would read as formulas are neutralised."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -156,7 +166,10 @@ def write_decisions_xlsx(items: Iterable[ItemRow], out: Path) -> int:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_excel_safe(row[c]) for c in DECISION_COLUMNS])
+        sheet.append([_xlsx_value(column, row[column]) for column in DECISION_COLUMNS])
+    date_column = DECISION_COLUMNS.index("meeting_date") + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=date_column, max_col=date_column):
+        cell.number_format = "yyyy-mm-dd"
     widths = {"title": 50, "indstilling": 60, "decision": 60, "attachments": 40, "presenter": 30, "committee": 20}
     for k, column in enumerate(DECISION_COLUMNS, start=1):
         letter = sheet.cell(row=1, column=k).column_letter
@@ -165,8 +178,45 @@ def write_decisions_xlsx(items: Iterable[ItemRow], out: Path) -> int:
             for cell in sheet[letter][1:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    workbook.save(out)
+    sheet.auto_filter.ref = sheet.dimensions
+    if out is None:
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        sys.stdout.buffer.write(buffer.getvalue())
+        sys.stdout.buffer.flush()
+    else:
+        workbook.save(out)
     return len(rows)
+
+
+# OWASP's advice for CSV injection: a cell that a spreadsheet would read as a formula gets a leading
+# apostrophe, which the spreadsheet shows as text and does not display.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_safe(value: object) -> object:
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def _xlsx_value(column: str, value: object) -> object:
+    if column == "meeting_date" and isinstance(value, str) and value:
+        return dt.date.fromisoformat(value)
+    return _formula_safe(_excel_safe(value))
+
+
+@contextlib.contextmanager
+def _text_output(out: Path | None, encoding: str) -> Iterator[TextIO]:
+    """A file to write text to, or standard output (in the same encoding) for None."""
+    if out is not None:
+        with out.open("w", encoding=encoding, newline="") as fh:
+            yield fh
+        return
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=True)
+    try:
+        yield stream
+        stream.flush()
+    finally:
+        stream.detach()
 
 
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -202,9 +252,9 @@ def item_record(item: ItemRow) -> dict:
     }
 
 
-def write_items_jsonl(items: Iterable[ItemRow], out: Path) -> int:
+def write_items_jsonl(items: Iterable[ItemRow], out: Path | None) -> int:
     count = 0
-    with out.open("w", encoding="utf-8") as fh:
+    with _text_output(out, "utf-8") as fh:
         for item in items:
             fh.write(json.dumps(item_record(item), ensure_ascii=False) + "\n")
             count += 1

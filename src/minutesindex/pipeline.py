@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
 import os
@@ -33,6 +34,7 @@ from minutesindex.store.db import (
     add_vocabulary,
     all_item_ids,
     find_by_hash,
+    find_document,
     item_ids_of,
     load_items,
     load_vocabulary,
@@ -105,6 +107,7 @@ def content_hash(path: Path) -> str:
 
 
 NO_ITEMS_WARNING = "no agenda items found; indexed as one document"
+NO_DATE_WARNING = "no meeting date found; date filters leave it out (fix with `minutesindex set-date`)"
 
 
 @dataclass
@@ -192,8 +195,10 @@ def ingest_paths(
     on_file: Callable[[FileOutcome], None] | None = None,
     on_wait: Callable[[str], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    meeting_date: dt.date | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; each file lands whole or not at all, and a bad file never stops the batch."""
+    """Ingest files and folders; each file lands whole or not at all, and a bad file never stops the batch.
+    `meeting_date` dates the meetings whose documents do not give their date."""
     started = time.perf_counter()
     report = IngestReport()
     files, problems = discover(paths)
@@ -230,7 +235,7 @@ def ingest_paths(
             if isinstance(prepared, FileOutcome):
                 outcome = prepared
             else:
-                outcome = _land(prepared, engine, pool, index_writer, repairer)
+                outcome = _land(prepared, engine, pool, index_writer, repairer, meeting_date)
             fill()
             report.outcomes.append(outcome)
             if on_file:
@@ -255,13 +260,20 @@ def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileO
         return FileOutcome(path, "failed", exc.strerror or str(exc))
 
 
-def _land(  # noqa: ANN001 - Engine
-    pending: _Pending, engine, pool: OcrPool, index_writer: BackgroundIndexWriter, repairer: LetterRepairer
+def _land(  # noqa: ANN001, PLR0913 - Engine
+    pending: _Pending,
+    engine,
+    pool: OcrPool,
+    index_writer: BackgroundIndexWriter,
+    repairer: LetterRepairer,
+    meeting_date: dt.date | None = None,
 ) -> FileOutcome:
     path = pending.path
     try:
         extracted = _finish_extraction(pending, pool)
         segmented = process_document(extracted, repairer)
+        if segmented.meeting.meeting_date is None:
+            segmented.meeting.meeting_date = meeting_date
     except InputFileError as exc:
         return FileOutcome(path, "failed", exc.reason)
     except Exception as exc:  # an unexpected failure in one file must not stop the batch
@@ -282,6 +294,8 @@ def _land(  # noqa: ANN001 - Engine
     warnings = [f"page {p.number}: {p.warning}" for p in extracted.pages if p.warning]
     if not segmented.segmented:
         warnings.append(NO_ITEMS_WARNING)
+    if segmented.meeting.meeting_date is None:
+        warnings.append(NO_DATE_WARNING)
     return FileOutcome(
         path,
         "ingested",
@@ -301,6 +315,19 @@ def sync_index(engine, index) -> tuple[int, int]:  # noqa: ANN001
         if missing or stale:
             update_index(index, load_items(session, sorted(missing)), remove=sorted(stale))
     return len(missing), len(stale)
+
+
+def set_meeting_date(settings: Settings, document: str, date: dt.date) -> tuple[str, int]:
+    """Give a document's meeting a date (one the text did not give, or gave wrong), in the database
+    and the search index. `document` is its id, its file name or its path. Returns the file name and
+    the number of items updated."""
+    engine = open_database(settings.db_url)
+    with ingest_lock(settings), session_scope(engine) as session:
+        row = find_document(session, document)
+        row.meeting_date = date
+        items = load_items(session, item_ids_of(session, row.id))
+        update_index(open_index(settings.index_dir, for_writing=True), items, remove=[item.id for item in items])
+        return row.file_name, len(items)
 
 
 def reindex(settings: Settings) -> int:

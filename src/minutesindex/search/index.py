@@ -54,6 +54,7 @@ def build_schema() -> Schema:
         item_id=ID(stored=True, unique=True, sortable=True),
         # Shown with a hit, never searched: stored only, no postings.
         document=STORED(),
+        path=STORED(),  # the file as ingested, so a hit leads to its source
         committee=STORED(),
         number=STORED(),
         page=STORED(),
@@ -61,6 +62,7 @@ def build_schema() -> Schema:
         content=STORED(),  # for snippets: the text of every band
         # Filters.
         committee_key=ID(),
+        dated=ID(),  # "0" for an item whose meeting has no date: `--include-undated` keeps it
         kind=ID(stored=True),
         meeting_date=DATETIME(stored=True),
         # Searched.
@@ -147,7 +149,9 @@ def item_document(item: ItemRow) -> dict:
     fields = {
         "item_id": str(item.id),
         "document": doc.file_name,
+        "path": doc.path,
         "committee": doc.committee or "",
+        "dated": "1" if doc.meeting_date else "0",
         "number": item.number,
         "page": item.page_start,
         "title_display": item.title,

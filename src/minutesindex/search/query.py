@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import re
 import weakref
@@ -13,7 +14,7 @@ from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.index import Index
 from whoosh.matching import Matcher
-from whoosh.query import And, DateRange, NullQuery, Phrase, Query, QueryError, Term
+from whoosh.query import And, DateRange, NullQuery, Or, Phrase, Query, QueryError, Term
 from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 from whoosh.searching import Hit, Searcher
 
@@ -41,6 +42,7 @@ _PLAIN_WORD = r"(?!(?:AND|OR|NOT)\b)[^\W_][\w.,'&/-]*"
 _PLAIN_WORDS = re.compile(rf"\s*{_PLAIN_WORD}(?:\s+{_PLAIN_WORD})*\s*")
 # A word typed on its own: not a field name (`title:`), not a field's value, not part of another word.
 _BARE_WORD = re.compile(rf"(?<![\w:])[^\W\d_]{{{MIN_COMPOUND_LEN},}}(?![\w:])")
+COMMITTEE_SIMILARITY = 0.8  # `DASOS` for `DASSOS` (0.91); `Økonomi` is no `Teknik` at 0.8
 FIELD_ALIASES = {"titel": "title", "resumé": "resume", "decision": "beslutning", "bilag": "bilag"}
 
 
@@ -56,11 +58,13 @@ class SearchHit:
     snippet: str
     page: int
     all_words: bool = True  # False: no item had every word of the query, and this one has some
+    path: str = ""  # the file as ingested
 
     def as_json(self) -> dict:
         return {
             "item_id": self.item_id,
             "document": self.document,
+            "path": self.path,
             "committee": self.committee,
             "meeting_date": self.meeting_date,
             "number": self.number,
@@ -69,6 +73,14 @@ class SearchHit:
             "snippet": self.snippet,
             "page": self.page,
         }
+
+
+class SearchHits(list):
+    """The hits shown, best first (or by date), and how many items match in all (`total`)."""
+
+    def __init__(self, hits: list[SearchHit], total: int) -> None:
+        super().__init__(hits)
+        self.total = total
 
 
 class InSection(WrappingSpan):
@@ -186,7 +198,9 @@ def build_query(
         raise QuerySyntaxError("empty query")
     if len(query_text) > MAX_QUERY_LEN:
         raise QuerySyntaxError(f"query too long ({len(query_text)} characters; at most {MAX_QUERY_LEN})")
+    _check_query(query_text)
     if section:
+        section = section.strip().lower()
         section_field = section if section in SECTION_FIELDS or section == "title" else None
         if section_field is None:
             raise QuerySyntaxError(f"unknown section {section!r}; use one of: title, {', '.join(SECTION_FIELDS)}")
@@ -201,6 +215,24 @@ def build_query(
 
 
 _searchers: weakref.WeakKeyDictionary[Index, Searcher] = weakref.WeakKeyDictionary()
+
+
+_FIELD_PREFIX = re.compile(r"(?:^|[\s(])([^\W\d_][\w]*):(?=\S)")
+_DANGLING_OPERATOR = re.compile(r"(?:^|\s)(?:AND|OR|NOT)\s*$|^\s*(?:AND|OR)\s")
+
+
+def _check_query(query_text: str) -> None:
+    """Queries that would silently match nothing are errors: an unknown `field:` prefix, a bare `*`,
+    an operator with nothing after it."""
+    outside_phrases = "".join(query_text.split('"')[::2])
+    known = {"title", *SECTION_FIELDS, *FIELD_ALIASES}
+    for match in _FIELD_PREFIX.finditer(outside_phrases):
+        if match.group(1).lower() not in known:
+            raise QuerySyntaxError(f"unknown field {match.group(1)!r}; use one of: title, {', '.join(SECTION_FIELDS)}")
+    if re.fullmatch(r"[\s*?]+", query_text):
+        raise QuerySyntaxError("a query needs at least one word (wildcards alone match nothing)")
+    if _DANGLING_OPERATOR.search(outside_phrases):
+        raise QuerySyntaxError(f"{query_text.strip()!r}: AND, OR and NOT need a word on each side")
 
 
 def _searcher(index: Index) -> Searcher:
@@ -223,35 +255,81 @@ def search(
     index: Index,
     query_text: str,
     limit: int = 10,
-    committee: str | None = None,
+    committee: str | list[str] | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     section: str | None = None,
-) -> list[SearchHit]:
-    """Items with every word of the query, best first; where no item has them all and the query is
-    plain words, the items with some of them (their hits say `all_words=False`)."""
+    sort: str = "score",
+    include_undated: bool = False,
+) -> SearchHits:
+    """Items with every word of the query, best first (or newest meeting first with sort="date");
+    where no item has them all and the query is plain words, the items with some of them (their
+    hits say `all_words=False`). `committee` is one committee or several, as stored (see
+    `resolve_committee`); a date range leaves out undated meetings unless `include_undated`."""
+    if sort not in ("score", "date"):
+        raise QuerySyntaxError(f"unknown sort {sort!r}; use score or date")
+    if since and until and since > until:
+        raise QuerySyntaxError(f"the date range is reversed: {since} is after {until}")
     searcher = _searcher(index)
     filters: list[Query] = []
-    if committee:
-        filters.append(Term("committee_key", committee.lower()))
+    committees = [committee] if isinstance(committee, str) else committee
+    if committees:
+        filters.append(Or([Term("committee_key", name.lower()) for name in committees]))
     if since or until:
         start = dt.datetime.combine(since, dt.time()) if since else None
         end = dt.datetime.combine(until, dt.time.max) if until else None
-        filters.append(DateRange("meeting_date", start, end))
+        dated: Query = DateRange("meeting_date", start, end)
+        filters.append(Or([dated, Term("dated", "0")]) if include_undated else dated)
 
-    def run(any_word: bool) -> list[SearchHit]:
+    def run(any_word: bool) -> SearchHits:
         query = build_query(searcher.schema, query_text, section, functools.partial(_indexed, searcher), any_word)
+        options: dict = {"sortedby": "meeting_date", "reverse": True} if sort == "date" else {}
         try:
-            results = searcher.search(query, limit=limit, filter=And(filters) if filters else None)
+            results = searcher.search(query, limit=limit, filter=And(filters) if filters else None, **options)
         except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
             raise QuerySyntaxError(f"cannot run query {query_text!r}: {type(exc).__name__} {exc}".strip()) from exc
         query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
-        return [_hit(hit, query_terms, all_words=not any_word) for hit in results]
+        hits = [_hit(hit, query_terms, all_words=not any_word) for hit in results]
+        return SearchHits(hits, len(results) if hits else 0)
 
     hits = run(any_word=False)
     if not hits and _PLAIN_WORDS.fullmatch(query_text) and len(query_text.split()) > 1:
         hits = run(any_word=True)
     return hits
+
+
+def known_committees(index: Index) -> list[str]:
+    """The committees of the indexed items, as stored."""
+    searcher = _searcher(index)
+    names: set[str] = set()
+    for reader, _ in searcher.reader().leaf_readers():
+        for docnum in reader.all_doc_ids():
+            names.add(reader.stored_fields(docnum).get("committee") or "")
+    names.discard("")
+    return sorted(names)
+
+
+def resolve_committee(name: str, known: list[str]) -> list[str]:
+    """The stored committees a user's spelling means: the same name with case, hyphens, spaces and
+    æøå folded away (`Teknik og Miljøudvalget`, `teknik- og miljoeudvalget`), else the one committee
+    it begins or is a part of, else the one it nearly spells (`DASOS` for `DASSOS`). Empty when none
+    matches; several when the spelling is a part of several names."""
+    wanted = _committee_key(name)
+    if not wanted:
+        return []
+    keys = {known_name: _committee_key(known_name) for known_name in known}
+    exact = [n for n, key in keys.items() if key == wanted]
+    if exact:
+        return exact
+    parts = [n for n, key in keys.items() if key.startswith(wanted)] or [n for n, key in keys.items() if wanted in key]
+    if parts:
+        return parts
+    close = difflib.get_close_matches(wanted, list(keys.values()), n=2, cutoff=COMMITTEE_SIMILARITY)
+    return [n for n, key in keys.items() if key in close[:1]]
+
+
+def _committee_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(name.lower())).replace("aa", "a").replace("oe", "o")
 
 
 def _indexed(searcher: Searcher, word: str) -> bool:
@@ -271,6 +349,7 @@ def _hit(hit: Hit, query_terms: set[tuple[str, str]], all_words: bool) -> Search
         snippet=snippet(hit["content"], query_terms),
         page=int(hit["page"]),
         all_words=all_words,
+        path=hit.get("path") or "",
     )
 
 

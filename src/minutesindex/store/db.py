@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from minutesindex.errors import DatabaseError
+from minutesindex.errors import DatabaseError, NotFoundError, QuerySyntaxError
 from minutesindex.model import ExtractedDocument, SegmentedDocument
 from minutesindex.store.tables import AttachmentRow, Base, DocumentRow, ItemRow, PageRow, SectionRow, VocabularyRow
 
@@ -70,6 +70,24 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 def find_by_hash(session: Session, content_hash: str) -> DocumentRow | None:
     return session.scalar(select(DocumentRow).where(DocumentRow.content_hash == content_hash))
+
+
+def find_document(session: Session, document: str) -> DocumentRow:
+    """A document by its id, its path as ingested, or its file name (which must name one only)."""
+    if document.isdigit():
+        row = session.get(DocumentRow, int(document)) if int(document) < 2**63 else None
+        if row is not None:
+            return row
+    path = str(Path(document).resolve())
+    rows = list(session.scalars(select(DocumentRow).where(DocumentRow.path.in_([document, path]))))
+    rows = rows or list(session.scalars(select(DocumentRow).where(DocumentRow.file_name == Path(document).name)))
+    if not rows:
+        raise NotFoundError(f"no document {document!r} (give its id, path or file name)")
+    if len(rows) > 1:
+        raise QuerySyntaxError(
+            f"{document!r} names {len(rows)} documents; give one of: {', '.join(r.path for r in rows)}"
+        )
+    return rows[0]
 
 
 def item_ids_of(session: Session, document_id: int) -> list[int]:
@@ -165,6 +183,11 @@ def load_vocabulary(session: Session, min_count: int = 1) -> dict[str, int]:
     return dict(rows.all())
 
 
+def committees(session: Session) -> list[str]:
+    """The committees of the stored documents, as stored."""
+    return sorted(c for (c,) in session.execute(select(DocumentRow.committee).distinct()) if c)
+
+
 def statistics(session: Session) -> dict:
     def count(column) -> int:  # noqa: ANN001 - a SQLAlchemy column
         return session.scalar(select(func.count(column))) or 0
@@ -185,6 +208,10 @@ def statistics(session: Session) -> dict:
         "ocr_pages": session.scalar(select(func.count(PageRow.id)).where(PageRow.method == "ocr")) or 0,
         "repaired_words": session.scalar(select(func.coalesce(func.sum(PageRow.repaired_words), 0))) or 0,
         "items": count(ItemRow.id),
+        "undated_documents": session.scalar(
+            select(func.count(DocumentRow.id)).where(DocumentRow.meeting_date.is_(None))
+        )
+        or 0,
         "unsegmented_documents": session.scalar(
             select(func.count(DocumentRow.id)).where(DocumentRow.segmented.is_(False))
         )
