@@ -179,3 +179,47 @@ def test_odd_queries_never_raise_anything_but_a_clear_error(index, query):
 def test_unknown_section_is_a_clear_error(index):
     with pytest.raises(QuerySyntaxError, match="unknown section"):
         search(index, "pladser", section="nope")
+
+
+@pytest.fixture(scope="module")
+def council_words(tmp_path_factory):
+    """Items on the commonest council words in several forms, and on words that merely look alike."""
+    items = [
+        ("Ny takst for madservice", "Taksten stiger, og takster for 2025 offentliggøres."),
+        ("Tak til frivillige", "Udvalget takkede de frivillige, som har kontaktet borgerne."),
+        ("Tilskud til foreninger", "Tilskuddet udbetales, og tilskuddene fordeles i marts."),
+        ("Bevilling til legeplads", "Bevillingen gives, og bevillinger følges op."),
+        ("Ældre borgere", "De ældres boliger og ældreområdet drøftes."),
+        ("Skoler i Vestbyen", "Skolen udvides, og skolerne får nye pladser."),
+        ("Budget 2025", "Budgettet og budgetterne for 2026 drøftes."),
+        ("Børn og unge", "Børnene i dagplejen og barnets trivsel."),
+    ]
+    text = "Referat\nBørne- og Ungeudvalget den 5. marts 2025\n\n" + "".join(
+        f"{k}. {title}\nSagsfremstilling\n{body}\n\n" for k, (title, body) in enumerate(items, start=1)
+    )
+    return open_index(home_with_texts(tmp_path_factory, {"ord.txt": text}).index_dir)
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("takst", {"Ny takst for madservice"}),
+        ("takster", {"Ny takst for madservice"}),
+        ("tak", {"Tak til frivillige"}),  # not `takst`, not `kontaktet`
+        ("tilskuddene", {"Tilskud til foreninger"}),
+        ("bevillinger", {"Bevilling til legeplads"}),
+        ("ældres", {"Ældre borgere"}),
+        ("skolerne", {"Skoler i Vestbyen"}),
+        ("budgetterne", {"Budget 2025"}),
+        ("børnene", {"Børn og unge"}),
+        ("pladser", {"Skoler i Vestbyen", "Bevilling til legeplads"}),  # and the compound legeplads
+    ],
+)
+def test_inflections_of_council_words_find_each_other_and_nothing_else(council_words, query, titles):
+    assert {hit.title for hit in search(council_words, query, limit=20)} == titles
+
+
+def test_ascii_spellings_find_what_the_danish_spelling_finds(council_words):
+    for ascii_query, danish_query in (("aeldre", "ældre"), ("boern", "børn"), ("aeldreomraadet", "ældreområdet")):
+        ascii_hits = {hit.item_id for hit in search(council_words, ascii_query)}
+        assert ascii_hits == {hit.item_id for hit in search(council_words, danish_query)} and ascii_hits

@@ -30,6 +30,9 @@ MAX_COMPOUND_PARTS = 4
 # Endings stripped to find the base form of a word-list-only form, for its frequency estimate.
 BASE_FORM_SUFFIXES = ("ene", "erne", "ne", "en", "et", "er", "e", "s", "es", "r", "t", "n", "de", "te", "ede", "nde")
 INFLECTED_FORM_PENALTY = 1.0
+# Endings a base form takes (plural, definite, verb forms): a word with one of them in the lexicon is
+# a base form itself.
+LEMMA_ENDINGS = ("er", "en", "et", "e", "r")
 MIN_BASE_LEN = 4
 # Shorter word-list-only forms keep the rare default: `mede` is not a form of `med`.
 MIN_ESTIMATED_LEN = 7
@@ -106,7 +109,11 @@ class Lexicon:
     @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one lexicon per process
     def base_form(self, word: str) -> str:
         """The shortest known word of at least MIN_BASE_LEN letters that `word` inflects
-        (`møderne` → `møde`, `målet` → `måle`), or the word itself."""
+        (`møderne` → `møde`, `målet` → `måle`), or the word itself. A word the lexicon inflects in
+        turn is a base form itself (`takst`, with `takster` and `taksten`, is no form of `taks`;
+        `skole`, with `skoler`, no form of `skol`)."""
+        if word in self.zipf and any(word + ending in self.zipf for ending in LEMMA_ENDINGS):
+            return word
         bases = [word]
         for suffix in BASE_FORM_SUFFIXES:
             if word.endswith(suffix):

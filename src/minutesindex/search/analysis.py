@@ -28,6 +28,7 @@ from minutesindex.repair.lexicon import load_lexicon, load_stopwords
 TOKEN_RE = re.compile(r"\w+(?:[.,]\d+)*")
 MIN_COMPOUND_LEN = 7
 MIN_QUERY_PART = 4
+MIN_INDEX_PART = 4
 _DOUBLING_ENDINGS = ("et", "en", "er", "ene", "erne", "ets", "ens")
 _VOWELS = set("aeiouyæøå")
 MIN_UNDOUBLED_LEN = 4
@@ -104,8 +105,13 @@ def compound_parts(word: str) -> tuple[str, ...]:
     """The parts of a compound and its longer heads (every prefix up to a joint)."""
     if len(word) < MIN_COMPOUND_LEN or not word.isalpha():
         return ()
-    split = load_lexicon().split_compound(word)
-    if not split or len(split) < 2:
+    lexicon = load_lexicon()
+    base = lexicon.base_form(word)
+    if base != word:  # an inflected form is split as its base form: `takster` is `takst`, no `tak|ster`
+        return compound_parts(base)
+    split = lexicon.split_compound(word)
+    # A part shorter than MIN_INDEX_PART is a spurious split (`kon|takt`, `tak|ster`), not a compound.
+    if not split or len(split) < 2 or min(map(len, split)) < MIN_INDEX_PART:
         return ()
     out: list[str] = list(split)
     # Longer heads (`familieplanlægning` of `familie|planlægning|indsats`), linking s/e removed.
@@ -149,7 +155,7 @@ def index_terms(word: str) -> tuple[str, ...]:
 
 
 # Changes whenever the terms a word gives change, so an index of older terms is rebuilt.
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 
 
 class _StopListTokenizer(Tokenizer):

@@ -19,6 +19,7 @@ from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 from whoosh.searching import Hit, Searcher
 
 from minutesindex.errors import QuerySyntaxError
+from minutesindex.repair.lexicon import load_lexicon
 from minutesindex.search.analysis import (
     BAND_WIDTH,
     MIN_COMPOUND_LEN,
@@ -165,7 +166,33 @@ def _prepare(query_text: str, indexed: Callable[[str], bool] | None = None) -> s
     text = re.sub(r"\s+or\s+", " OR ", text)
     if text.count('"') % 2:
         text = text.replace('"', " ")
+    text = _with_danish_spellings(text)
     return _with_compound_parts(text, indexed) if indexed else text
+
+
+_ASCII_WORD = re.compile(r"(?<![\w:])[^\W\d_]{3,}(?![\w:])")
+_ASCII_SPELLINGS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+
+
+def _with_danish_spellings(text: str) -> str:
+    """A word typed without Danish letters that no word is, but one is with them, is looked for both
+    ways: `aeldre` → `(aeldre OR ældre)`, so it finds the inflections and compounds `ældre` finds."""
+    lexicon = load_lexicon()
+
+    def expand(match: re.Match[str]) -> str:
+        word = match.group()
+        lower = word.lower()
+        if match.string[: match.start()].endswith("NOT ") or lower in lexicon or lower in ("and", "not"):
+            return word
+        spellings = {lower}
+        for ascii_form, letter in _ASCII_SPELLINGS:
+            spellings |= {s.replace(ascii_form, letter) for s in spellings}
+        danish = sorted(s for s in spellings if s != lower and s in lexicon)
+        return f"({word} OR {' OR '.join(danish)})" if danish else word
+
+    pieces = text.split('"')
+    pieces[::2] = [_ASCII_WORD.sub(expand, piece) for piece in pieces[::2]]  # outside "phrases"
+    return '"'.join(pieces)
 
 
 def _with_compound_parts(text: str, indexed: Callable[[str], bool]) -> str:
