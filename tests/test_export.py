@@ -51,6 +51,16 @@ def env_home(tricky_home, monkeypatch):
         ("Udsættes til næste møde.", "udsat"),
         ("Udvalget drøftede sagen.", "drøftet"),
         ("Forslaget blev afvist.", "afvist"),
+        # Decisions that record a discussion, as councils write them.
+        ("Formanden fremhævede, at ventelisterne er vokset.", "drøftet"),
+        ("Udvalget gav udtryk for bekymring over udgifterne.", "drøftet"),
+        ("Efter drøftelsen meldte tre kommuner sig.", "drøftet"),
+        ("Kommunalbestyrelsen opfordrede forvaltningen til at se på sagen igen.", "drøftet"),
+        # Decisions that settle an arrangement.
+        ("Mødet den 11. februar afkortes til to timer.", "besluttet"),
+        ("Det blev aftalt, at sekretariatet indkalder.", "besluttet"),
+        ("Næste møde flyttes til den 3. juni.", "besluttet"),
+        ("Anne Holm udpeges som ny suppleant.", "besluttet"),
         ("", ""),
     ],
 )
@@ -124,3 +134,34 @@ def test_decisions_of_several_bodies_are_named_and_the_last_one_is_the_outcome(t
         "Byrådet den 21. juni 2023: Forslaget blev afvist."
     )
     assert (row["outcome"], row["outcome_basis"]) == ("afvist", "decision")
+
+
+def test_sqlite_full_text_search_and_the_decisions_view_for_datasette(home, sample_files, tmp_path):
+    """datasette's `?_search=` runs an FTS5 MATCH on items_fts (see datasette-metadata.json); the
+    decisions view is the decision table in SQL. Both stay in step when a file is ingested again."""
+    import sqlite3
+    from pathlib import Path
+
+    from minutesindex.config import load_settings
+    from minutesindex.pipeline import ingest_paths
+
+    settings = load_settings()
+    ingest_paths(sample_files, settings, workers=2)
+    ingest_paths(sample_files[:1], settings, workers=1, force=True)
+    db = sqlite3.connect(settings.db_url.removeprefix("sqlite:///"))
+    matches = db.execute(
+        "SELECT i.title FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE items_fts MATCH 'takstmodel'"
+    ).fetchall()
+    assert matches == [("Ny takstmodel for affaldsgebyrer",)]
+    assert (
+        db.execute("SELECT count(*) FROM items_fts").fetchone() == db.execute("SELECT count(*) FROM items").fetchone()
+    )
+    row = db.execute(
+        "SELECT meeting_date, committee, number, outcome, page, path FROM decisions WHERE title LIKE 'Cykelsti%'"
+    ).fetchone()
+    assert row == ("2024-03-12", "Teknik- og Miljøudvalget", "4", "udsat", 2, str(sample_files[0]))
+
+    metadata = json.loads((Path(__file__).resolve().parents[1] / "datasette-metadata.json").read_text(encoding="utf-8"))
+    tables = metadata["databases"]["minutesindex"]["tables"]
+    known = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    assert set(tables) <= known and tables["items"]["fts_table"] == "items_fts"

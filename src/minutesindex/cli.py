@@ -33,7 +33,7 @@ EXIT_CODES_HELP = (
 app = typer.Typer(
     help="Turn Danish committee meeting PDFs into a searchable record of agenda items and decisions. "
     + EXIT_CODES_HELP,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 export_app = typer.Typer(help="Export agenda items (JSON Lines) or decision tables (CSV, xlsx).")

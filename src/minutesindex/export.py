@@ -51,8 +51,25 @@ _OUTCOME_RULES: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("drøftet", re.compile(r"\b(drøftet|drøftede|drøftes|drøfter|drøftelse)\b", re.I)),
-    ("besluttet", re.compile(r"\b(besluttede|besluttet|beslutter|enighed om|enige om|blev aftalt|aftalte)\b", re.I)),
+    # A decision that records a discussion: who said what.
+    (
+        "drøftet",
+        re.compile(
+            r"\b(drøft\w*|temadrøftelse|fremhævede|opfordrede|bemærkede|pegede på|gav udtryk for|"
+            r"orienterede om|spurgte til|debatterede|diskuterede)\b",
+            re.I,
+        ),
+    ),
+    # A decision that settles an arrangement: the meeting is moved, shortened, someone appointed.
+    (
+        "besluttet",
+        re.compile(
+            r"\b(besluttede|besluttet|beslutter|enighed om|enige om|blev aftalt|aftalte|aftales|aftalt|"
+            r"afkortes|afkortet|flyttes|flyttet|aflyses|aflyst|fastsættes|fastsat|fastlægges|nedsættes|nedsat|"
+            r"udpeges|udpeget|udpegede|igangsættes|iværksættes|nedlægges)\b",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -88,15 +105,24 @@ def _section(item: ItemRow, name: str) -> str:
     return "\n\n".join(s.text for s in item.sections if s.name == name).strip()
 
 
+def outcome_and_basis(item: ItemRow) -> tuple[str, str]:
+    """The item's outcome label, and whether it comes from its `decision` or only its `recommendation`."""
+    decision = decision_text(item)
+    if decision:
+        return outcome_of(final_decision(item)) or outcome_of(decision), "decision"
+    outcome = outcome_of(_section(item, "indstilling"))
+    return outcome, "recommendation" if outcome else ""
+
+
+def item_outcome(item: ItemRow) -> str:
+    return outcome_and_basis(item)[0]
+
+
 def decision_row(item: ItemRow) -> dict:
     doc = item.document
     indstilling = _section(item, "indstilling")
     decision = decision_text(item)
-    if decision:
-        outcome, basis = outcome_of(final_decision(item)) or outcome_of(decision), "decision"
-    else:
-        outcome = outcome_of(indstilling)
-        basis = "recommendation" if outcome else ""
+    outcome, basis = outcome_and_basis(item)
     return {
         "meeting_date": doc.meeting_date.isoformat() if doc.meeting_date else "",
         "committee": doc.committee or "",

@@ -33,6 +33,7 @@ from minutesindex.segment import segment_pages
 from minutesindex.store.db import (
     add_vocabulary,
     all_item_ids,
+    delete_document,
     find_by_hash,
     find_document,
     item_ids_of,
@@ -282,9 +283,7 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
         replaced: list[int] = []
         existing = find_by_hash(session, pending.digest)
         if existing is not None:
-            replaced = item_ids_of(session, existing.id)
-            session.delete(existing)
-            session.flush()
+            replaced = delete_document(session, existing)
         items = save_document(session, extracted, segmented).items
         learned = correctly_read_vocabulary(extracted.pages)
         add_vocabulary(session, learned)

@@ -26,24 +26,81 @@ def open_database(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(engine)
         _add_missing_columns(engine)
+        if engine.dialect.name == "sqlite":
+            _add_sqlite_search(engine)
     except (SQLAlchemyError, OSError) as exc:
         raise DatabaseError(f"cannot open database {url}: {str(exc).splitlines()[0]}") from exc
     return engine
 
 
-# Columns added since a home's database was first created, with the value its existing rows get.
-_ADDED_COLUMNS = {("documents", "segmented"): ("BOOLEAN", "TRUE")}
+# Columns added since a home's database was first created, as SQL that adds them to existing rows.
+_ADDED_COLUMNS = {
+    ("documents", "segmented"): "BOOLEAN NOT NULL DEFAULT TRUE",
+    ("items", "outcome"): "VARCHAR(40)",
+}
 
 
 def _add_missing_columns(engine: Engine) -> None:
     """Upgrade a database made by an earlier version in place: add the columns it lacks."""
     inspector = inspect(engine)
-    for (table, column), (sql_type, default) in _ADDED_COLUMNS.items():
+    for (table, column), definition in _ADDED_COLUMNS.items():
         if column not in {c["name"] for c in inspector.get_columns(table)}:
             with engine.begin() as connection:
-                connection.execute(
-                    text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type} NOT NULL DEFAULT {default}")
+                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {definition}"))
+
+
+# SQLite only, for datasette and any SQL tool: full-text search over each item's title and text
+# (rowid = items.id, written in the transaction that writes the item), and a decision table view.
+_FTS_TABLE = "CREATE VIRTUAL TABLE items_fts USING fts5(title, text, tokenize = 'unicode61 remove_diacritics 0')"
+_DECISIONS_VIEW = """
+CREATE VIEW IF NOT EXISTS decisions AS
+SELECT d.meeting_date, d.committee, d.kind, i.number, i.title,
+       (SELECT group_concat(s.text, char(10) || char(10)) FROM sections s
+         WHERE s.item_id = i.id AND s.name = 'indstilling') AS indstilling,
+       (SELECT group_concat(s.text, char(10) || char(10)) FROM sections s
+         WHERE s.item_id = i.id AND s.name IN ('beslutning', 'referat')) AS decision,
+       i.outcome, i.page_start AS page, d.path, i.id AS item_id
+FROM items i JOIN documents d ON d.id = i.document_id
+ORDER BY d.meeting_date, d.id, i.position
+"""
+
+
+def _add_sqlite_search(engine: Engine) -> None:
+    """The FTS5 table (filled from the items already stored when it is new) and the decisions view."""
+    with engine.begin() as connection:
+        exists = connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'items_fts'")).first()
+        if not exists:
+            connection.execute(text(_FTS_TABLE))
+            connection.execute(
+                text(
+                    "INSERT INTO items_fts(rowid, title, text) SELECT i.id, i.title, i.body || char(10) || "
+                    "coalesce((SELECT group_concat(s.text, char(10)) FROM sections s WHERE s.item_id = i.id), '') "
+                    "FROM items i"
                 )
+            )
+        connection.execute(text(_DECISIONS_VIEW))
+
+
+def _write_fts(session: Session, items: Sequence[ItemRow], remove: Sequence[int] = ()) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    for item_id in remove:
+        session.execute(text("DELETE FROM items_fts WHERE rowid = :id"), {"id": item_id})
+    for item in items:
+        body = "\n".join([item.body or "", *(s.text for s in item.sections)])
+        session.execute(
+            text("INSERT INTO items_fts(rowid, title, text) VALUES (:id, :title, :text)"),
+            {"id": item.id, "title": item.title, "text": body},
+        )
+
+
+def delete_document(session: Session, row: DocumentRow) -> list[int]:
+    """Delete a document with everything it holds; returns the ids its items had."""
+    ids = item_ids_of(session, row.id)
+    _write_fts(session, [], remove=ids)
+    session.delete(row)
+    session.flush()
+    return ids
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API connection
@@ -144,6 +201,11 @@ def save_document(session: Session, extracted: ExtractedDocument, segmented: Seg
         row.items.append(item_row)
     session.add(row)
     session.flush()
+    from minutesindex.export import item_outcome
+
+    for item_row in row.items:
+        item_row.outcome = item_outcome(item_row) or None
+    _write_fts(session, row.items)
     return row
 
 

@@ -69,6 +69,8 @@ class ItemRow(Base):
     page_start: Mapped[int] = mapped_column(Integer)
     page_end: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text, default="")
+    # The decision's label (godkendt, udsat, …; see export.outcome_of), kept for SQL and datasette.
+    outcome: Mapped[str | None] = mapped_column(String(40))
 
     document: Mapped[DocumentRow] = relationship(back_populates="items")
     sections: Mapped[list[SectionRow]] = relationship(
