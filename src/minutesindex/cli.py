@@ -22,8 +22,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from minutesindex.config import DEFAULT_OCR_LANG, Settings, load_settings
-from minutesindex.errors import ExitCode, MinutesIndexError, NotFoundError
+from minutesindex.archive import Archive
+from minutesindex.config import DEFAULT_OCR_LANG, load_settings
+from minutesindex.errors import ExitCode, MinutesIndexError
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable; "
@@ -69,15 +70,6 @@ def main(
         os.environ["MINUTESINDEX_HOME"] = str(home)
 
 
-def _existing_home() -> Settings:
-    """The settings of a home that exists: commands that only read never create one."""
-    settings = load_settings()
-    if not settings.has_database() and not settings.index_dir.exists():
-        err.print(f"error: no minutesindex home at {settings.home} (use --home PATH or ingest first)", highlight=False)
-        raise typer.Exit(int(ExitCode.DATABASE))
-    return settings
-
-
 def _fail(exc: MinutesIndexError) -> typer.Exit:
     err.print(f"error: {escape(str(exc))}", highlight=False)
     return typer.Exit(int(exc.exit_code))
@@ -116,20 +108,6 @@ def _date_range(since: str | None, until: str | None) -> tuple[dt.date | None, d
     return since_d, until_d
 
 
-def _committees(name: str | None, known: list[str]) -> list[str] | None:
-    """The stored committees `--committee NAME` means; none is an error that lists the known ones."""
-    from minutesindex.search.query import resolve_committee
-
-    if name is None:
-        return None
-    found = resolve_committee(name, known)
-    if not found:
-        listing = "; ".join(known) if known else "none yet"
-        err.print(f"error: no committee matches {name!r}; known committees: {escape(listing)}", highlight=False)
-        raise typer.Exit(int(ExitCode.USAGE))
-    return found
-
-
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="PDF or text files, or folders to search recursively.")],
@@ -151,9 +129,8 @@ def ingest(
 
       minutesindex ingest gammelt_referat.pdf --force --meeting-date 2009-03-03
     """
-    from minutesindex.pipeline import FileOutcome, ingest_paths
+    from minutesindex.pipeline import FileOutcome
 
-    settings = load_settings()
     show_progress = err.is_terminal and not json_output
     progress = Progress(
         TextColumn("{task.description}"),
@@ -175,9 +152,8 @@ def ingest(
 
     try:
         with progress:
-            report = ingest_paths(
+            report = Archive().ingest(
                 paths,
-                settings,
                 force=force,
                 workers=workers,
                 ocr_lang=ocr_lang,
@@ -250,22 +226,15 @@ def search(
 
       minutesindex search 'beslutning:godkendt' --sort date --json
     """
-    from minutesindex.search.index import open_index
-    from minutesindex.search.query import known_committees
-    from minutesindex.search.query import search as run_search
-
     fmt = "json" if json_output else fmt or ("table" if out.is_terminal else "plain")
     if fmt not in SEARCH_FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(SEARCH_FORMATS)}", param_hint="--format")
     since_d, until_d = _date_range(since, until)
-    settings = _existing_home()
     try:
-        index = open_index(settings.index_dir)
-        hits = run_search(
-            index,
+        hits = Archive().search(
             query,
             limit=limit,
-            committee=_committees(committee, known_committees(index)),
+            committee=committee,
             since=since_d,
             until=until_d,
             section=section,
@@ -337,19 +306,8 @@ def show(
     json_output: Annotated[bool, typer.Option("--json", help="Print the item as JSON.")] = False,
 ) -> None:
     """Print one agenda item with all its sections, its meeting and its page range."""
-    from minutesindex.export import item_record
-    from minutesindex.store.db import load_items, open_database, session_scope
-
-    settings = _existing_home()
     try:
-        if not 0 < item_id < 2**63:
-            raise NotFoundError(f"no item with id {item_id}")
-        with session_scope(open_database(settings.db_url)) as session:
-            items = load_items(session, [item_id])
-            if not items:
-                raise NotFoundError(f"no item with id {item_id}")
-            record = item_record(items[0])
-            record["body"] = items[0].body
+        record = Archive().item(item_id)
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
     if json_output:
@@ -374,55 +332,6 @@ def show(
         out.print("\n[bold]attachments[/]")
         for attachment in record["attachments"]:
             out.print(f"- {escape(attachment)}", highlight=False)
-
-
-def _export_items(  # noqa: PLR0913
-    query: str | None,
-    committee: str | None,
-    since: str | None,
-    until: str | None,
-    kind: str | None,
-    include_undated: bool = False,
-):  # noqa: ANN202
-    """Items to export: a search's hits in the search's own selection, or all items matching the filters."""
-    from minutesindex.search.index import open_index
-    from minutesindex.search.query import search as run_search
-    from minutesindex.store.db import committees, load_items, open_database, session_scope
-
-    settings = _existing_home()
-    since_d, until_d = _date_range(since, until)
-    engine = open_database(settings.db_url)
-    with session_scope(engine) as session:
-        wanted = _committees(committee, committees(session))
-    ids = None
-    if query:
-        hits = run_search(
-            open_index(settings.index_dir),
-            query,
-            limit=100_000,
-            committee=wanted,
-            since=since_d,
-            until=until_d,
-            include_undated=include_undated,
-        )
-        ids = [h.item_id for h in hits]
-    with session_scope(engine) as session:
-        items = load_items(session, ids)
-    selected = []
-    for item in items:
-        doc = item.document
-        if wanted is not None and doc.committee not in wanted:
-            continue
-        if doc.meeting_date is None and (since_d or until_d) and not include_undated:
-            continue
-        if since_d and doc.meeting_date and doc.meeting_date < since_d:
-            continue
-        if until_d and doc.meeting_date and doc.meeting_date > until_d:
-            continue
-        if kind and doc.kind != kind:
-            continue
-        selected.append(item)
-    return selected
 
 
 def _output(out_path: Path) -> Path | None:
@@ -451,11 +360,12 @@ def export_items(
 
     Example: minutesindex export items --out items.jsonl --since 2023
     """
-    from minutesindex.export import write_items_jsonl
-
     target = _output(out_path)
+    since_d, until_d = _date_range(since, until)
     try:
-        count = write_items_jsonl(_export_items(query, committee, since, until, None, include_undated), target)
+        count = Archive().export_items(
+            target, query=query, committee=committee, since=since_d, until=until_d, include_undated=include_undated
+        )
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
     err.print(f"wrote {count} items to {target or 'standard output'}", highlight=False)
@@ -485,8 +395,6 @@ def export_decisions(
 
       minutesindex export decisions --out - --excel > beslutninger.csv
     """
-    from minutesindex.export import write_decisions_csv, write_decisions_xlsx
-
     if kind not in (None, "referat", "dagsorden"):
         raise typer.BadParameter("use referat or dagsorden", param_hint="--kind")
     fmt = fmt or ("xlsx" if out_path.suffix.lower() == ".xlsx" else "csv")
@@ -495,12 +403,19 @@ def export_decisions(
     target = _output(out_path)
     if target is None and fmt == "xlsx" and sys.stdout.isatty():
         raise typer.BadParameter("an xlsx workbook is binary; write it to a file or a pipe", param_hint="--out")
+    since_d, until_d = _date_range(since, until)
     try:
-        items = _export_items(query, committee, since, until, kind, include_undated)
-        if fmt == "xlsx":
-            count = write_decisions_xlsx(items, target)
-        else:
-            count = write_decisions_csv(items, target, excel=excel)
+        count = Archive().export_decisions(
+            target,
+            fmt=fmt,
+            excel=excel,
+            query=query,
+            committee=committee,
+            since=since_d,
+            until=until_d,
+            kind=kind,
+            include_undated=include_undated,
+        )
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
     err.print(f"wrote {count} rows to {target or 'standard output'}", highlight=False)
@@ -579,15 +494,10 @@ def check(
 @app.command()
 def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False) -> None:
     """Documents, pages, OCR'd pages, repaired words and items, per committee, and where the home is."""
-    from minutesindex.store.db import open_database, session_scope, statistics
-
-    settings = _existing_home()
     try:
-        with session_scope(open_database(settings.db_url)) as session:
-            result = statistics(session)
+        result = Archive().stats()
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
-    result["home"] = str(settings.home)
     if json_output:
         out.print_json(json.dumps(result, ensure_ascii=False))
         return
@@ -621,12 +531,9 @@ def set_date(
 
     Example: minutesindex set-date referat_udvalg.pdf 2023-05-04
     """
-    from minutesindex.pipeline import set_meeting_date
-
     meeting_date = _date(date, "DATE")
-    settings = _existing_home()
     try:
-        name, items = set_meeting_date(settings, document, meeting_date)
+        name, items = Archive().set_date(document, meeting_date)
     except MinutesIndexError as exc:
         raise _fail(exc) from exc
     err.print(f"{name}: meeting date {meeting_date}, {items} items updated", highlight=False)

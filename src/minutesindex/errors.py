@@ -48,3 +48,18 @@ class BusyError(MinutesIndexError):
 
 class NotFoundError(MinutesIndexError):
     exit_code = ExitCode.NOT_FOUND
+
+
+class NoHomeError(MinutesIndexError):
+    """Reading a home that does not exist: commands that only read never create one."""
+
+    exit_code = ExitCode.DATABASE
+
+
+class UnknownCommitteeError(QuerySyntaxError):
+    """A committee filter that matches no committee of the archive; the message lists the known ones."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        listing = "; ".join(known) if known else "none yet"
+        super().__init__(f"no committee matches {name!r}; known committees: {listing}")
+        self.known = known

@@ -1,0 +1,215 @@
+"""The library API: one archive of minutes (a home), what the command line does, callable from Python.
+
+from minutesindex import Archive
+
+archive = Archive("data")
+archive.ingest(["referater/"])
+for hit in archive.search("takstmodel", committee="teknik og miljø", since=dt.date(2024, 1, 1)):
+    print(hit.meeting_date, hit.title, f"{hit.path}:{hit.page}")
+archive.export_decisions("beslutninger.xlsx")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from minutesindex.config import DEFAULT_OCR_LANG, Settings, load_settings
+from minutesindex.errors import NoHomeError, NotFoundError, QuerySyntaxError, UnknownCommitteeError
+
+
+class Archive:
+    """A home of minutes: its database (the source of truth) and its search index.
+
+    `home` defaults to $MINUTESINDEX_HOME, else ./data; $MINUTESINDEX_DB_URL points the database
+    elsewhere (PostgreSQL). Methods that only read never create a home.
+    """
+
+    def __init__(self, home: str | Path | None = None) -> None:
+        self.settings: Settings = load_settings(home)
+
+    @property
+    def home(self) -> Path:
+        return self.settings.home
+
+    def exists(self) -> bool:
+        return self.settings.has_database() or self.settings.index_dir.exists()
+
+    def _existing(self) -> Settings:
+        if not self.exists():
+            raise NoHomeError(f"no minutesindex home at {self.settings.home}")
+        return self.settings
+
+    # -- writing -----------------------------------------------------------------------------
+    def ingest(  # noqa: PLR0913
+        self,
+        paths: Iterable[str | Path],
+        *,
+        force: bool = False,
+        workers: int | None = None,
+        ocr_lang: str = DEFAULT_OCR_LANG,
+        meeting_date: dt.date | None = None,
+        on_file: Callable | None = None,
+        on_wait: Callable[[str], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ):  # noqa: ANN201 - IngestReport
+        """Ingest files and folders (see pipeline.ingest_paths); returns the IngestReport."""
+        from minutesindex.pipeline import ingest_paths
+
+        return ingest_paths(
+            [Path(p) for p in paths],
+            self.settings,
+            force=force,
+            workers=workers,
+            ocr_lang=ocr_lang,
+            on_file=on_file,
+            on_wait=on_wait,
+            on_total=on_total,
+            meeting_date=meeting_date,
+        )
+
+    def set_date(self, document: str, date: dt.date) -> tuple[str, int]:
+        """Date a document's meeting (by id, path or file name); returns its file name and items updated."""
+        from minutesindex.pipeline import set_meeting_date
+
+        return set_meeting_date(self._existing(), document, date)
+
+    # -- reading -----------------------------------------------------------------------------
+    def committees(self) -> list[str]:
+        from minutesindex.store.db import committees, open_database, session_scope
+
+        with session_scope(open_database(self._existing().db_url)) as session:
+            return committees(session)
+
+    def resolve_committee(self, name: str | None, known: list[str] | None = None) -> list[str] | None:
+        """The stored committees a user's spelling of one means (see search.query.resolve_committee)."""
+        from minutesindex.search.query import resolve_committee
+
+        if name is None:
+            return None
+        known = self.committees() if known is None else known
+        found = resolve_committee(name, known)
+        if not found:
+            raise UnknownCommitteeError(name, known)
+        return found
+
+    def search(  # noqa: PLR0913
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        committee: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        section: str | None = None,
+        sort: str = "score",
+        include_undated: bool = False,
+    ):  # noqa: ANN201 - SearchHits
+        """Agenda items matching the query, best first (see search.query.search); `committee` is
+        matched forgivingly, and one that matches nothing raises UnknownCommitteeError."""
+        from minutesindex.search.index import open_index
+        from minutesindex.search.query import known_committees
+        from minutesindex.search.query import search as run_search
+
+        index = open_index(self._existing().index_dir)
+        return run_search(
+            index,
+            query,
+            limit=limit,
+            committee=self.resolve_committee(committee, known_committees(index)),
+            since=since,
+            until=until,
+            section=section,
+            sort=sort,
+            include_undated=include_undated,
+        )
+
+    def item(self, item_id: int) -> dict:
+        """One item as `show --json` prints it: meeting, number, title, sections, pages, path."""
+        from minutesindex.export import item_record
+        from minutesindex.store.db import load_items, open_database, session_scope
+
+        if not 0 < item_id < 2**63:
+            raise NotFoundError(f"no item with id {item_id}")
+        with session_scope(open_database(self._existing().db_url)) as session:
+            items = load_items(session, [item_id])
+            if not items:
+                raise NotFoundError(f"no item with id {item_id}")
+            return {**item_record(items[0]), "body": items[0].body}
+
+    def select_items(  # noqa: PLR0913
+        self,
+        *,
+        query: str | None = None,
+        committee: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        kind: str | None = None,
+        include_undated: bool = False,
+    ) -> list:
+        """The items (database rows, sections loaded) a search returns, or all matching the filters."""
+        from minutesindex.search.index import open_index
+        from minutesindex.search.query import search as run_search
+        from minutesindex.store.db import load_items, open_database, session_scope
+
+        settings = self._existing()
+        if since and until and since > until:
+            raise QuerySyntaxError(f"the date range is reversed: {since} is after {until}")
+        wanted = self.resolve_committee(committee)
+        ids = None
+        if query:
+            hits = run_search(
+                open_index(settings.index_dir),
+                query,
+                limit=100_000,
+                committee=wanted,
+                since=since,
+                until=until,
+                include_undated=include_undated,
+            )
+            ids = [h.item_id for h in hits]
+        with session_scope(open_database(settings.db_url)) as session:
+            items = load_items(session, ids)
+        return [
+            item
+            for item in items
+            if (wanted is None or item.document.committee in wanted)
+            and (kind is None or item.document.kind == kind)
+            and _in_range(item.document.meeting_date, since, until, include_undated)
+        ]
+
+    def export_decisions(
+        self, out: str | Path | None, *, fmt: str | None = None, excel: bool = False, **filters: object
+    ) -> int:
+        """Write the decision table of the selected items (filters as select_items) to a file, or to
+        standard output for None; the format follows the suffix (.xlsx) unless `fmt` says csv or xlsx."""
+        from minutesindex.export import write_decisions_csv, write_decisions_xlsx
+
+        target = None if out is None or str(out) == "-" else Path(out)
+        fmt = fmt or ("xlsx" if target is not None and target.suffix.lower() == ".xlsx" else "csv")
+        if fmt not in ("csv", "xlsx"):
+            raise QuerySyntaxError(f"unknown format {fmt!r}; use csv or xlsx")
+        items = self.select_items(**filters)
+        return write_decisions_xlsx(items, target) if fmt == "xlsx" else write_decisions_csv(items, target, excel=excel)
+
+    def export_items(self, out: str | Path | None, **filters: object) -> int:
+        """Write the selected items as JSON Lines to a file, or to standard output for None."""
+        from minutesindex.export import write_items_jsonl
+
+        target = None if out is None or str(out) == "-" else Path(out)
+        return write_items_jsonl(self.select_items(**filters), target)
+
+    def stats(self) -> dict:
+        """Documents, pages, OCR'd pages, items (also per committee), undated and unsegmented documents."""
+        from minutesindex.store.db import open_database, session_scope, statistics
+
+        settings = self._existing()
+        with session_scope(open_database(settings.db_url)) as session:
+            return {**statistics(session), "home": str(settings.home)}
+
+
+def _in_range(date: dt.date | None, since: dt.date | None, until: dt.date | None, include_undated: bool) -> bool:
+    if date is None:
+        return include_undated or not (since or until)
+    return (since is None or date >= since) and (until is None or date <= until)
