@@ -184,3 +184,25 @@ def test_the_home_option_version_and_short_help(use_sample_home, monkeypatch, tm
     assert runner.invoke(app, ["--version"]).stdout.startswith("minutesindex ")
     help_text = runner.invoke(app, ["search", "-h"]).stdout
     assert "Examples" in help_text and "--format" in help_text
+
+
+def test_an_ocr_language_tesseract_lacks_fails_at_once_naming_the_installed_ones(home, sample_files):
+    result = runner.invoke(app, ["ingest", str(sample_files[1]), "--ocr-lang", "dan+xyz"])
+    assert result.exit_code == 2
+    assert "no language xyz" in result.output and "dan" in result.output
+
+
+def test_ingest_reports_each_file_and_with_verbose_the_files_it_ignores(home, tmp_path, sample_files):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "referat.txt").write_text(sample_files[2].read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "bilag.docx").write_bytes(b"PK\x03\x04 not minutes")
+    result = runner.invoke(app, ["ingest", str(folder), "-v"])
+    assert f"ingested: {folder / 'referat.txt'}: 1 pages (0 OCR'd)" in result.stderr
+    assert f"ignored: {folder / 'bilag.docx'}: unsupported file type .docx" in result.stderr
+    summary = json.loads(runner.invoke(app, ["ingest", str(folder), "--json"]).stdout)
+    assert summary["skipped"] == 1 and summary["ignored"] == 1
+    assert {(f["path"].rsplit("/", 1)[1], f["status"]) for f in summary["files"]} == {
+        ("referat.txt", "skipped"),
+        ("bilag.docx", "ignored"),
+    }

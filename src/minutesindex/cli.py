@@ -120,6 +120,9 @@ def ingest(
     meeting_date: Annotated[
         str | None, typer.Option("--meeting-date", help="The meeting date of documents that do not give it.")
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="A line per file, also for files in folders that are not supported.")
+    ] = False,
 ) -> None:
     """Ingest meeting PDFs and text exports: OCR where needed, repair, segment, store and index.
 
@@ -129,8 +132,16 @@ def ingest(
 
       minutesindex ingest gammelt_referat.pdf --force --meeting-date 2009-03-03
     """
+    from minutesindex.ingest.tesseract import installed_languages
     from minutesindex.pipeline import FileOutcome
 
+    installed = installed_languages()
+    missing = [lang for lang in ocr_lang.split("+") if installed is not None and lang not in installed]
+    if missing:
+        raise typer.BadParameter(
+            f"Tesseract has no language {', '.join(missing)}; installed: {', '.join(installed)}",
+            param_hint="--ocr-lang",
+        )
     show_progress = err.is_terminal and not json_output
     progress = Progress(
         TextColumn("{task.description}"),
@@ -144,11 +155,24 @@ def ingest(
     task = progress.add_task("ingesting", total=None)
 
     def on_file(outcome: FileOutcome) -> None:
+        path = escape(str(outcome.path))
+        if outcome.status == "ignored":
+            if verbose:
+                progress.console.print(f"ignored: {path}: {escape(outcome.reason)}", highlight=False)
+            return
         progress.advance(task)
+        progress.update(task, description=f"ingesting {escape(outcome.path.name)}")
         if outcome.status == "failed":
-            progress.console.print(f"error: {escape(str(outcome.path))}: {escape(outcome.reason)}", highlight=False)
+            progress.console.print(f"error: {path}: {escape(outcome.reason)}", highlight=False)
+        elif not show_progress and not json_output or verbose:  # a log line per file where no bar shows
+            done = (
+                f"{outcome.pages} pages ({outcome.ocr_pages} OCR'd), {outcome.items} items"
+                if outcome.status == "ingested"
+                else outcome.reason
+            )
+            progress.console.print(f"{outcome.status}: {path}: {escape(done)}", highlight=False)
         for warning in outcome.warnings:
-            progress.console.print(f"warning: {escape(str(outcome.path))}: {escape(warning)}", highlight=False)
+            progress.console.print(f"warning: {path}: {escape(warning)}", highlight=False)
 
     try:
         with progress:
@@ -172,6 +196,19 @@ def ingest(
         "ocr_pages": report.ocr_pages,
         "items": sum(o.items for o in report.outcomes if o.status == "ingested"),
         "seconds": round(report.seconds, 2),
+        "ignored": report.count("ignored"),
+        "files": [
+            {
+                "path": str(o.path),
+                "status": o.status,
+                "reason": o.reason,
+                "pages": o.pages,
+                "ocr_pages": o.ocr_pages,
+                "items": o.items,
+                "warnings": o.warnings,
+            }
+            for o in report.outcomes
+        ],
     }
     if json_output:
         out.print_json(json.dumps(summary))

@@ -51,7 +51,7 @@ DANISH_WORD = re.compile(r"\b[^\W\d_]*[æøåÆØÅ][^\W\d_]*\b")
 @dataclass
 class FileOutcome:
     path: Path
-    status: str  # ingested | skipped | failed
+    status: str  # ingested | skipped (already stored) | failed | ignored (not a supported file, in a folder)
     reason: str = ""
     pages: int = 0
     ocr_pages: int = 0
@@ -81,7 +81,8 @@ class IngestReport:
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
-    """Supported files under the given paths (recursive, sorted); missing paths are failures."""
+    """Supported files under the given paths (recursive, sorted); missing paths are failures, other
+    files in the folders are ignored (with an outcome that says so)."""
     found: list[Path] = []
     problems: list[FileOutcome] = []
     for path in paths:
@@ -92,6 +93,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
                     candidate = Path(root) / name
                     if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
                         found.append(candidate)
+                    else:
+                        reason = f"unsupported file type {candidate.suffix or '(none)'}"
+                        problems.append(FileOutcome(candidate, "ignored", reason))
         elif path.exists():
             found.append(path)
         else:

@@ -74,6 +74,9 @@ def _take_text(pointer: ctypes._Pointer) -> str:
         _library().TessDeleteText(pointer)
 
 
+LIST_LANGS_TIMEOUT_S = 20
+
+
 class TesseractEngine:
     """One loaded language model; reads greyscale page images one after another."""
 
@@ -111,3 +114,16 @@ class TesseractEngine:
             self._lib.TessBaseAPIEnd(self._api)
             self._lib.TessBaseAPIDelete(self._api)
             self._api = None
+
+
+def installed_languages() -> list[str] | None:
+    """The language models Tesseract has installed (`tesseract --list-langs`), or None if it cannot say."""
+    import subprocess
+
+    try:
+        listed = subprocess.run(
+            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=LIST_LANGS_TIMEOUT_S, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return sorted(line.strip() for line in listed.stdout.splitlines()[1:] if line.strip())
