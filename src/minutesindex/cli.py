@@ -1,7 +1,8 @@
 """The `minutesindex` command: a thin Typer layer over the library API.
 
 Exit codes: 0 all good · 1 some input files failed · 2 usage error or bad query ·
-3 database unusable · 4 search index unusable · 5 another process holds the home · 6 item not found.
+3 database unusable or no home · 4 search index unusable · 5 another process holds the home ·
+6 item or document not found.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from minutesindex.config import DEFAULT_OCR_LANG, load_settings
 from minutesindex.errors import ExitCode, MinutesIndexError
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable; "
-    "4 search index unusable; 5 another process holds the home; 6 item not found."
+    "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable or no home; "
+    "4 search index unusable; 5 another process holds the home; 6 item or document not found."
 )
 
 app = typer.Typer(
