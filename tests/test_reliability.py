@@ -23,6 +23,7 @@ from minutesindex.pipeline import check, ingest_paths
 from minutesindex.samples import SCAN_PAGES, decompression_bomb_pdf, numbered_meetings, scanned_pdf
 from minutesindex.search.index import open_index, update_index
 from minutesindex.search.query import search
+from tests.conftest import require_seeds
 from minutesindex.store.db import load_items, open_database, session_scope
 
 KILL_SEED = 20261122
@@ -288,3 +289,21 @@ def test_any_query_gives_results_or_one_clear_error(sample_index, query):
         assert str(exc) and "\n" not in str(exc)
     else:
         assert all(h.item_id > 0 and h.page >= 1 for h in hits)
+
+
+def test_reindex_in_several_processes_survives_the_debug_allocator(tmp_path):
+    """The index writer processes were forked while the parent held its database session and
+    connection pool; the parent then crashed (exit 139) closing that session, every time under
+    Python's debug allocator, on a home of the seeds. Nothing of the database crosses the fork now."""
+    seeds = require_seeds()
+    env = {**os.environ, "MINUTESINDEX_HOME": str(tmp_path / "home"), "PYTHONFAULTHANDLER": "1"}
+    env.pop("MINUTESINDEX_DB_URL", None)
+    command = [sys.executable, "-m", "minutesindex"]
+    ingest = subprocess.run([*command, "ingest", str(seeds)], env=env, capture_output=True, text=True, timeout=300)
+    assert ingest.returncode == 0, ingest.stderr[-2000:]
+    for _ in range(2):
+        run = subprocess.run(
+            [*command, "reindex"], env={**env, "PYTHONMALLOC": "debug"}, capture_output=True, text=True, timeout=300
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+    assert check(load_settings(tmp_path / "home"))["missing_from_index"] == []

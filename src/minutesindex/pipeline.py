@@ -336,9 +336,12 @@ def set_meeting_date(settings: Settings, document: str, date: dt.date) -> tuple[
 def reindex(settings: Settings) -> int:
     """Rebuild the search index from the database."""
     engine = open_database(settings.db_url)
-    with ingest_lock(settings), session_scope(engine) as session:
+    with ingest_lock(settings):
+        with session_scope(engine) as session:
+            items = load_items(session)
+        engine.dispose()
         index = clear_index(settings.index_dir)
-        return update_index(index, load_items(session), procs=os.cpu_count() or 1)
+        return update_index(index, items, procs=os.cpu_count() or 1)
 
 
 def check(settings: Settings, repair: bool = False) -> dict:
