@@ -23,8 +23,8 @@ from minutesindex.pipeline import check, ingest_paths
 from minutesindex.samples import SCAN_PAGES, decompression_bomb_pdf, numbered_meetings, scanned_pdf
 from minutesindex.search.index import open_index, update_index
 from minutesindex.search.query import search
-from tests.conftest import require_seeds
 from minutesindex.store.db import load_items, open_database, session_scope
+from tests.conftest import require_seeds
 
 KILL_SEED = 20261122
 
