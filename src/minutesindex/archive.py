@@ -108,22 +108,24 @@ class Archive:
     ):  # noqa: ANN201 - SearchHits
         """Agenda items matching the query, best first (see search.query.search); `committee` is
         matched forgivingly, and one that matches nothing raises UnknownCommitteeError."""
-        from minutesindex.search.index import open_index
+        from minutesindex.search.index import open_index, reading_index
         from minutesindex.search.query import known_committees
         from minutesindex.search.query import search as run_search
 
-        index = open_index(self._existing().index_dir)
-        return run_search(
-            index,
-            query,
-            limit=limit,
-            committee=self.resolve_committee(committee, known_committees(index)),
-            since=since,
-            until=until,
-            section=section,
-            sort=sort,
-            include_undated=include_undated,
-        )
+        index_dir = self._existing().index_dir
+        with reading_index(index_dir):
+            index = open_index(index_dir)
+            return run_search(
+                index,
+                query,
+                limit=limit,
+                committee=self.resolve_committee(committee, known_committees(index)),
+                since=since,
+                until=until,
+                section=section,
+                sort=sort,
+                include_undated=include_undated,
+            )
 
     def item(self, item_id: int) -> dict:
         """One item as `show --json` prints it: meeting, number, title, sections, pages, path."""

@@ -44,6 +44,15 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _e(text: str) -> str:
+    """Text from documents as the terminal shows it: no escape sequences or other control characters
+    (a document could move the cursor or retitle the window), no rich markup."""
+    return escape(_CONTROL.sub("", text))
+
+
 def _version(value: bool) -> None:
     if value:
         from importlib.metadata import version
@@ -69,10 +78,14 @@ def main(
 ) -> None:
     if home is not None:
         os.environ["MINUTESINDEX_HOME"] = str(home)
+    try:
+        load_settings()  # a setting minutesindex cannot use is one line, before any work
+    except MinutesIndexError as exc:
+        raise _fail(exc) from exc
 
 
 def _fail(exc: MinutesIndexError) -> typer.Exit:
-    err.print(f"error: {escape(str(exc))}", highlight=False)
+    err.print(f"error: {_e(str(exc))}", highlight=False)
     return typer.Exit(int(exc.exit_code))
 
 
@@ -134,7 +147,7 @@ def ingest(
       minutesindex ingest gammelt_referat.pdf --force --meeting-date 2009-03-03
     """
     from minutesindex.ingest.tesseract import installed_languages
-    from minutesindex.pipeline import FileOutcome
+    from minutesindex.pipeline import FileOutcome, shown_path
 
     installed = installed_languages()
     missing = [lang for lang in ocr_lang.split("+") if installed is not None and lang not in installed]
@@ -156,24 +169,24 @@ def ingest(
     task = progress.add_task("ingesting", total=None)
 
     def on_file(outcome: FileOutcome) -> None:
-        path = escape(str(outcome.path))
+        path = _e(shown_path(outcome.path))
         if outcome.status == "ignored":
             if verbose:
-                progress.console.print(f"ignored: {path}: {escape(outcome.reason)}", highlight=False)
+                progress.console.print(f"ignored: {path}: {_e(outcome.reason)}", highlight=False)
             return
         progress.advance(task)
-        progress.update(task, description=f"ingesting {escape(outcome.path.name)}")
+        progress.update(task, description=f"ingesting {_e(outcome.path.name)}")
         if outcome.status == "failed":
-            progress.console.print(f"error: {path}: {escape(outcome.reason)}", highlight=False)
+            progress.console.print(f"error: {path}: {_e(outcome.reason)}", highlight=False)
         elif not show_progress and not json_output or verbose:  # a log line per file where no bar shows
             done = (
                 f"{outcome.pages} pages ({outcome.ocr_pages} OCR'd), {outcome.items} items"
                 if outcome.status == "ingested"
                 else outcome.reason
             )
-            progress.console.print(f"{outcome.status}: {path}: {escape(done)}", highlight=False)
+            progress.console.print(f"{outcome.status}: {path}: {_e(done)}", highlight=False)
         for warning in outcome.warnings:
-            progress.console.print(f"warning: {path}: {escape(warning)}", highlight=False)
+            progress.console.print(f"warning: {path}: {_e(warning)}", highlight=False)
 
     try:
         with progress:
@@ -200,7 +213,7 @@ def ingest(
         "ignored": report.count("ignored"),
         "files": [
             {
-                "path": str(o.path),
+                "path": shown_path(o.path),
                 "status": o.status,
                 "reason": o.reason,
                 "pages": o.pages,
@@ -317,15 +330,15 @@ def _print_hits(hits, fmt: str) -> None:  # noqa: ANN001 - SearchHits
         for column in ("date", "committee", "item", "title", "file:page", "snippet", "id"):
             table.add_column(column, overflow="fold")
         for hit in hits:
-            snippet = escape(hit.snippet).replace("**", "\x00")
+            snippet = _e(hit.snippet).replace("**", "\x00")
             parts = snippet.split("\x00")
             snippet = "".join(f"[bold yellow]{p}[/]" if k % 2 else p for k, p in enumerate(parts))
             table.add_row(
                 hit.meeting_date or "",
-                escape(hit.committee),
+                _e(hit.committee),
                 hit.number,
-                escape(hit.title),
-                escape(f"{hit.document}:{hit.page}"),
+                _e(hit.title),
+                _e(f"{hit.document}:{hit.page}"),
                 snippet,
                 str(hit.item_id),
             )
@@ -335,7 +348,7 @@ def _print_hits(hits, fmt: str) -> None:  # noqa: ANN001 - SearchHits
 
 def _plain(text: str) -> str:
     """One line, without the control characters a terminal would act on."""
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", text).strip()
 
 
 @app.command()
@@ -351,25 +364,25 @@ def show(
     if json_output:
         out.print_json(json.dumps(record, ensure_ascii=False))
         return
-    out.print(f"[bold]{escape(record['number'])} {escape(record['title'])}[/]")
+    out.print(f"[bold]{_e(record['number'])} {_e(record['title'])}[/]")
     out.print(
-        f"{escape(record['committee'] or '')} · {record['kind'] or ''} · {record['meeting_date'] or 'no date'} · "
-        f"{escape(record['path'] or record['document'])}, pages {record['page_start']}–{record['page_end']}",
+        f"{_e(record['committee'] or '')} · {record['kind'] or ''} · {record['meeting_date'] or 'no date'} · "
+        f"{_e(record['path'] or record['document'])}, pages {record['page_start']}–{record['page_end']}",
         highlight=False,
     )
     if not record["segmented"]:
         out.print("(no agenda items were found in this document; it is shown whole)", highlight=False)
     if record["presenter"]:
-        out.print(f"Ved {escape(record['presenter'])}")
+        out.print(f"Ved {_e(record['presenter'])}")
     if record["body"]:
-        out.print(escape(record["body"]))
+        out.print(_e(record["body"]))
     for name, text in record["sections"].items():
-        out.print(f"\n[bold]{escape(name)}[/]")
-        out.print(escape(text), highlight=False)
+        out.print(f"\n[bold]{_e(name)}[/]")
+        out.print(_e(text), highlight=False)
     if record["attachments"]:
         out.print("\n[bold]attachments[/]")
         for attachment in record["attachments"]:
-            out.print(f"- {escape(attachment)}", highlight=False)
+            out.print(f"- {_e(attachment)}", highlight=False)
 
 
 def _output(out_path: Path) -> Path | None:
@@ -523,6 +536,8 @@ def check(
         if missing or stale:
             out.print(f"missing from index: {len(missing)}; stale in index: {len(stale)}")
             out.print("repaired" if result.get("repaired") else "run `minutesindex check --repair` to fix")
+        if result.get("rebuilt"):
+            out.print("the search index was damaged and has been rebuilt from the database")
         else:
             out.print("index and database agree")
     if (result["missing_from_index"] or result["stale_in_index"]) and not result.get("repaired"):
@@ -551,12 +566,12 @@ def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the co
         f"{result['documents']} documents, {result['pages']} pages ({result['ocr_pages']} OCR'd), "
         f"{result['repaired_words']} words repaired, {result['items']} items"
         + "".join(f", {e}" for e in extra)
-        + f" (home: {escape(result['home'])})",
+        + f" (home: {_e(result['home'])})",
         highlight=False,
     )
     table = Table("committee", "documents", "pages", "items")
     for row in result["committees"]:
-        table.add_row(escape(row["committee"]), str(row["documents"]), str(row["pages"]), str(row["items"]))
+        table.add_row(_e(row["committee"]), str(row["documents"]), str(row["pages"]), str(row["items"]))
     out.print(table)
 
 

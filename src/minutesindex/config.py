@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from minutesindex.errors import ConfigError
+
 DEFAULT_OCR_LANG = "dan"
 DEFAULT_OCR_TIMEOUT_S = 180.0
 OCR_DPI = 300
@@ -34,8 +36,18 @@ def load_settings(home: str | Path | None = None) -> Settings:
     """Read MINUTESINDEX_HOME (default ./data), MINUTESINDEX_DB_URL and MINUTESINDEX_OCR_TIMEOUT."""
     home_path = Path(home or os.environ.get("MINUTESINDEX_HOME") or "data").resolve()
     db_url = os.environ.get("MINUTESINDEX_DB_URL") or (f"sqlite:///{home_path / 'processed' / 'minutesindex.sqlite'}")
-    timeout = float(os.environ.get("MINUTESINDEX_OCR_TIMEOUT") or DEFAULT_OCR_TIMEOUT_S)
-    return Settings(home=home_path, db_url=db_url, ocr_timeout_s=timeout)
+    return Settings(home=home_path, db_url=db_url, ocr_timeout_s=_ocr_timeout())
+
+
+def _ocr_timeout() -> float:
+    value = os.environ.get("MINUTESINDEX_OCR_TIMEOUT") or str(DEFAULT_OCR_TIMEOUT_S)
+    try:
+        timeout = float(value)
+    except ValueError:
+        timeout = float("nan")
+    if not timeout > 0 or timeout == float("inf"):
+        raise ConfigError(f"MINUTESINDEX_OCR_TIMEOUT must be a positive number of seconds, not {value!r}")
+    return timeout
 
 
 def models_dir() -> Path:

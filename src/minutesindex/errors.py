@@ -34,6 +34,12 @@ class QuerySyntaxError(MinutesIndexError):
     exit_code = ExitCode.USAGE
 
 
+class ConfigError(MinutesIndexError):
+    """A setting (environment variable) with a value minutesindex cannot use."""
+
+    exit_code = ExitCode.USAGE
+
+
 class DatabaseError(MinutesIndexError):
     exit_code = ExitCode.DATABASE
 

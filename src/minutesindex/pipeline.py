@@ -15,10 +15,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from minutesindex.config import DEFAULT_OCR_LANG, Settings
-from minutesindex.errors import BusyError, InputFileError
+from minutesindex.errors import BusyError, DatabaseError, InputFileError, SearchIndexError
 from minutesindex.ingest.ocr import OcrResult
 from minutesindex.ingest.pdf import iter_text_layer, open_pdf
 from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
@@ -27,7 +27,14 @@ from minutesindex.parallel import OcrPool, default_workers
 from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
 from minutesindex.repair.text import repair_pages
-from minutesindex.search.index import clear_index, indexed_item_ids, open_index, update_index
+from minutesindex.search.index import (
+    clear_index,
+    indexed_item_ids,
+    open_index,
+    reading_index,
+    update_index,
+    verify_index,
+)
 from minutesindex.search.writer import BackgroundIndexWriter
 from minutesindex.segment import segment_pages
 from minutesindex.store.db import (
@@ -251,6 +258,8 @@ def ingest_paths(
 
 def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileOutcome:  # noqa: ANN001
     try:
+        if not _utf8_name(path):
+            raise InputFileError(path, "file name is not valid UTF-8 (rename the file)")
         if not os.access(path, os.R_OK):
             raise InputFileError(path, "permission denied")
         digest = content_hash(path)
@@ -263,6 +272,20 @@ def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileO
         return FileOutcome(path, "failed", exc.reason)
     except OSError as exc:
         return FileOutcome(path, "failed", exc.strerror or str(exc))
+
+
+def _utf8_name(path: Path) -> bool:
+    """Whether the path can be stored and shown as text (a name in Latin-1 from an old export is not)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_path(path: Path) -> str:
+    """A path as text that any terminal or log can show: bytes that are not UTF-8 as `\xff`."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def _land(  # noqa: ANN001, PLR0913 - Engine
@@ -345,11 +368,24 @@ def reindex(settings: Settings) -> int:
 
 
 def check(settings: Settings, repair: bool = False) -> dict:
-    """Compare the index with the database; with repair, fix the differences from the database."""
+    """Compare the index with the database; with repair, fix the differences from the database.
+
+    The SQLite file passes SQLite's own quick_check first (garbage inside it is exit 3), and every
+    segment of the index is read through (a damaged one is exit 4, or with repair, rebuilt)."""
     engine = open_database(settings.db_url)
-    index = open_index(settings.index_dir, for_writing=repair)
-    with session_scope(engine) as session:
-        in_db, in_index = all_item_ids(session), indexed_item_ids(index)
+    _check_database_file(engine)
+    try:
+        with reading_index(settings.index_dir):
+            index = open_index(settings.index_dir, for_writing=repair)
+            verify_index(index)
+            with session_scope(engine) as session:
+                in_db, in_index = all_item_ids(session), indexed_item_ids(index)
+    except SearchIndexError:
+        if not repair:
+            raise
+        count = reindex(settings)
+        return {"items_in_database": count, "items_in_index": count, "missing_from_index": [],
+                "stale_in_index": [], "repaired": True, "rebuilt": True}  # fmt: skip
     result = {
         "items_in_database": len(in_db),
         "items_in_index": len(in_index),
@@ -361,3 +397,12 @@ def check(settings: Settings, repair: bool = False) -> dict:
             sync_index(engine, index)
         result["repaired"] = True
     return result
+
+
+def _check_database_file(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    with session_scope(engine) as session:
+        problems = [row for (row,) in session.execute(text("PRAGMA quick_check"))]
+    if problems != ["ok"]:
+        raise DatabaseError(f"the database file is damaged (SQLite quick_check: {'; '.join(problems[:3])})")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import pickle
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -13,7 +14,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.index import Index
 
-from minutesindex.errors import SearchIndexError
+from minutesindex.errors import MinutesIndexError, SearchIndexError
 from minutesindex.model import CANONICAL_SECTIONS
 from minutesindex.search.analysis import BandedText, banded_text, folded_analyzer
 from minutesindex.search.segments import GroupedSegmentWriter, add_in_processes
@@ -167,6 +168,30 @@ def item_document(item: ItemRow) -> dict:
     if doc.meeting_date:
         fields["meeting_date"] = dt.datetime.combine(doc.meeting_date, dt.time())
     return fields
+
+
+@contextlib.contextmanager
+def reading_index(index_dir: Path) -> Iterator[None]:
+    """Any failure to read the index's files is a damaged index: one line and exit code 4."""
+    try:
+        yield
+    except MinutesIndexError:
+        raise
+    except Exception as exc:  # Whoosh raises EOFError, struct.error, zlib.error … on a damaged file
+        raise SearchIndexError(
+            f"search index {index_dir} is damaged ({type(exc).__name__}: {str(exc)[:120]}); "
+            "run `minutesindex check --repair` to rebuild it from the database"
+        ) from exc
+
+
+def verify_index(index: Index) -> None:
+    """Read every segment's stored fields and terms (a damaged file fails here, not in a search)."""
+    with index.searcher() as searcher:
+        for reader, _ in searcher.reader().leaf_readers():
+            for _ in reader.all_stored_fields():
+                pass
+            for fieldname, text in reader.all_terms():
+                reader.doc_frequency(fieldname, text)
 
 
 def indexed_item_ids(index: Index) -> set[int]:

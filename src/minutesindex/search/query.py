@@ -266,7 +266,10 @@ def _searcher(index: Index) -> Searcher:
     """One searcher per open index, refreshed when a writer has committed since: opening one reads
     every segment's files, which costs more than a typical query."""
     searcher = _searchers.get(index)
-    searcher = index.searcher() if searcher is None else searcher.refresh()
+    if searcher is None or searcher.reader().doc_count_all() == 0:  # an empty index's reader cannot refresh
+        searcher = index.searcher()
+    else:
+        searcher = searcher.refresh()
     _searchers[index] = searcher
     return searcher
 

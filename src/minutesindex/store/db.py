@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
+from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,22 +15,54 @@ from minutesindex.errors import DatabaseError, NotFoundError, QuerySyntaxError
 from minutesindex.model import ExtractedDocument, SegmentedDocument
 from minutesindex.store.tables import AttachmentRow, Base, DocumentRow, ItemRow, PageRow, SectionRow, VocabularyRow
 
+# A server that accepts and never answers must not hang a command: seconds to connect, and to run any
+# one statement of ours (a whole document is written in statements far shorter than this).
+PG_CONNECT_TIMEOUT_S = 10
+PG_STATEMENT_TIMEOUT_MS = 300_000
+
+
+def shown_url(url: str) -> str:
+    """The database URL as error messages show it: never with its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparseable URL: show only its scheme
+        return url.split(":", 1)[0] + "://…"
+
+
+def _connect_args(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"timeout": 60}
+    if url.startswith("postgresql"):
+        return {"connect_timeout": PG_CONNECT_TIMEOUT_S, "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}"}
+    return {}
+
 
 def open_database(url: str) -> Engine:
     """Create the engine and the tables; SQLite gets WAL so searches read while an ingest writes."""
     try:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60} if url.startswith("sqlite") else {})
+        engine = create_engine(url, connect_args=_connect_args(url))
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(engine)
         _add_missing_columns(engine)
         if engine.dialect.name == "sqlite":
             _add_sqlite_search(engine)
+    except ModuleNotFoundError as exc:  # the URL names a driver that is not installed
+        raise DatabaseError(f"cannot open database {shown_url(url)}: driver {exc.name} is not installed") from exc
     except (SQLAlchemyError, OSError) as exc:
-        raise DatabaseError(f"cannot open database {url}: {str(exc).splitlines()[0]}") from exc
+        message = str(exc).splitlines()[0].replace(url, shown_url(url))
+        raise DatabaseError(f"cannot open database {shown_url(url)}: {_without_password(message, url)}") from exc
     return engine
+
+
+def _without_password(message: str, url: str) -> str:
+    try:
+        password = make_url(url).password
+    except Exception:
+        return message
+    return message.replace(password, "***") if password else message
 
 
 # Columns added since a home's database was first created, as SQL that adds them to existing rows.
@@ -119,7 +151,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             session.commit()
         except SQLAlchemyError as exc:
             session.rollback()
-            raise DatabaseError(f"database error: {str(exc).splitlines()[0]}") from exc
+            url = str(session.get_bind().url)
+            message = _without_password(str(exc).splitlines()[0], session.get_bind().url.render_as_string(False))
+            raise DatabaseError(f"database error: {message.replace(url, shown_url(url))}") from exc
         except BaseException:
             session.rollback()
             raise

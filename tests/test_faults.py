@@ -1,0 +1,135 @@
+"""Faults a real archive meets, each one line and its exit code, never a traceback or a hang: files
+that are not what their names say, names that are not UTF-8, settings that cannot be used, a damaged
+index or database file, escape sequences in documents, a database server that never answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from minutesindex.cli import app
+
+runner = CliRunner()
+
+
+def _ingest_text(tmp_path: Path, name: str, text: str):  # noqa: ANN202
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return runner.invoke(app, ["ingest", str(path)]), path
+
+
+def test_bytes_that_only_decode_are_not_a_text_file(home, tmp_path):
+    rng = random.Random(3)
+    latin = tmp_path / "noter.txt"  # every byte decodes as Windows-1252, none is text
+    latin.write_bytes(bytes(rng.choice([*range(33, 127), *range(160, 256)]) for _ in range(4096)))
+    raw = tmp_path / "data.txt"
+    raw.write_bytes(rng.randbytes(4096))
+    result = runner.invoke(app, ["ingest", str(latin), str(raw)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert sorted(errors) == sorted(f"error: {p}: not a text file" for p in (latin, raw))
+
+
+def test_a_file_name_that_is_not_utf8_is_its_own_error_and_the_batch_goes_on(home, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "godt.txt").write_text("Referat\nByrådet den 1. marts 2024\n\n1. Budget\nBeslutning\nGodkendt.\n")
+    bad = os.path.join(os.fsencode(folder), b"referat \xe6ldrer\xe5d.txt")
+    with open(bad, "wb") as fh:
+        fh.write("Referat\nÆldrerådet den 2. marts 2024\n\n1. Budget\nBeslutning\nGodkendt.\n".encode())
+    for _ in range(2):  # a rerun does not stop at it either
+        result = runner.invoke(app, ["ingest", str(folder)])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"error: {folder}/referat \\xe6ldrer\\xe5d.txt: file name is not valid UTF-8" in result.stderr
+    assert json.loads(runner.invoke(app, ["stats", "--json"]).stdout)["documents"] == 1
+
+
+def test_a_nul_byte_deep_in_a_text_export_is_dropped(home, tmp_path):
+    text = "Referat\nByrådet den 1. marts 2024\n\n1. Budget\nSagsfremstilling\n" + "Tekst om budgettet. " * 4000
+    path = tmp_path / "lang.txt"
+    path.write_bytes((text + "\x00Beslutning\nGodkendt.\n").encode())
+    result = runner.invoke(app, ["ingest", str(path)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["search", "budgettet", "--json"]).stdout.count('"item_id"') == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "0", "inf"])
+def test_an_ocr_timeout_that_is_no_positive_number_is_a_usage_error(home, monkeypatch, value):
+    monkeypatch.setenv("MINUTESINDEX_OCR_TIMEOUT", value)
+    result = runner.invoke(app, ["stats"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip() == f"error: MINUTESINDEX_OCR_TIMEOUT must be a positive number of seconds, not {value!r}"
+    )
+
+
+def _damage(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+
+
+def test_a_damaged_index_segment_is_exit_4_and_check_repair_rebuilds_it(home, tmp_path, sample_files):
+    runner.invoke(app, ["ingest", str(sample_files[0])])
+    segment = next((Path(home.home) / "processed" / "index").glob("*.seg"))
+    _damage(segment)
+    for command in (["search", "takstmodel"], ["check"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 4 and result.stderr.startswith("error: search index"), command
+        assert "check --repair" in result.stderr and "Traceback" not in result.output
+    repaired = runner.invoke(app, ["check", "--repair"])
+    assert repaired.exit_code == 0 and "rebuilt" in repaired.stdout
+    assert '"Ny takstmodel for affaldsgebyrer"' in runner.invoke(app, ["search", "takstmodel", "--json"]).stdout
+
+
+def test_garbage_inside_the_sqlite_file_is_found_by_check(home, sample_files):
+    runner.invoke(app, ["ingest", *map(str, sample_files[::2])])
+    database = Path(home.db_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(database) as connection:  # everything into the file itself
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(database.read_bytes())
+    middle = len(data) // 2
+    for position in range(middle, min(len(data), middle + 3000)):  # inside b-tree pages
+        data[position] = 0x5A
+    database.write_bytes(bytes(data))
+    for wal in database.parent.glob("*-wal"):
+        wal.unlink()
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 3 and "damaged" in result.stderr and "Traceback" not in result.output
+
+
+def test_escape_sequences_in_a_document_never_reach_the_terminal(home, tmp_path):
+    body = "Forvaltningen har gennemgået budgettet for de kommende år og foreslår en ny fordeling. " * 20
+    _ingest_text(
+        tmp_path,
+        "ansi.txt",
+        "Referat\nByrådet den 1. marts 2024\n\n1. Budget \x1b]0;hacked\x07\x1b[2J\nSagsfremstilling\n"
+        f"{body}\nBeslutning\nGodkendt \x1b[31mrødt\x1b[0m.\n",
+    )
+    for command in (["search", "budget"], ["search", "budget", "--format", "table"], ["show", "1"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0 and "\x1b" not in result.stdout and "\x07" not in result.stdout, command
+
+
+def test_a_database_server_that_never_answers_is_an_error_not_a_hang(home, monkeypatch):
+    """A server that accepts the connection and says nothing: the connect timeout ends it, and the
+    password in the URL appears in no message."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True).start()
+    port = listener.getsockname()[1]
+    monkeypatch.setenv("MINUTESINDEX_DB_URL", f"postgresql+psycopg://analyst:hemmeligt@127.0.0.1:{port}/minutes")
+    started = time.monotonic()
+    result = runner.invoke(app, ["stats"])
+    assert result.exit_code == 3 and time.monotonic() - started < 60
+    assert "hemmeligt" not in result.output and "analyst:***@" in result.stderr
+    listener.close()
