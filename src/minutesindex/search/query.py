@@ -266,10 +266,8 @@ def _searcher(index: Index) -> Searcher:
     """One searcher per open index, refreshed when a writer has committed since: opening one reads
     every segment's files, which costs more than a typical query."""
     searcher = _searchers.get(index)
-    if searcher is None or searcher.reader().doc_count_all() == 0:  # an empty index's reader cannot refresh
-        searcher = index.searcher()
-    else:
-        searcher = searcher.refresh()
+    stale_empty = searcher is not None and searcher.reader().doc_count_all() == 0  # cannot refresh
+    searcher = index.searcher() if searcher is None or stale_empty else searcher.refresh()
     _searchers[index] = searcher
     return searcher
 
