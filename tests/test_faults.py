@@ -133,3 +133,44 @@ def test_a_database_server_that_never_answers_is_an_error_not_a_hang(home, monke
     assert result.exit_code == 3 and time.monotonic() - started < 60
     assert "hemmeligt" not in result.output and "analyst:***@" in result.stderr
     listener.close()
+
+
+def test_a_read_only_home_can_be_read_and_writing_it_is_one_line(home, sample_files, tmp_path):
+    """A home on a read-only share: stats, search, show and export work; ingest says it cannot write."""
+    import shutil
+    import subprocess
+    import sys
+
+    runner.invoke(app, ["ingest", *map(str, sample_files[::2])])
+    database = home.db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:  # closed cleanly, as a copied or shared archive is
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for leftover in Path(database).parent.glob("*.sqlite-*"):
+        leftover.unlink()
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv")
+    for path in [home.home, *home.home.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
+        env = {**os.environ, "MINUTESINDEX_HOME": str(home.home)}
+
+        def run(*args: str) -> subprocess.CompletedProcess:
+            command = [*prefix, sys.executable, "-m", "minutesindex", *args]
+            return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+        for args in (
+            ["stats"],
+            ["search", "takstmodel"],
+            ["show", "1"],
+            ["export", "items", "--out", str(tmp_path / "i.jsonl")],
+        ):
+            result = run(*args)
+            assert result.returncode == 0, (args, result.stderr)
+        written = run("ingest", str(sample_files[1]))
+        assert written.returncode == 3 and written.stderr.strip().endswith(
+            "cannot be written (Permission denied); only reading works"
+        )
+    finally:
+        for path in [home.home, *home.home.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)

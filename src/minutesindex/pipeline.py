@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import os
 import re
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -179,14 +180,22 @@ def correctly_read_vocabulary(pages: Iterable[Page]) -> Counter[str]:
 
 @contextmanager
 def ingest_lock(settings: Settings, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """One writer per home: a second ingest waits for the first."""
-    settings.lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with settings.lock_path.open("w") as fh:
+    """One writer per home: a second writer (ingest, reindex, set-date, check --repair) waits for the
+    first, and says so (on stderr unless `on_wait` takes the message)."""
+    try:
+        settings.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock_file = settings.lock_path.open("w")
+    except OSError as exc:
+        raise DatabaseError(f"the home {settings.home} cannot be written ({exc.strerror}); only reading works") from exc
+    with lock_file as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            message = "another minutesindex process is writing to this home; waiting for it to finish"
             if on_wait:
-                on_wait("another minutesindex process is writing to this home; waiting for it to finish")
+                on_wait(message)
+            else:
+                print(message, file=sys.stderr, flush=True)
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX)
             except OSError as exc:

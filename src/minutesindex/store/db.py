@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,9 +38,28 @@ def _connect_args(url: str) -> dict:
     return {}
 
 
+def _read_only_sqlite(url: str) -> str | None:
+    """For a SQLite file in a folder this process may not write (a home on a read-only share or
+    disk) and closed cleanly (no WAL left), the URL that opens it read-only and immutable: opened
+    as usual, SQLite would have to create the WAL's -shm file there."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    if not path.exists() or os.access(path.parent, os.W_OK):
+        return None
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:  # SQLite reads it (with its -shm) read-only by itself
+        return None
+    return f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true"
+
+
 def open_database(url: str) -> Engine:
-    """Create the engine and the tables; SQLite gets WAL so searches read while an ingest writes."""
+    """Create the engine and the tables; SQLite gets WAL so searches read while an ingest writes. A
+    home that may not be written is opened read-only: reading commands work, writing ones fail."""
     try:
+        read_only = _read_only_sqlite(url)
+        if read_only:
+            return create_engine(read_only, connect_args={"timeout": 60})
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args=_connect_args(url))
