@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pymupdf
+import pytest
 from sqlalchemy import func, select
 
 from minutesindex.pipeline import ingest_paths
@@ -72,6 +73,20 @@ def test_a_scan_under_a_gibberish_text_layer_is_ocrd(home, tmp_path: Path):
     assert report.count("ingested") == 1 and report.ocr_pages == 1
     hits = search(open_index(home.index_dir), "bostøtte")
     assert hits and hits[0].title == "Ny plan for bostøtte"
+
+
+@pytest.mark.parametrize("broken", ["swapped", "utf16"])
+def test_a_short_broken_text_layer_is_ocrd_too(broken):
+    """A layer of one line (fewer than 20 words) is judged as well: its letters pairwise swapped, or
+    UTF-16 read with its bytes swapped (which comes out as CJK)."""
+    from minutesindex.ingest.pdf import has_usable_text
+
+    line = "Referat af mødet i Økonomiudvalget den 5. marts 2024"
+    if broken == "swapped":
+        layer = "".join(line[i + 1 : i + 2] + line[i] for i in range(0, len(line), 2))
+    else:
+        layer = line.encode("utf-16-be").decode("utf-16-le", errors="replace")
+    assert has_usable_text(line) and not has_usable_text(layer)
 
 
 def test_reingest_is_a_noop_and_force_replaces_without_duplicates(home, sample_files):

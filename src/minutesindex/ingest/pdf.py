@@ -20,9 +20,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 # text but a broken font encoding or a bad old OCR layer (`Gdqvn` for `Første`); its page is OCR'd.
 # Text read right has 0.8 of its words in the lexicon, text OCR'd with the wrong model 0.65 or more,
 # a layer with its letters shifted 0.02.
-MIN_WORDS_TO_JUDGE = 20
+MIN_WORDS_TO_JUDGE = 4  # a one-line layer is judged too (a byte-swapped cover line)
 WORDS_JUDGED = 100  # the first words of the page are enough
 MIN_KNOWN_SHARE = 0.25
+LETTERS_JUDGED = 2000
+LATIN_END = "\u0250"  # Latin letters, with Latin-1, Extended-A and -B
+MIN_LATIN_SHARE = 0.5
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # Marked content with an ActualText (FirstAgenda/ABCpdf put a whole paragraph on every line of it)
 # is read as the glyphs on the page; images are not needed for text.
@@ -67,7 +70,14 @@ def open_pdf(path: Path) -> pymupdf.Document:
 
 def has_usable_text(text: str) -> bool:
     letters = sum(1 for _ in itertools.islice(_LETTER.finditer(text), MIN_TEXT_LETTERS))
-    return letters >= MIN_TEXT_LETTERS and not _is_gibberish(text)
+    return letters >= MIN_TEXT_LETTERS and _mostly_latin(text) and not _is_gibberish(text)
+
+
+def _mostly_latin(text: str) -> bool:
+    """Danish is written in Latin letters; a layer of mostly other scripts is a broken encoding (UTF-16
+    read with its bytes swapped comes out as CJK)."""
+    sample = [m.group() for m in itertools.islice(_LETTER.finditer(text), LETTERS_JUDGED)]
+    return sum(1 for ch in sample if ch < LATIN_END) >= MIN_LATIN_SHARE * len(sample)
 
 
 def _is_gibberish(text: str) -> bool:
