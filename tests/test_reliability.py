@@ -142,6 +142,19 @@ def test_ocr_timeout_is_a_page_warning_not_a_failed_batch(home, sample_files, mo
     assert "no agenda items found; indexed as one document" in outcome.warnings  # empty pages: no items
 
 
+def test_pages_whose_ocr_timed_out_are_read_again_by_the_next_ingest(home, sample_files, monkeypatch):
+    monkeypatch.setenv("MINUTESINDEX_OCR_TIMEOUT", "0.05")
+    ingest_paths(sample_files[1:2], load_settings(), workers=1)
+    rows = _rows(home, "SELECT count(*) FROM pages WHERE warning LIKE 'OCR timed out%'")
+    assert rows == [(2,)]
+    monkeypatch.setenv("MINUTESINDEX_OCR_TIMEOUT", "180")
+    again = ingest_paths(sample_files[1:2], load_settings(), workers=1)  # no --force
+    assert again.count("ingested") == 1 and again.ocr_pages == 2
+    assert _rows(home, "SELECT count(*) FROM pages WHERE warning LIKE 'OCR timed out%'") == [(0,)]
+    assert search(open_index(home.index_dir), "Søndre Skole")
+    assert ingest_paths(sample_files[1:2], load_settings(), workers=1).count("skipped") == 1
+
+
 def _documents_landed(home: Settings) -> int:
     try:
         return _rows(home, "SELECT count(*) FROM documents")[0][0]

@@ -17,6 +17,10 @@ CANONICAL_SECTIONS = (
 )
 
 
+# The warning of a page whose OCR ran past its time limit: stored empty, read again by the next ingest.
+OCR_TIMED_OUT = "OCR timed out"
+
+
 @dataclass(frozen=True)
 class LineStyle:
     """Where and how a line of a PDF's text layer is set; text exports and OCR'd pages have none.

@@ -23,7 +23,7 @@ from minutesindex.errors import BusyError, DatabaseError, InputFileError, Search
 from minutesindex.ingest.ocr import OcrResult
 from minutesindex.ingest.pdf import iter_text_layer, open_pdf
 from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
-from minutesindex.model import ExtractedDocument, Page, SegmentedDocument
+from minutesindex.model import OCR_TIMED_OUT, ExtractedDocument, Page, SegmentedDocument
 from minutesindex.parallel import OcrPool, default_workers
 from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
@@ -133,14 +133,21 @@ class _Pending:
     ocr: dict[int, Future[OcrResult]]
 
 
-def _read_file(path: Path, digest: str, pool: OcrPool) -> _Pending:
+def _read_file(path: Path, digest: str, pool: OcrPool, reuse: dict[int, Page] | None = None) -> _Pending:
+    """Read a file's text, sending the pages without a usable text layer to OCR; `reuse` holds pages
+    OCR'd before, which are taken as they were."""
     if path.suffix.lower() in TEXT_SUFFIXES:
         return _Pending(path, digest, read_text_pages(path), {})
     if path.suffix.lower() != ".pdf":
         raise InputFileError(path, f"unsupported file type {path.suffix or '(none)'}")
     with open_pdf(path) as doc:
         pages = list(iter_text_layer(path, doc))
-    ocr = {p.number: pool.submit(str(path), p.number - 1) for p in pages if p.method == "ocr"}
+    reuse = reuse or {}
+    for k, page in enumerate(pages):
+        earlier = reuse.get(page.number)
+        if page.method == "ocr" and earlier is not None and earlier.method == "ocr":
+            pages[k] = earlier
+    ocr = {p.number: pool.submit(str(path), p.number - 1) for p in pages if p.method == "ocr" and p.number not in reuse}
     return _Pending(path, digest, pages, ocr)
 
 
@@ -272,11 +279,19 @@ def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileO
         if not os.access(path, os.R_OK):
             raise InputFileError(path, "permission denied")
         digest = content_hash(path)
+        reuse: dict[int, Page] = {}
         with session_scope(engine) as session:
             existing = find_by_hash(session, digest)
             if existing is not None and not force:
-                return FileOutcome(path, "skipped", f"already ingested as {existing.file_name}")
-        return _read_file(path, digest, pool)
+                if not any((p.warning or "").startswith(OCR_TIMED_OUT) for p in existing.pages):
+                    return FileOutcome(path, "skipped", f"already ingested as {existing.file_name}")
+                # Stored with pages whose OCR timed out: those pages are read again, the others kept.
+                reuse = {
+                    p.number: Page(p.number, p.raw_text, p.method, p.confidence, warning=p.warning)
+                    for p in existing.pages
+                    if not (p.warning or "").startswith(OCR_TIMED_OUT)
+                }
+        return _read_file(path, digest, pool, reuse)
     except InputFileError as exc:
         return FileOutcome(path, "failed", exc.reason)
     except OSError as exc:

@@ -10,6 +10,7 @@ import pymupdf
 
 from minutesindex.config import OCR_DPI
 from minutesindex.ingest.tesseract import TesseractEngine
+from minutesindex.model import OCR_TIMED_OUT
 
 # A page rendered above this many pixels is rendered at a lower resolution instead
 # (decompression bombs, posters); 300 dpi A3 is about 17.5 million pixels.
@@ -54,7 +55,7 @@ def ocr_pdf_page(path: str, page_index: int, lang: str, timeout_s: float) -> Ocr
         pixmap, dpi = render_page(doc[page_index])
     reading = engine_for(lang).read(pixmap.samples, pixmap.width, pixmap.height, pixmap.stride, dpi, timeout_s)
     if reading.timed_out:
-        return OcrResult("", None, f"OCR timed out after {timeout_s:g} s")
+        return OcrResult("", None, f"{OCR_TIMED_OUT} after {timeout_s:g} s")
     return OcrResult(reading.text, _mean_confidence(reading.tsv))
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from minutesindex.errors import DatabaseError, NotFoundError, QuerySyntaxError
-from minutesindex.model import ExtractedDocument, SegmentedDocument
+from minutesindex.model import OCR_TIMED_OUT, ExtractedDocument, SegmentedDocument
 from minutesindex.store.tables import AttachmentRow, Base, DocumentRow, ItemRow, PageRow, SectionRow, VocabularyRow
 
 # A server that accepts and never answers must not hang a command: seconds to connect, and to run any
@@ -322,6 +322,11 @@ def statistics(session: Session) -> dict:
         "documents": count(DocumentRow.id),
         "pages": count(PageRow.id),
         "ocr_pages": session.scalar(select(func.count(PageRow.id)).where(PageRow.method == "ocr")) or 0,
+        # Pages whose OCR timed out: empty until the next ingest reads them again.
+        "ocr_failed_pages": session.scalar(
+            select(func.count(PageRow.id)).where(PageRow.warning.like(f"{OCR_TIMED_OUT}%"))
+        )
+        or 0,
         "repaired_words": session.scalar(select(func.coalesce(func.sum(PageRow.repaired_words), 0))) or 0,
         "items": count(ItemRow.id),
         "undated_documents": session.scalar(
