@@ -174,3 +174,14 @@ def test_a_read_only_home_can_be_read_and_writing_it_is_one_line(home, sample_fi
     finally:
         for path in [home.home, *home.home.rglob("*")]:
             path.chmod(path.stat().st_mode | 0o200)
+
+
+def test_a_text_export_past_the_size_limit_is_one_line(home, tmp_path, monkeypatch):
+    from minutesindex.ingest import text
+
+    monkeypatch.setattr(text, "MAX_TEXT_BYTES", 10_000)
+    big = tmp_path / "aarsreferat.txt"
+    big.write_text("Referat\nByrådet den 1. marts 2024\n\n" + "1. Budget\nBeslutning\nGodkendt.\n" * 1000)
+    result = runner.invoke(app, ["ingest", str(big)])
+    assert result.exit_code == 1
+    assert f"error: {big}: text export too large" in result.stderr and "the limit is 0 MB" not in result.stderr

@@ -10,6 +10,9 @@ from minutesindex.model import Page
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 NOT_TEXT = "not a text file"
+# A meeting's text export is well under 1 MB, a year of a council's minutes under 20 MB; past this a
+# file is refused rather than held in memory whole (200 MB took 5.7 GB).
+MAX_TEXT_BYTES = 50 * 10**6
 # What text is made of (Danish minutes: 14-17 % whitespace, 75-80 % letters; random bytes decoded as
 # Windows-1252: under 1 % whitespace): judged on the first 64 KiB, once there are 200 characters.
 MAX_CONTROL_SHARE = 0.01
@@ -55,5 +58,10 @@ def _reads_as_text(sample: str) -> bool:
 
 
 def read_text_pages(path: Path) -> list[Page]:
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise InputFileError(
+            path, f"text export too large ({size / 1e6:.3g} MB; the limit is {MAX_TEXT_BYTES / 1e6:.3g} MB, split it)"
+        )
     text = decode_text(path.read_bytes(), path)
     return [Page(number=i + 1, raw_text=chunk) for i, chunk in enumerate(text.split("\f"))]
