@@ -11,6 +11,8 @@ command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 ldconfig -p | grep -q 'libtesseract\.so\.5 ' || need_apt+=(libtesseract5)  # OCR workers load it in-process
 [ -f /usr/share/tesseract-ocr/5/tessdata/dan.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/dan.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-dan)
 ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-eng)
+# Orientation detection: scans fed in upside down or sideways are read upright.
+ls /usr/share/tesseract-ocr/*/tessdata/osd.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-osd)
 [ -f /usr/share/dict/danish ] || need_apt+=(wdanish)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # The candidate search of letter repair is a C extension, compiled when the project is installed.

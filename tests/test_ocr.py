@@ -72,3 +72,37 @@ def test_missing_language_model_fails_the_file_with_a_clear_reason(home, scan_wi
     [outcome] = report.outcomes
     assert outcome.status == "failed"
     assert outcome.reason.startswith("OCR failed on page 1: Tesseract cannot load language 'xyz'")
+
+
+def _turned_scan(tmp_path: Path, image_turn: int) -> Path:
+    """A scan fed in turned: the page's image is upside down or sideways, as the scanner saw it."""
+    upright = tmp_path / "upright.pdf"
+    with scanned_pdf(SCAN_PAGES[:1], "Dagsorden Børne- og Skoleudvalget") as doc:
+        doc.save(upright)
+    with pymupdf.open(upright) as doc:
+        pixmap = doc[0].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    turned = pymupdf.open()
+    page = (
+        turned.new_page(width=pixmap.width, height=pixmap.height)
+        if image_turn % 180 == 0
+        else turned.new_page(width=pixmap.height, height=pixmap.width)
+    )
+    page.insert_image(page.rect, pixmap=pixmap, rotate=image_turn)
+    path = tmp_path / f"turned-{image_turn}.pdf"
+    turned.save(path)
+    return path
+
+
+@pytest.mark.parametrize("image_turn", [180, 90])
+def test_a_scan_fed_in_upside_down_or_sideways_is_read_upright(tmp_path, image_turn):
+    path = _turned_scan(tmp_path, image_turn)
+    result = ocr_pdf_page(str(path), 0, "dan", 180)
+    assert result.warning and "to read it upright" in result.warning
+    assert "Tilsyn med dagtilbud" in result.text and result.confidence > 70
+
+
+def test_an_upright_scan_is_read_once_without_warnings(tmp_path):
+    with scanned_pdf(SCAN_PAGES[:1], "Dagsorden Børne- og Skoleudvalget") as doc:
+        doc.save(tmp_path / "upright.pdf")
+    result = ocr_pdf_page(str(tmp_path / "upright.pdf"), 0, "dan", 180)
+    assert result.warning is None and result.confidence > 80

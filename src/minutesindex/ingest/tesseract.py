@@ -33,6 +33,16 @@ _SIGNATURES: dict[str, tuple[list, object]] = {
     "TessBaseAPIEnd": ([_API], None),
     "TessBaseAPIDelete": ([_API], None),
     "TessDeleteText": ([_TEXT], None),
+    "TessBaseAPIDetectOrientationScript": (
+        [
+            _API,
+            ctypes.POINTER(ctypes.c_int),
+            ctypes.POINTER(ctypes.c_float),
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.POINTER(ctypes.c_float),
+        ],
+        ctypes.c_int,
+    ),
     "TessMonitorCreate": ([], ctypes.c_void_p),
     "TessMonitorSetDeadlineMSecs": ([ctypes.c_void_p, ctypes.c_int], None),
     "TessMonitorDelete": ([ctypes.c_void_p], None),
@@ -108,6 +118,26 @@ class TesseractEngine:
         finally:
             lib.TessMonitorDelete(monitor)
             lib.TessBaseAPIClear(api)
+
+    def orientation(self, samples: bytes, width: int, height: int, stride: int, dpi: int) -> tuple[int, float]:
+        """How far the page is turned (0, 90, 180 or 270 degrees, as PyMuPDF turns a page) and how
+        sure Tesseract's orientation detection is; an engine loaded with the `osd` model only."""
+        lib, api = self._lib, self._api
+        degrees, confidence = ctypes.c_int(0), ctypes.c_float(0.0)
+        script, script_confidence = ctypes.c_char_p(), ctypes.c_float(0.0)
+        try:
+            lib.TessBaseAPISetImage(api, samples, width, height, 1, stride)
+            lib.TessBaseAPISetSourceResolution(api, dpi)
+            found = lib.TessBaseAPIDetectOrientationScript(
+                api,
+                ctypes.byref(degrees),
+                ctypes.byref(confidence),
+                ctypes.byref(script),
+                ctypes.byref(script_confidence),
+            )
+        finally:
+            lib.TessBaseAPIClear(api)
+        return (degrees.value % 360, confidence.value) if found else (0, 0.0)
 
     def close(self) -> None:
         if self._api:
