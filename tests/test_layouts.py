@@ -109,3 +109,37 @@ def test_an_item_runs_over_pages_and_keeps_its_start_page(tmp_path: Path):
     _, segmented = _segment_pdf(layout_pdf(tmp_path / "lang.pdf", [first, second], header=["Økonomiudvalget"]))
     assert [(i.number, i.page_start, i.page_end) for i in segmented.items] == [("1", 1, 1), ("2", 1, 2), ("3", 2, 2)]
     assert segmented.items[1].section_text("beslutning") == "Taget til efterretning."
+
+
+def test_a_contents_page_with_dot_leaders_is_no_item_and_items_start_on_their_own_pages(tmp_path: Path):
+    """The common shape of a referat from an agenda system: a contents page (titles, dot leaders, page
+    numbers), then each item on the page the contents give, under a bold heading, with a case number,
+    a running header block and a footer; the last page is a two-column signature list."""
+    titles = ["Godkendelse af dagsorden", "Ny skolestruktur i Vestbyen", "Takster for 2025", "Eventuelt"]
+    contents = [Styled("Indholdsfortegnelse", bold=True, size=12)] + [
+        f"{n}. {title} {'.' * (60 - len(title))} {n + 1}" for n, title in enumerate(titles, start=1)
+    ]
+    item_pages = [
+        [
+            Styled(f"{n}. {title}", bold=True, size=12),
+            f"Sagsnr.: 24/{1000 + n}",
+            Styled("Sagsfremstilling", bold=True),
+            f"Forvaltningen har forberedt sagen om {title.lower()} til udvalgets møde.",
+            Styled("Beslutning", bold=True),
+            "Godkendt.",
+        ]
+        for n, title in enumerate(titles, start=1)
+    ]
+    signatures = ["Anna Berg                                Ole Lund", "Mette Holm                               Per Dam"]
+    path = layout_pdf(
+        tmp_path / "referat.pdf",
+        [contents, *item_pages, signatures],
+        header=["Børne- og Skoleudvalget", "Referat", "Mødedato: 04.03.2025"],
+    )
+    _, segmented = _segment_pdf(path)
+    assert [(i.number, i.title, i.page_start) for i in segmented.items] == [
+        (str(n), title, n + 1) for n, title in enumerate(titles, start=1)
+    ]
+    assert all(i.section_text("beslutning") == "Godkendt." for i in segmented.items[:3])
+    assert segmented.meeting.committee == "Børne- og Skoleudvalget"
+    assert str(segmented.meeting.meeting_date) == "2025-03-04"
