@@ -130,7 +130,10 @@ def test_a_contents_page_with_dot_leaders_is_no_item_and_items_start_on_their_ow
         ]
         for n, title in enumerate(titles, start=1)
     ]
-    signatures = ["Anna Berg                                Ole Lund", "Mette Holm                               Per Dam"]
+    signatures = [
+        "Anna Berg                                Ole Lund",
+        "Mette Holm                               Per Dam",
+    ]
     path = layout_pdf(
         tmp_path / "referat.pdf",
         [contents, *item_pages, signatures],

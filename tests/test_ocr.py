@@ -106,3 +106,18 @@ def test_an_upright_scan_is_read_once_without_warnings(tmp_path):
         doc.save(tmp_path / "upright.pdf")
     result = ocr_pdf_page(str(tmp_path / "upright.pdf"), 0, "dan", 180)
     assert result.warning is None and result.confidence > 80
+
+
+def test_tesseracts_own_messages_become_the_pages_warning_not_stray_lines(tmp_path, capfd):
+    """A poster-sized page is rendered below 70 dpi; Tesseract says so on stderr. That line belongs
+    to the page: it is its warning, and nothing reaches the terminal without a file name."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=7000, height=7000)
+    page.insert_text((500, 1500), "Referat af mødet i Byrådet", fontsize=300)
+    pixmap = page.get_pixmap(dpi=20)  # the page as a scan: an image only
+    scan = pymupdf.open()
+    scan.new_page(width=7000, height=7000).insert_image(pymupdf.Rect(0, 0, 7000, 7000), pixmap=pixmap)
+    scan.save(tmp_path / "plakat.pdf")
+    result = ocr_pdf_page(str(tmp_path / "plakat.pdf"), 0, "dan", 180)
+    assert result.warning and "tesseract: " in result.warning and "resolution" in result.warning.lower()
+    assert "resolution" not in capfd.readouterr().err.lower()

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
+import os
+import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pymupdf
@@ -20,7 +25,10 @@ MAX_RENDER_PIXELS = 40_000_000
 # upright scans read at 85-95, an upside-down one at about 34 (the sample scans, OCRmyPDF's corpus).
 LOW_CONFIDENCE = 60.0
 OSD_MODEL = "osd"  # Tesseract's orientation and script detection model (Debian: tesseract-ocr-osd)
-MIN_ORIENTATION_CONFIDENCE = 2.0  # Tesseract's own threshold for trusting a detected orientation
+MIN_ORIENTATION_CONFIDENCE = 2.0
+MAX_MESSAGE_BYTES = (
+    4096  # of Tesseract's own messages per page  # Tesseract's own threshold for trusting a detected orientation
+)
 
 
 @dataclass
@@ -59,7 +67,7 @@ def ocr_pdf_page(path: str, page_index: int, lang: str, timeout_s: float) -> Ocr
     gets a warning that says so.
     """
     started = time.monotonic()
-    with pymupdf.open(path) as doc:
+    with _tesseract_messages() as messages, pymupdf.open(path) as doc:
         if doc.needs_pass:
             doc.authenticate("")
         page = doc[page_index]
@@ -70,10 +78,33 @@ def ocr_pdf_page(path: str, page_index: int, lang: str, timeout_s: float) -> Ocr
         result = OcrResult(reading.text, _mean_confidence(reading.tsv))
         if (result.confidence or 0.0) < LOW_CONFIDENCE:
             result = _read_upright(page, pixmap, dpi, lang, timeout_s - (time.monotonic() - started), result)
+    notes = [result.warning] if result.warning else []
     if result.text.strip() and (result.confidence or 0.0) < LOW_CONFIDENCE:
-        note = f"read at low confidence ({result.confidence or 0:.0f} of 100)"
-        result.warning = f"{result.warning}; {note}" if result.warning else note
+        notes.append(f"read at low confidence ({result.confidence or 0:.0f} of 100)")
+    if messages:
+        notes.append("tesseract: " + "; ".join(dict.fromkeys(messages)))
+    result.warning = "; ".join(notes) or None
     return result
+
+
+@contextlib.contextmanager
+def _tesseract_messages() -> Iterator[list[str]]:
+    """What Tesseract prints to stderr while it reads a page (`Estimating resolution as 489`,
+    `Detected 19 diacritics`), caught so that it becomes the page's warning, with its file and
+    page, instead of a line without either. Workers read one page at a time, so fd 2 is theirs."""
+    messages: list[str] = []
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield messages
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            text = caught.read(MAX_MESSAGE_BYTES).decode("utf-8", errors="replace")
+            messages.extend(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _read_upright(
