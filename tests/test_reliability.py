@@ -320,3 +320,29 @@ def test_reindex_in_several_processes_survives_the_debug_allocator(tmp_path):
         )
         assert run.returncode == 0, run.stderr[-2000:]
     assert check(load_settings(tmp_path / "home"))["missing_from_index"] == []
+
+
+def test_ctrl_c_ends_an_ingest_within_seconds_with_exit_130(home, sample_files, tmp_path):
+    """Ctrl-C mid-batch: the workers and the index writer stop, no traceback from any process, and
+    every document is whole or absent (the next ingest lands the rest)."""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for k in range(6):
+        (batch / f"scan{k}.pdf").write_bytes(sample_files[1].read_bytes() + f"%{k}\n".encode())
+    env = {**os.environ, "MINUTESINDEX_HOME": str(home.home)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "minutesindex", "ingest", str(batch), "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and time.monotonic() - started < 30, stderr
+    assert stderr.strip().endswith("interrupted") and "Traceback" not in stderr
+    _assert_consistent(home, {name for (name,) in _rows(home, "SELECT file_name FROM documents")})
+    assert ingest_paths([batch], home, workers=2).failed == []
+    _assert_consistent(home, {f"scan{k}.pdf" for k in range(6)})

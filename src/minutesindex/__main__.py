@@ -1,3 +1,3 @@
-from minutesindex.cli import app
+from minutesindex.cli import run
 
-app()
+run()

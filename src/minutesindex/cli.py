@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -51,6 +52,26 @@ def _e(text: str) -> str:
     """Text from documents as the terminal shows it: no escape sequences or other control characters
     (a document could move the cursor or retitle the window), no rich markup."""
     return escape(_CONTROL.sub("", text))
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT) or SIGTERM: unwinds every command (pools closed, the index writer cancelled,
+    the lock released; the document being written is rolled back) and ends it with exit 130."""
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def run() -> None:
+    """The `minutesindex` command: the app, with Ctrl-C ending any command within seconds, exit 130."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        app()
+    except Interrupted:
+        err.print("interrupted", highlight=False)
+        sys.exit(int(ExitCode.INTERRUPTED))
 
 
 def _version(value: bool) -> None:

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     INDEX = 4  # the search index cannot be opened or written
     BUSY = 5  # another ingest holds the lock
     NOT_FOUND = 6  # an item id that does not exist
+    INTERRUPTED = 130  # Ctrl-C or SIGTERM, as shells report a command ended by SIGINT
 
 
 class MinutesIndexError(Exception):

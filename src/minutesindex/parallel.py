@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from minutesindex.ingest.ocr import OcrResult, ocr_pdf_page
+
+
+def worker_signals() -> None:
+    """In a worker process: Ctrl-C at the terminal is the parent's to handle (it stops the workers),
+    and SIGTERM ends the worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def default_workers() -> int:
@@ -47,7 +55,7 @@ class OcrPool:
         # Workers fork from a server that has already imported PyMuPDF and this module's code;
         # each loads its own Tesseract engine, one thread, on its first page.
         context.set_forkserver_preload(["minutesindex.ingest.ocr"])
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=worker_signals)
 
     def result(self, future: Future[OcrResult], pdf_path: str, page_index: int) -> OcrResult:
         """A page's OCR; when a worker died (a crash in Tesseract or MuPDF takes the whole pool with

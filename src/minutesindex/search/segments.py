@@ -200,6 +200,7 @@ def add_in_processes(  # noqa: PLR0913
     context = multiprocessing.get_context("fork")
     jobs = context.Queue(maxsize=procs * 2)
     results = context.Queue()
+    jobs.cancel_join_thread()  # a writer that died must not keep the parent from exiting
     writer = GroupedSegmentWriter(index, **options)
     workers = [
         context.Process(target=_segment_worker, args=(index, jobs, results, options), daemon=True) for _ in range(procs)
@@ -242,6 +243,9 @@ def add_in_processes(  # noqa: PLR0913
 
 
 def _segment_worker(index: Index, jobs, results, options: dict) -> None:  # noqa: ANN001 - queues
+    from minutesindex.parallel import worker_signals
+
+    worker_signals()
     try:
         writer = GroupedSegmentWriter(index, _lk=False, **options)
         while (job := jobs.get()) is not None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from minutesindex.errors import SearchIndexError
+from minutesindex.parallel import worker_signals
 from minutesindex.search.index import IndexBatch, item_document
 from minutesindex.store.tables import ItemRow
 
@@ -32,6 +33,8 @@ class BackgroundIndexWriter:
         context = multiprocessing.get_context("fork")
         self._requests = context.Queue(maxsize=QUEUE_DOCUMENTS)
         self._replies = context.Queue()
+        # close() waits for the writer's reply; at exit, nothing may wait on a writer that died.
+        self._requests.cancel_join_thread()
         self._process = context.Process(
             target=_run,
             args=(str(index_dir), self._requests, self._replies, os.getpid(), max_items, max_seconds),
@@ -83,6 +86,7 @@ class BackgroundIndexWriter:
 
 
 def _run(index_dir: str, requests, replies, parent_pid: int, max_items: int, max_seconds: float) -> None:  # noqa: ANN001 - queues
+    worker_signals()
     batch = None
     try:
         batch = IndexBatch(whoosh_index.open_dir(index_dir), max_items, max_seconds)
