@@ -68,11 +68,13 @@ _MEASURE = (
 )
 
 
-def run_ingest(paths: list[Path], home: Path, workers: int) -> dict:
+def run_ingest(paths: list[Path], home: Path, workers: int, scheduler: str | None = None) -> dict:
     """`minutesindex ingest` in a fresh process; its own timing (without interpreter start) and peak RSS."""
     env = {**os.environ, "MINUTESINDEX_HOME": str(home)}
     env.pop("MINUTESINDEX_DB_URL", None)
     command = [sys.executable, "-m", "minutesindex", "ingest", *map(str, paths), "--workers", str(workers), "--json"]
+    if scheduler:
+        command += ["--scheduler", scheduler]
     measured = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, capture_output=True, text=True)
     output, last_line = measured.stdout.rstrip().rsplit("\n", 1)
     code, peak_kib = map(int, last_line.split())
@@ -94,6 +96,35 @@ def bare_tesseract(images: list[Path], workers: int, lang: str = "dan") -> float
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(ocr, images))
     return len(images) / (time.perf_counter() - started)
+
+
+def cluster_ocr(args: argparse.Namespace, scans: list[Path], images: list[Path], root: Path) -> dict:
+    """Scan pages/s through a Dask cluster against bare `tesseract` with as many processes as the
+    cluster has workers, alternating, on the same pages."""
+    from distributed import Client, LocalCluster
+
+    local = None
+    address = args.scheduler
+    if address == "local":
+        local = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+        address = local.scheduler_address
+    try:
+        with Client(address) as client:
+            workers = len(client.scheduler_info()["workers"])
+        bare_rates = [bare_tesseract(images, workers)]
+        ratios = []
+        for round_number in range(args.rounds):
+            run = run_ingest(scans, root / f"home-cluster-{round_number}", workers, scheduler=address)
+            bare_rates.append(bare_tesseract(images, workers))
+            ratios.append(run["pages"] / run["seconds"] / statistics.mean(bare_rates[-2:]))
+    finally:
+        if local is not None:
+            local.close()
+    return {
+        "cluster_workers": workers,
+        "cluster_ocr_ratio": round(statistics.median(ratios), 3),
+        "cluster_ocr_ratios": " ".join(f"{r:.3f}" for r in ratios),
+    }
 
 
 def write_scans(folder: Path, pages: int) -> tuple[list[Path], list[Path]]:
@@ -159,6 +190,10 @@ def main() -> None:
     parser.add_argument(
         "--hostile", action="store_true", help="also ingest a decompression bomb, OCR noise and 5,000 pages"
     )
+    parser.add_argument(
+        "--scheduler",
+        help="also OCR the scans on a Dask cluster: a scheduler address, or `local` for a LocalCluster of --workers",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -177,6 +212,8 @@ def main() -> None:
         scan_run = scan_runs[ratios.index(ratio)] if ratio in ratios else scan_runs[0]
         scan_rate = scan_run["pages"] / scan_run["seconds"]
         bare = scan_rate / ratio
+        if args.scheduler:
+            result.update(cluster_ocr(args, scans, images, root))
         digital_run = run_ingest(write_digital(root / "digital", args.digital_pages), root / "home-digital", 1)
         p50, p95 = search_latency(root / "home-digital")
         result.update(

@@ -33,7 +33,7 @@ fi
 stamp=.venv/.minutesindex-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ src/minutesindex/repair/_readings.c -nt "$stamp" ]; then
   echo "setup: installing minutesindex and its dependencies into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,cluster]'
   touch "$stamp"
 fi
 if [ ! -f models/lexicon_da.tsv ]; then

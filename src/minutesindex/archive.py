@@ -53,8 +53,10 @@ class Archive:
         on_file: Callable | None = None,
         on_wait: Callable[[str], None] | None = None,
         on_total: Callable[[int], None] | None = None,
+        scheduler: str | None = None,
     ):  # noqa: ANN201 - IngestReport
-        """Ingest files and folders (see pipeline.ingest_paths); returns the IngestReport."""
+        """Ingest files and folders (see pipeline.ingest_paths); returns the IngestReport. With
+        `scheduler` (a Dask scheduler's address), scanned pages are OCR'd on that cluster."""
         from minutesindex.pipeline import ingest_paths
 
         return ingest_paths(
@@ -67,6 +69,7 @@ class Archive:
             on_wait=on_wait,
             on_total=on_total,
             meeting_date=meeting_date,
+            scheduler=scheduler,
         )
 
     def set_date(self, document: str, date: dt.date) -> tuple[str, int]:

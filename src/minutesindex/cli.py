@@ -2,7 +2,7 @@
 
 Exit codes: 0 all good · 1 some input files failed · 2 usage error or bad query ·
 3 database unusable or no home · 4 search index unusable · 5 another process holds the home ·
-6 item or document not found.
+6 item or document not found · 7 Dask scheduler unreachable or lost · 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from minutesindex.errors import ExitCode, MinutesIndexError
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable or no home; "
-    "4 search index unusable; 5 another process holds the home; 6 item or document not found."
+    "4 search index unusable; 5 another process holds the home; 6 item or document not found; "
+    "7 Dask scheduler unreachable; 130 interrupted."
 )
 
 app = typer.Typer(
@@ -158,6 +159,14 @@ def ingest(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="A line per file, also for files in folders that are not supported.")
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            envvar="MINUTESINDEX_SCHEDULER",
+            help="OCR scanned pages on the workers of this Dask scheduler (tcp://host:8786).",
+        ),
+    ] = None,
 ) -> None:
     """Ingest meeting PDFs and text exports: OCR where needed, repair, segment, store and index.
 
@@ -220,6 +229,7 @@ def ingest(
                 on_wait=lambda message: err.print(message),
                 on_total=lambda n: progress.update(task, total=n),
                 meeting_date=_date(meeting_date, "--meeting-date"),
+                scheduler=scheduler,
             )
     except MinutesIndexError as exc:
         raise _fail(exc) from exc

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     INDEX = 4  # the search index cannot be opened or written
     BUSY = 5  # another ingest holds the lock
     NOT_FOUND = 6  # an item id that does not exist
+    CLUSTER = 7  # the Dask scheduler cannot be reached or was lost
     INTERRUPTED = 130  # Ctrl-C or SIGTERM, as shells report a command ended by SIGINT
 
 
@@ -70,3 +71,9 @@ class UnknownCommitteeError(QuerySyntaxError):
         listing = "; ".join(known) if known else "none yet"
         super().__init__(f"no committee matches {name!r}; known committees: {listing}")
         self.known = known
+
+
+class ClusterError(MinutesIndexError):
+    """The Dask scheduler of `--scheduler` cannot be reached, or was lost during the batch."""
+
+    exit_code = ExitCode.CLUSTER

@@ -1,4 +1,6 @@
-"""The one place that decides how many worker processes OCR pages, and starts them."""
+"""The one place that decides how many worker processes OCR pages, and starts them: a local process
+pool by default, or the workers of a Dask cluster (`--scheduler`). Both run the same function on a
+page and give its result back per page, in the order the pipeline asks for them."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from minutesindex.errors import ClusterError
 from minutesindex.ingest.ocr import OcrResult, ocr_pdf_page
 
 
@@ -69,6 +72,9 @@ class OcrPool:
         except BrokenProcessPool:
             raise RuntimeError("the OCR worker crashed on this page") from None
 
+    def done_with(self, pdf_path: str) -> None:
+        """Nothing to release: local workers read the file themselves."""
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
@@ -79,3 +85,98 @@ class OcrPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# Dask re-runs a page whose worker died; a page that kills workers this many times fails its file.
+CLUSTER_ALLOWED_FAILURES = 1
+CLUSTER_CONNECT_TIMEOUT_S = 20
+# A page's result is awaited its OCR time limit and this much more (rendering, transfer, queueing
+# behind other pages): past it, the cluster is taken as lost.
+RESULT_GRACE_S = 600
+
+
+class ClusterOcrPool:
+    """Page OCR on a Dask cluster: each PDF's bytes travel to the workers once (no shared file
+    system), every page is a task that runs `read_page` there, and results come back per page.
+
+    A worker that dies has its pages re-run by Dask; a page that kills workers twice fails its file
+    with one line; a scheduler that cannot be reached, or is lost, is a ClusterError.
+    """
+
+    def __init__(
+        self,
+        scheduler: str,
+        lang: str,
+        timeout_s: float,
+        read_page: Callable[[str | bytes, int, str, float], OcrResult] = ocr_pdf_page,
+        connect_timeout_s: float | None = None,
+    ) -> None:
+        try:
+            import dask
+            from distributed import Client
+        except ImportError as exc:
+            raise ClusterError("a --scheduler needs Dask: pip install 'minutesindex[cluster]'") from exc
+        dask.config.set({"distributed.scheduler.allowed-failures": CLUSTER_ALLOWED_FAILURES})
+        try:
+            timeout = connect_timeout_s or CLUSTER_CONNECT_TIMEOUT_S
+            self._client = Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        self.scheduler = scheduler
+        self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        self.lang = lang
+        self.timeout_s = timeout_s
+        self._read_page = read_page
+        self._documents: dict[str, object] = {}  # path -> the future of its bytes on the cluster
+
+    def submit(self, pdf_path: str, page_index: int) -> Future[OcrResult]:
+        try:
+            document = self._documents.get(pdf_path)
+            if document is None:
+                with open(pdf_path, "rb") as fh:
+                    document = self._documents[pdf_path] = self._client.scatter(fh.read(), hash=False)
+            return self._client.submit(
+                self._read_page, document, page_index, self.lang, self.timeout_s, pure=False, retries=0
+            )
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"lost the Dask scheduler at {self.scheduler}: {exc}") from exc
+
+    def result(self, future, pdf_path: str, page_index: int) -> OcrResult:  # noqa: ANN001 - a Dask future
+        from concurrent.futures import CancelledError
+
+        from distributed import KilledWorker
+
+        try:
+            return future.result(timeout=self.timeout_s + RESULT_GRACE_S)
+        except KilledWorker:
+            raise RuntimeError("the OCR worker crashed on this page (twice, on the cluster)") from None
+        except (OSError, TimeoutError, CancelledError) as exc:
+            raise ClusterError(f"lost the Dask scheduler at {self.scheduler}: {type(exc).__name__} {exc}") from exc
+        finally:
+            future.release()
+
+    def done_with(self, pdf_path: str) -> None:
+        """Let the cluster drop a document's bytes once its pages are read."""
+        document = self._documents.pop(pdf_path, None)
+        if document is not None:
+            document.release()
+
+    def close(self) -> None:
+        self._documents.clear()
+        self._client.close()
+
+    def __enter__(self) -> ClusterOcrPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+Pool = OcrPool | ClusterOcrPool
+
+
+def ocr_pool(workers: int | None, lang: str, timeout_s: float, scheduler: str | None = None) -> Pool:
+    """The pool an ingest reads its scanned pages with: the cluster's when a scheduler is given."""
+    if scheduler:
+        return ClusterOcrPool(scheduler, lang, timeout_s)
+    return OcrPool(workers or default_workers(), lang, timeout_s)

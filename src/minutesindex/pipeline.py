@@ -19,12 +19,12 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from minutesindex.config import DEFAULT_OCR_LANG, Settings
-from minutesindex.errors import BusyError, DatabaseError, InputFileError, SearchIndexError
+from minutesindex.errors import BusyError, ClusterError, DatabaseError, InputFileError, SearchIndexError
 from minutesindex.ingest.ocr import OcrResult
 from minutesindex.ingest.pdf import iter_text_layer, open_pdf
 from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
 from minutesindex.model import OCR_TIMED_OUT, ExtractedDocument, Page, SegmentedDocument
-from minutesindex.parallel import OcrPool, default_workers
+from minutesindex.parallel import Pool, ocr_pool
 from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
 from minutesindex.repair.text import repair_pages
@@ -133,7 +133,7 @@ class _Pending:
     ocr: dict[int, Future[OcrResult]]
 
 
-def _read_file(path: Path, digest: str, pool: OcrPool, reuse: dict[int, Page] | None = None) -> _Pending:
+def _read_file(path: Path, digest: str, pool: Pool, reuse: dict[int, Page] | None = None) -> _Pending:
     """Read a file's text, sending the pages without a usable text layer to OCR; `reuse` holds pages
     OCR'd before, which are taken as they were."""
     if path.suffix.lower() in TEXT_SUFFIXES:
@@ -151,14 +151,19 @@ def _read_file(path: Path, digest: str, pool: OcrPool, reuse: dict[int, Page] | 
     return _Pending(path, digest, pages, ocr)
 
 
-def _finish_extraction(pending: _Pending, pool: OcrPool) -> ExtractedDocument:
-    for number, future in pending.ocr.items():
-        page = pending.pages[number - 1]
-        try:
-            result = pool.result(future, str(pending.path), number - 1)
-        except Exception as exc:
-            raise InputFileError(pending.path, f"OCR failed on page {number}: {exc}") from exc
-        page.raw_text, page.confidence, page.warning = result.text, result.confidence, result.warning
+def _finish_extraction(pending: _Pending, pool: Pool) -> ExtractedDocument:
+    try:
+        for number, future in pending.ocr.items():
+            page = pending.pages[number - 1]
+            try:
+                result = pool.result(future, str(pending.path), number - 1)
+            except ClusterError:
+                raise  # the batch stops: no page of this file can be read, nothing is half-written
+            except Exception as exc:
+                raise InputFileError(pending.path, f"OCR failed on page {number}: {exc}") from exc
+            page.raw_text, page.confidence, page.warning = result.text, result.confidence, result.warning
+    finally:
+        pool.done_with(str(pending.path))
     return ExtractedDocument(pending.path, pending.digest, pending.pages)
 
 
@@ -224,9 +229,11 @@ def ingest_paths(
     on_wait: Callable[[str], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     meeting_date: dt.date | None = None,
+    scheduler: str | None = None,
 ) -> IngestReport:
     """Ingest files and folders; each file lands whole or not at all, and a bad file never stops the batch.
-    `meeting_date` dates the meetings whose documents do not give their date."""
+    `meeting_date` dates the meetings whose documents do not give their date; `scheduler` (a Dask
+    scheduler's address) sends the scanned pages' OCR to that cluster's workers."""
     started = time.perf_counter()
     report = IngestReport()
     files, problems = discover(paths)
@@ -239,7 +246,7 @@ def ingest_paths(
     engine = open_database(settings.db_url)
     with ExitStack() as stack:
         stack.enter_context(ingest_lock(settings, on_wait))
-        pool = stack.enter_context(OcrPool(workers or default_workers(), ocr_lang, settings.ocr_timeout_s))
+        pool = stack.enter_context(ocr_pool(workers, ocr_lang, settings.ocr_timeout_s, scheduler))
         lookahead = max(2, pool.workers * 2)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
         remaining = iter(files)
@@ -272,7 +279,7 @@ def ingest_paths(
     return report
 
 
-def _prepare(path: Path, engine, pool: OcrPool, force: bool) -> _Pending | FileOutcome:  # noqa: ANN001
+def _prepare(path: Path, engine, pool: Pool, force: bool) -> _Pending | FileOutcome:  # noqa: ANN001
     try:
         if not _utf8_name(path):
             raise InputFileError(path, "file name is not valid UTF-8 (rename the file)")
@@ -315,7 +322,7 @@ def shown_path(path: Path) -> str:
 def _land(  # noqa: ANN001, PLR0913 - Engine
     pending: _Pending,
     engine,
-    pool: OcrPool,
+    pool: Pool,
     index_writer: BackgroundIndexWriter,
     repairer: LetterRepairer,
     meeting_date: dt.date | None = None,
@@ -328,6 +335,8 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
             segmented.meeting.meeting_date = meeting_date
     except InputFileError as exc:
         return FileOutcome(path, "failed", exc.reason)
+    except ClusterError:
+        raise
     except Exception as exc:  # an unexpected failure in one file must not stop the batch
         return FileOutcome(path, "failed", f"{type(exc).__name__}: {exc}")
     with session_scope(engine) as session:

@@ -58,8 +58,9 @@ def engine_for(lang: str) -> TesseractEngine:
     return engine
 
 
-def ocr_pdf_page(path: str, page_index: int, lang: str, timeout_s: float) -> OcrResult:
-    """Render and OCR page `page_index` (0-based) of a PDF; runs inside a worker process.
+def ocr_pdf_page(path: str | bytes, page_index: int, lang: str, timeout_s: float) -> OcrResult:
+    """Render and OCR page `page_index` (0-based) of a PDF, given by its path or its bytes (a cluster
+    worker has no access to the file); runs inside a worker process.
 
     The rendered pixels go to Tesseract as they are: no image file is written or decoded. A page
     read at low confidence is checked for its orientation (a scan fed in upside down or sideways)
@@ -67,7 +68,8 @@ def ocr_pdf_page(path: str, page_index: int, lang: str, timeout_s: float) -> Ocr
     gets a warning that says so.
     """
     started = time.monotonic()
-    with _tesseract_messages() as messages, pymupdf.open(path) as doc:
+    opened = pymupdf.open(stream=path, filetype="pdf") if isinstance(path, bytes) else pymupdf.open(path)
+    with _tesseract_messages() as messages, opened as doc:
         if doc.needs_pass:
             doc.authenticate("")
         page = doc[page_index]
