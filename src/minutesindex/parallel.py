@@ -134,7 +134,9 @@ class ClusterOcrPool:
             document = self._documents.get(pdf_path)
             if document is None:
                 with open(pdf_path, "rb") as fh:
-                    document = self._documents[pdf_path] = self._client.scatter(fh.read(), hash=False)
+                    # A task that holds the bytes, not scattered data: if the worker keeping them dies,
+                    # the scheduler computes them again on another, and the pages that need them run.
+                    document = self._documents[pdf_path] = self._client.submit(_document, fh.read(), pure=False)
             return self._client.submit(
                 self._read_page, document, page_index, self.lang, self.timeout_s, pure=False, retries=0
             )
@@ -170,6 +172,10 @@ class ClusterOcrPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _document(data: bytes) -> bytes:
+    return data
 
 
 Pool = OcrPool | ClusterOcrPool
