@@ -65,3 +65,49 @@ def test_a_database_made_before_the_segmented_column_is_upgraded_in_place(postgr
             assert connection.execute(text("SELECT file_name, segmented FROM documents")).one() == ("old.pdf", True)
         engine.dispose()
     assert sqlite3.connect(sqlite_path).execute("PRAGMA quick_check").fetchone() == ("ok",)
+
+
+def test_two_ingests_at_once_on_one_postgresql_store_every_file_once(postgres_url, tmp_path):
+    """Two machines (two homes, one database) ingesting the same folder at the same time."""
+    import os
+    import subprocess
+    import sys
+
+    import psycopg
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    for k in range(24):
+        (folder / f"referat_{k:02d}.txt").write_text(
+            f"Referat\nByrådet den {k % 28 + 1}. marts 2024\n\n1. Sag nummer {k}\nBeslutning\nGodkendt.\n",
+            encoding="utf-8",
+        )
+    processes = []
+    for machine in ("a", "b"):
+        env = {**os.environ, "MINUTESINDEX_HOME": str(tmp_path / machine), "MINUTESINDEX_DB_URL": postgres_url}
+        command = [sys.executable, "-m", "minutesindex", "ingest", str(folder), "--json"]
+        processes.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    summaries = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+        summaries.append(json.loads(stdout))
+    assert sum(s["ingested"] for s in summaries) == 24 and sum(s["skipped"] for s in summaries) == 24
+    url = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as connection:
+        rows = connection.execute("SELECT count(*), count(DISTINCT content_hash) FROM documents").fetchone()
+    assert rows == (24, 24)
+
+
+def test_sync_brings_one_machines_index_up_to_what_another_stored(postgres_url, sample_files, tmp_path, monkeypatch):
+    from minutesindex import Archive
+
+    monkeypatch.setenv("MINUTESINDEX_DB_URL", postgres_url)
+    first, second = Archive(tmp_path / "a"), Archive(tmp_path / "b")
+    first.ingest(sample_files[2:])
+    second.ingest(sample_files[:1])  # b's ingest syncs a's items into b's index first
+    assert first.sync() == (5, 0)  # a's index gets b's five items
+    assert [h.title for h in first.search("takstmodel")] == ["Ny takstmodel for affaldsgebyrer"]
+    assert first.sync() == (0, 0)
+    result = runner.invoke(app, ["--home", str(tmp_path / "b"), "sync"])
+    assert result.exit_code == 0 and "0 items added" in result.stdout

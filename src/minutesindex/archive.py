@@ -72,6 +72,12 @@ class Archive:
             scheduler=scheduler,
         )
 
+    def sync(self) -> tuple[int, int]:
+        """Bring this home's search index up to the database (see pipeline.sync): (added, removed)."""
+        from minutesindex.pipeline import sync
+
+        return sync(self.settings)
+
     def set_date(self, document: str, date: dt.date) -> tuple[str, int]:
         """Date a document's meeting (by id, path or file name); returns its file name and items updated."""
         from minutesindex.pipeline import set_meeting_date

@@ -536,6 +536,20 @@ def repair(
 
 
 @app.command()
+def sync() -> None:
+    """Bring this home's search index up to the database: the items other machines sharing its
+    PostgreSQL database stored (and dropped) since. Each `ingest` does this first on its own home.
+
+    Example: MINUTESINDEX_DB_URL=postgresql+psycopg://archive@db/minutes minutesindex sync
+    """
+    try:
+        added, removed = Archive().sync()
+    except MinutesIndexError as exc:
+        raise _fail(exc) from exc
+    out.print(f"index synced: {added} items added, {removed} removed", highlight=False)
+
+
+@app.command()
 def reindex() -> None:
     """Rebuild the search index from the database."""
     from minutesindex.pipeline import reindex as run_reindex

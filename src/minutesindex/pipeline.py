@@ -131,6 +131,7 @@ class _Pending:
     digest: str
     pages: list[Page]
     ocr: dict[int, Future[OcrResult]]
+    replaces: bool = False  # the file is stored already and is meant to be replaced (--force, OCR retry)
 
 
 def _read_file(path: Path, digest: str, pool: Pool, reuse: dict[int, Page] | None = None) -> _Pending:
@@ -298,11 +299,21 @@ def _prepare(path: Path, engine, pool: Pool, force: bool) -> _Pending | FileOutc
                     for p in existing.pages
                     if not (p.warning or "").startswith(OCR_TIMED_OUT)
                 }
-        return _read_file(path, digest, pool, reuse)
+        pending = _read_file(path, digest, pool, reuse)
+        pending.replaces = existing is not None
+        return pending
     except InputFileError as exc:
         return FileOutcome(path, "failed", exc.reason)
     except OSError as exc:
         return FileOutcome(path, "failed", exc.strerror or str(exc))
+
+
+def _claim(session, digest: str) -> None:  # noqa: ANN001 - Session
+    """On a database several ingests share (PostgreSQL), hold the file's content hash for this
+    transaction, so that two machines that see the same file store it once: the second waits, then
+    finds it stored. (On SQLite one ingest writes at a time anyway.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:digest))"), {"digest": digest})
 
 
 def _utf8_name(path: Path) -> bool:
@@ -341,7 +352,10 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
         return FileOutcome(path, "failed", f"{type(exc).__name__}: {exc}")
     with session_scope(engine) as session:
         replaced: list[int] = []
+        _claim(session, pending.digest)
         existing = find_by_hash(session, pending.digest)
+        if existing is not None and not pending.replaces:  # another ingest stored it in the meantime
+            return FileOutcome(path, "skipped", f"already ingested as {existing.file_name} (by another ingest)")
         if existing is not None:
             replaced = delete_document(session, existing)
         items = save_document(session, extracted, segmented).items
@@ -374,6 +388,14 @@ def sync_index(engine, index) -> tuple[int, int]:  # noqa: ANN001
         if missing or stale:
             update_index(index, load_items(session, sorted(missing)), remove=sorted(stale))
     return len(missing), len(stale)
+
+
+def sync(settings: Settings) -> tuple[int, int]:
+    """Bring this home's search index up to the database: add the items other ingests (machines
+    sharing a PostgreSQL database) stored, drop the ones they replaced. Returns (added, removed)."""
+    engine = open_database(settings.db_url)
+    with ingest_lock(settings), reading_index(settings.index_dir):
+        return sync_index(engine, open_index(settings.index_dir, for_writing=True))
 
 
 def set_meeting_date(settings: Settings, document: str, date: dt.date) -> tuple[str, int]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,6 +19,7 @@ from minutesindex.store.tables import AttachmentRow, Base, DocumentRow, ItemRow,
 # A server that accepts and never answers must not hang a command: seconds to connect, and to run any
 # one statement of ours (a whole document is written in statements far shorter than this).
 PG_CONNECT_TIMEOUT_S = 10
+SCHEMA_LOCK_KEY = 7_361_206_150  # the advisory lock that serialises creating and upgrading the schema
 PG_STATEMENT_TIMEOUT_MS = 300_000
 
 
@@ -65,8 +66,11 @@ def open_database(url: str) -> Engine:
         engine = create_engine(url, connect_args=_connect_args(url))
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(engine)
-        _add_missing_columns(engine)
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":  # several ingests may open a new database at once
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            Base.metadata.create_all(connection)
+            _add_missing_columns(connection)
         if engine.dialect.name == "sqlite":
             _add_sqlite_search(engine)
     except ModuleNotFoundError as exc:  # the URL names a driver that is not installed
@@ -92,13 +96,12 @@ _ADDED_COLUMNS = {
 }
 
 
-def _add_missing_columns(engine: Engine) -> None:
+def _add_missing_columns(connection: Connection) -> None:
     """Upgrade a database made by an earlier version in place: add the columns it lacks."""
-    inspector = inspect(engine)
+    inspector = inspect(connection)
     for (table, column), definition in _ADDED_COLUMNS.items():
         if column not in {c["name"] for c in inspector.get_columns(table)}:
-            with engine.begin() as connection:
-                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {definition}"))
+            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {definition}"))
 
 
 # SQLite only, for datasette and any SQL tool: full-text search over each item's title and text
