@@ -51,22 +51,23 @@ _OUTCOME_RULES: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    # A decision that records a discussion: who said what.
-    (
-        "drøftet",
-        re.compile(
-            r"\b(drøft\w*|temadrøftelse|fremhævede|opfordrede|bemærkede|pegede på|gav udtryk for|"
-            r"orienterede om|spurgte til|debatterede|diskuterede)\b",
-            re.I,
-        ),
-    ),
-    # A decision that settles an arrangement: the meeting is moved, shortened, someone appointed.
+    # A decision that settles an arrangement: the meeting is moved, shortened, someone appointed
+    # (before a discussion: `DASSOS drøftede … og besluttede …` settled something).
     (
         "besluttet",
         re.compile(
             r"\b(besluttede|besluttet|beslutter|enighed om|enige om|blev aftalt|aftalte|aftales|aftalt|"
             r"afkortes|afkortet|flyttes|flyttet|aflyses|aflyst|fastsættes|fastsat|fastlægges|nedsættes|nedsat|"
             r"udpeges|udpeget|udpegede|igangsættes|iværksættes|nedlægges)\b",
+            re.I,
+        ),
+    ),
+    # A decision that records a discussion: who said what.
+    (
+        "drøftet",
+        re.compile(
+            r"\b(drøft\w*|fremhævede|opfordrede|bemærkede|pegede på|gav udtryk for|"
+            r"orienterede om|spurgte til|debatterede|diskuterede)\b",
             re.I,
         ),
     ),
