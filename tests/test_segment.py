@@ -437,3 +437,16 @@ def test_a_recommendation_without_its_heading_is_still_the_indstilling():
     assert item.body == "Forældrebestyrelserne ønsker længere åbent om fredagen."
     assert item.section_text("indstilling") == "Det indstilles, at åbningstiden forlænges med en time."
     assert item.section_text("beslutning") == "Godkendt."
+
+
+@pytest.mark.parametrize("footer", ["{page} of 3", "Side {page} af 3", "- {page} -", "{page}/3"])
+def test_page_number_footers_in_any_form_stay_out_of_the_text(footer):
+    pages = [
+        "Referat\nMiljøudvalget den 2. april 2024\n\n7. Ny affaldsplan\nSagsfremstilling\nPlanen er sendt i høring.\n",
+        "Høringen slutter i maj.\nBeslutning\nGodkendt.\n",
+        "8. Eventuelt\nIntet.\n",
+    ]
+    doc = _segment(*(f"{text}\n{footer.format(page=k + 1)}\n" for k, text in enumerate(pages)))
+    first = doc.items[0]
+    assert first.section_text("sagsfremstilling") == "Planen er sendt i høring.\n\nHøringen slutter i maj."
+    assert first.section_text("beslutning") == "Godkendt."
