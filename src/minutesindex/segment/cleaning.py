@@ -13,6 +13,8 @@ _PAGE_NUMBER = re.compile(
 )
 _PAGE_FOOTER = re.compile(r"^.{0,70}\bside\s+\d{1,3}(?:\s*(?:af|/)\s*\d{1,3})?\s*$", re.I)
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
+# Web-page controls a text export kept (`Udskriv` after a heading, `Til toppen` after an item): never text.
+_PAGE_WIDGET = re.compile(r"^\s*(?:udskriv|til toppen|åbn/luk(?: punkt)?|vis alle|skjul alle)\s*$", re.I)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_ESCAPE = re.compile(r"\\([()\[\]*_#])")
@@ -136,7 +138,9 @@ def _in_block(i: int, furniture: set[int]) -> bool:
 
 
 def is_noise(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text) or _PAGE_FOOTER.match(text) or _URL_ONLY.match(text))
+    return bool(
+        _PAGE_NUMBER.match(text) or _PAGE_FOOTER.match(text) or _URL_ONLY.match(text) or _PAGE_WIDGET.match(text)
+    )
 
 
 def clean_lines(lines: list[Line], page_count: int = 1) -> list[Line]:
