@@ -53,3 +53,12 @@ def test_five_thousand_page_pdf_streams_through(tmp_path):
     report = ingest_paths([path], settings, workers=2)
     assert report.count("ingested") == 1 and report.outcomes[0].pages == 5000
     assert report.outcomes[0].ocr_pages == 0 and report.outcomes[0].items == 5000
+
+
+def test_pages_that_all_look_alike_keep_every_item(tmp_path):
+    """One short item per page, each page set like the last: their lines come back at the same place
+    on every page, yet they are the items, not running headers."""
+    path = long_pdf(tmp_path / "ens.pdf", 60)
+    report = ingest_paths([path], load_settings(tmp_path / "home"), workers=1)
+    assert report.outcomes[0].items == 60
+    assert "no agenda items found; indexed as one document" not in report.outcomes[0].warnings

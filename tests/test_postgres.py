@@ -111,3 +111,15 @@ def test_sync_brings_one_machines_index_up_to_what_another_stored(postgres_url, 
     assert first.sync() == (0, 0)
     result = runner.invoke(app, ["--home", str(tmp_path / "b"), "sync"])
     assert result.exit_code == 0 and "0 items added" in result.stdout
+
+    # A change made in place on one machine (a meeting dated) reaches the other's index by the log.
+    import datetime as dt
+
+    undated = tmp_path / "uden_dato.txt"
+    undated.write_text("Referat\nSocialudvalget\n\n1. Ny plan for bostøtte\nBeslutning\nGodkendt.\n", encoding="utf-8")
+    first.ingest([undated])
+    assert second.sync() == (1, 0)
+    first.set_date("uden_dato.txt", dt.date(2024, 6, 10))
+    assert second.sync() == (1, 0)
+    hits = second.search("bostøtte", since=dt.date(2024, 6, 1))
+    assert [h.meeting_date for h in hits] == ["2024-06-10"]

@@ -39,15 +39,19 @@ from minutesindex.search.index import (
 from minutesindex.search.writer import BackgroundIndexWriter
 from minutesindex.segment import segment_pages
 from minutesindex.store.db import (
+    WRITER,
     add_vocabulary,
     all_item_ids,
+    changes_since,
     delete_document,
     find_by_hash,
     find_document,
     item_ids_of,
+    last_change,
     load_items,
     load_vocabulary,
     open_database,
+    record_changes,
     save_document,
     session_scope,
 )
@@ -247,6 +251,9 @@ def ingest_paths(
     engine = open_database(settings.db_url)
     with ExitStack() as stack:
         stack.enter_context(ingest_lock(settings, on_wait))
+        finished = False
+        # Last, once the index writer has committed: what other machines stored meanwhile.
+        stack.callback(lambda: finished and _catch_up(engine, settings))
         pool = stack.enter_context(ocr_pool(workers, ocr_lang, settings.ocr_timeout_s, scheduler))
         lookahead = max(2, pool.workers * 2)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
@@ -276,8 +283,14 @@ def ingest_paths(
             report.outcomes.append(outcome)
             if on_file:
                 on_file(outcome)
+        finished = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _catch_up(engine: Engine, settings: Settings) -> None:
+    """After an ingest: the changes other ingests sharing the database made meanwhile, not its own."""
+    sync_index(engine, open_index(settings.index_dir, for_writing=True), skip_own=True)
 
 
 def _prepare(path: Path, engine, pool: Pool, force: bool) -> _Pending | FileOutcome:  # noqa: ANN001
@@ -379,15 +392,50 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
     )
 
 
-def sync_index(engine, index) -> tuple[int, int]:  # noqa: ANN001
-    """Bring the index in line with the database (after a crash): add missing items, drop stale ones."""
+SYNCED_MARK = "synced_change"  # in the index folder: the last change of the database's log it holds
+
+
+def sync_index(engine, index, skip_own: bool = False, full: bool = False) -> tuple[int, int]:  # noqa: ANN001
+    """Bring the index in line with the database: apply the change log since the index's mark
+    (items added, replaced or updated there, by this machine or another sharing the database), or,
+    for an index without a mark (after a crash, or made by an earlier version), add the items it
+    lacks and drop the ones it should not hold (also with `full`, as `check --repair` does). With
+    skip_own, this process's own changes, which it indexed as it wrote them, are not applied again.
+    Returns (added, removed)."""
+    mark = Path(index.storage.folder) / SYNCED_MARK
     with session_scope(engine) as session:
-        in_db = all_item_ids(session)
-        in_index = indexed_item_ids(index)
-        missing, stale = in_db - in_index, in_index - in_db
-        if missing or stale:
-            update_index(index, load_items(session, sorted(missing)), remove=sorted(stale))
-    return len(missing), len(stale)
+        last = last_change(session)
+        since = None if full else _read_mark(mark)
+        if since is None:
+            in_db, in_index = all_item_ids(session), indexed_item_ids(index)
+            missing, stale = in_db - in_index, in_index - in_db
+            if missing or stale:
+                update_index(index, load_items(session, sorted(missing)), remove=sorted(stale))
+            _write_mark(mark, last)
+            return len(missing), len(stale)
+        changed: dict[int, str] = {}
+        for change in changes_since(session, since):
+            if not (skip_own and change.writer == WRITER):
+                changed[change.item_id] = change.action
+        current = {item.id: item for item in load_items(session, sorted(changed))} if changed else {}
+        removed = sorted(item_id for item_id in changed if item_id not in current)
+        if changed:
+            update_index(index, current.values(), remove=sorted(changed))
+        _write_mark(mark, last)
+    return len(current), len(removed)
+
+
+def _read_mark(mark: Path) -> int | None:
+    try:
+        return int(mark.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_mark(mark: Path, seq: int) -> None:
+    temporary = mark.with_suffix(".tmp")
+    temporary.write_text(f"{seq}\n")
+    os.replace(temporary, mark)
 
 
 def sync(settings: Settings) -> tuple[int, int]:
@@ -407,6 +455,7 @@ def set_meeting_date(settings: Settings, document: str, date: dt.date) -> tuple[
         row = find_document(session, document)
         row.meeting_date = date
         items = load_items(session, item_ids_of(session, row.id))
+        record_changes(session, [item.id for item in items], "update")
         update_index(open_index(settings.index_dir, for_writing=True), items, remove=[item.id for item in items])
         return row.file_name, len(items)
 
@@ -416,10 +465,13 @@ def reindex(settings: Settings) -> int:
     engine = open_database(settings.db_url)
     with ingest_lock(settings):
         with session_scope(engine) as session:
+            last = last_change(session)  # read first: later changes are applied again by the next sync
             items = load_items(session)
         engine.dispose()
         index = clear_index(settings.index_dir)
-        return update_index(index, items, procs=os.cpu_count() or 1)
+        count = update_index(index, items, procs=os.cpu_count() or 1)
+        _write_mark(settings.index_dir / SYNCED_MARK, last)
+        return count
 
 
 def check(settings: Settings, repair: bool = False) -> dict:
@@ -449,7 +501,7 @@ def check(settings: Settings, repair: bool = False) -> dict:
     }
     if repair and (result["missing_from_index"] or result["stale_in_index"]):
         with ingest_lock(settings):
-            sync_index(engine, index)
+            sync_index(engine, index, full=True)
         result["repaired"] = True
     return result
 

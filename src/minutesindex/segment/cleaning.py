@@ -98,16 +98,24 @@ def furniture_lines(lines: list[Line], page_count: int) -> set[int]:
                 for rank, i in enumerate(walk):
                     seen[_place(lines[i], edge, rank)].add(page)
         needed = max(2, FURNITURE_PAGE_SHARE * page_count)
-        for top, bottom in edges.values():
+        for page, (top, bottom) in edges.items():
+            on_page: set[int] = set()
             for edge, walk in (("top", top), ("bottom", bottom)):
                 for rank, i in enumerate(walk):
                     line = lines[i]
                     repeats = (
                         len(seen[_place(line, edge, rank)]) >= needed and len(_shape(line.text)) <= MAX_BOILERPLATE_LEN
                     )
-                    if not (repeats or is_noise(line.text)) or not _in_band(line, edge):
+                    # A numbered item heading is never furniture, however alike the pages begin.
+                    if (
+                        not (repeats or is_noise(line.text))
+                        or not _in_band(line, edge)
+                        or _NUMBERED_HEADING.match(line.text.strip())
+                    ):
                         break
-                    found.add(i)
+                    on_page.add(i)
+            if len(on_page) < len(order[page]):  # pages that are all alike are body, not furniture
+                found |= on_page
         return found
     counts = Counter(_shape(line.text) for line in lines if line.text.strip())
     for i, line in enumerate(lines):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import socket
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,7 +16,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from minutesindex.errors import DatabaseError, NotFoundError, QuerySyntaxError
 from minutesindex.model import OCR_TIMED_OUT, ExtractedDocument, SegmentedDocument
-from minutesindex.store.tables import AttachmentRow, Base, DocumentRow, ItemRow, PageRow, SectionRow, VocabularyRow
+from minutesindex.store.tables import (
+    AttachmentRow,
+    Base,
+    ChangeRow,
+    DocumentRow,
+    ItemRow,
+    PageRow,
+    SectionRow,
+    VocabularyRow,
+)
+
+# Who writes this process's changes: the index this process writes to already holds them.
+WRITER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 # A server that accepts and never answers must not hang a command: seconds to connect, and to run any
 # one statement of ours (a whole document is written in statements far shorter than this).
@@ -149,9 +163,22 @@ def _write_fts(session: Session, items: Sequence[ItemRow], remove: Sequence[int]
         )
 
 
+def record_changes(session: Session, item_ids: Iterable[int], action: str) -> None:
+    session.add_all(ChangeRow(item_id=item_id, action=action, writer=WRITER) for item_id in item_ids)
+
+
+def changes_since(session: Session, seq: int) -> list[ChangeRow]:
+    return list(session.scalars(select(ChangeRow).where(ChangeRow.seq > seq).order_by(ChangeRow.seq)))
+
+
+def last_change(session: Session) -> int:
+    return session.scalar(select(func.max(ChangeRow.seq))) or 0
+
+
 def delete_document(session: Session, row: DocumentRow) -> list[int]:
     """Delete a document with everything it holds; returns the ids its items had."""
     ids = item_ids_of(session, row.id)
+    record_changes(session, ids, "remove")
     _write_fts(session, [], remove=ids)
     session.delete(row)
     session.flush()
@@ -263,6 +290,7 @@ def save_document(session: Session, extracted: ExtractedDocument, segmented: Seg
     for item_row in row.items:
         item_row.outcome = item_outcome(item_row) or None
     _write_fts(session, row.items)
+    record_changes(session, [item.id for item in row.items], "add")
     return row
 
 

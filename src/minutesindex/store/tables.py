@@ -116,3 +116,15 @@ class VocabularyRow(Base):
 
     word: Mapped[str] = mapped_column(String(200), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChangeRow(Base):
+    """The change log of items: every item stored, replaced or updated, in the order it happened, in
+    the transaction that did it. A search index on any machine follows the database by it (`sync`)."""
+
+    __tablename__ = "changes"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(10))  # add | remove | update
+    writer: Mapped[str] = mapped_column(String(80))  # which ingest or command wrote it
