@@ -39,32 +39,56 @@ def test_ingest_search_export_and_check_on_postgresql(postgres_url, sample_files
     assert check(settings)["missing_from_index"] == [] and check(settings)["stale_in_index"] == []
 
 
-def test_a_database_made_before_the_segmented_column_is_upgraded_in_place(postgres_url, tmp_path):
-    """Homes created by earlier versions lack `documents.segmented`: opening them adds it, rows kept."""
-    import sqlite3
+def _old_database(url: str) -> None:
+    """A database as the versions before migrations left it: the baseline tables, no revision table,
+    one document stored."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
 
+    from minutesindex.store.db import MIGRATIONS
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text("DROP TABLE alembic_version"))
+        connection.execute(
+            text(
+                "INSERT INTO documents (path, file_name, content_hash, page_count, ingested_at) "
+                "VALUES ('/a/old.pdf', 'old.pdf', 'abc', 1, CURRENT_TIMESTAMP)"
+            )
+        )
+    engine.dispose()
+
+
+def test_a_database_made_before_migrations_is_upgraded_in_place(postgres_url, tmp_path):
+    """Homes created by earlier versions (SQLite and PostgreSQL) are upgraded to this version's
+    schema when opened, their rows kept, and the schema then is exactly the one the code maps."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
     from sqlalchemy import text
 
     from minutesindex.store.db import open_database
+    from minutesindex.store.tables import Base
 
-    sqlite_path = tmp_path / "old.sqlite"
-    for url in (f"sqlite:///{sqlite_path}", postgres_url):
-        engine = open_database(url)
-        with engine.begin() as connection:
-            connection.execute(text("DELETE FROM documents"))
-            connection.execute(text("ALTER TABLE documents DROP COLUMN segmented"))
-            connection.execute(
-                text(
-                    "INSERT INTO documents (path, file_name, content_hash, page_count, ingested_at) "
-                    "VALUES ('/a/old.pdf', 'old.pdf', 'abc', 1, CURRENT_TIMESTAMP)"
-                )
-            )
-        engine.dispose()
+    for url in (f"sqlite:///{tmp_path / 'old.sqlite'}", postgres_url):
+        _old_database(url)
         engine = open_database(url)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT file_name, segmented FROM documents")).one() == ("old.pdf", True)
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert connection.execute(text("SELECT count(*) FROM changes")).scalar() == 0
+            differences = [
+                difference
+                for difference in compare_metadata(MigrationContext.configure(connection), Base.metadata)
+                if not (difference[0] == "remove_table" and difference[1].name.startswith("items_fts"))
+            ]  # the FTS5 tables of SQLite are made beside the mapped schema, for datasette
+        assert differences == [], (url, differences)
         engine.dispose()
-    assert sqlite3.connect(sqlite_path).execute("PRAGMA quick_check").fetchone() == ("ok",)
+        open_database(url).dispose()  # opening again changes nothing
 
 
 def test_two_ingests_at_once_on_one_postgresql_store_every_file_once(postgres_url, tmp_path):

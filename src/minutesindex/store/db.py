@@ -18,7 +18,6 @@ from minutesindex.errors import DatabaseError, NotFoundError, QuerySyntaxError
 from minutesindex.model import OCR_TIMED_OUT, ExtractedDocument, SegmentedDocument
 from minutesindex.store.tables import (
     AttachmentRow,
-    Base,
     ChangeRow,
     DocumentRow,
     ItemRow,
@@ -83,8 +82,7 @@ def open_database(url: str) -> Engine:
         with engine.begin() as connection:
             if engine.dialect.name == "postgresql":  # several ingests may open a new database at once
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
-            Base.metadata.create_all(connection)
-            _add_missing_columns(connection)
+            migrate(connection)
         if engine.dialect.name == "sqlite":
             _add_sqlite_search(engine)
     except ModuleNotFoundError as exc:  # the URL names a driver that is not installed
@@ -103,19 +101,24 @@ def _without_password(message: str, url: str) -> str:
     return message.replace(password, "***") if password else message
 
 
-# Columns added since a home's database was first created, as SQL that adds them to existing rows.
-_ADDED_COLUMNS = {
-    ("documents", "segmented"): "BOOLEAN NOT NULL DEFAULT TRUE",
-    ("items", "outcome"): "VARCHAR(40)",
-}
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The revision of the schema the versions before migrations made (see migrations/versions/0001).
+BASELINE = "0001"
 
 
-def _add_missing_columns(connection: Connection) -> None:
-    """Upgrade a database made by an earlier version in place: add the columns it lacks."""
-    inspector = inspect(connection)
-    for (table, column), definition in _ADDED_COLUMNS.items():
-        if column not in {c["name"] for c in inspector.get_columns(table)}:
-            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {definition}"))
+def migrate(connection: Connection) -> None:
+    """Bring the schema to this version's (Alembic's head): create it in an empty database, and
+    upgrade in place a database an earlier version made, whether or not it has a revision yet."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" not in tables and "documents" in tables:
+        command.stamp(config, BASELINE)  # made before migrations: it has the baseline schema
+    command.upgrade(config, "head")
 
 
 # SQLite only, for datasette and any SQL tool: full-text search over each item's title and text
