@@ -29,6 +29,7 @@ from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
 from minutesindex.repair.text import repair_pages
 from minutesindex.search.index import (
+    SYNCED_MARK,
     clear_index,
     indexed_item_ids,
     open_index,
@@ -390,9 +391,6 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
         items=len(segmented.items),
         warnings=warnings,
     )
-
-
-SYNCED_MARK = "synced_change"  # in the index folder: the last change of the database's log it holds
 
 
 def sync_index(engine, index, skip_own: bool = False, full: bool = False) -> tuple[int, int]:  # noqa: ANN001

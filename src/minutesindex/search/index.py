@@ -295,6 +295,12 @@ class IndexBatch:
             self.cancel()
 
 
+# Beside the index: the last change of the database's change log the index holds (pipeline.sync_index).
+SYNCED_MARK = "synced_change"
+
+
 def clear_index(index_dir: Path) -> Index:
+    """An empty index with this version's schema; it holds no change of the database's log yet."""
     index_dir.mkdir(parents=True, exist_ok=True)
+    (index_dir / SYNCED_MARK).unlink(missing_ok=True)
     return whoosh_index.create_in(str(index_dir), build_schema())

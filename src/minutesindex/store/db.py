@@ -88,8 +88,10 @@ def open_database(url: str) -> Engine:
     except ModuleNotFoundError as exc:  # the URL names a driver that is not installed
         raise DatabaseError(f"cannot open database {shown_url(url)}: driver {exc.name} is not installed") from exc
     except (SQLAlchemyError, OSError) as exc:
-        message = str(exc).splitlines()[0].replace(url, shown_url(url))
-        raise DatabaseError(f"cannot open database {shown_url(url)}: {_without_password(message, url)}") from exc
+        message = _without_password(str(exc).splitlines()[0].replace(url, shown_url(url)), url)
+        if "malformed" in message or "not a database" in message:
+            message = f"the database file is damaged ({message})"
+        raise DatabaseError(f"cannot open database {shown_url(url)}: {message}") from exc
     return engine
 
 
