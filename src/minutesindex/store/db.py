@@ -88,11 +88,16 @@ def open_database(url: str) -> Engine:
     except ModuleNotFoundError as exc:  # the URL names a driver that is not installed
         raise DatabaseError(f"cannot open database {shown_url(url)}: driver {exc.name} is not installed") from exc
     except (SQLAlchemyError, OSError) as exc:
-        message = _without_password(str(exc).splitlines()[0].replace(url, shown_url(url)), url)
-        if "malformed" in message or "not a database" in message:
-            message = f"the database file is damaged ({message})"
-        raise DatabaseError(f"cannot open database {shown_url(url)}: {message}") from exc
+        raise DatabaseError(f"cannot open database {shown_url(url)}: {_message(exc, url)}") from exc
     return engine
+
+
+def _message(exc: Exception, url: str) -> str:
+    """A database failure in one line: no password, and a damaged SQLite file called so."""
+    message = _without_password(str(exc).splitlines()[0].replace(url, shown_url(url)), url)
+    if "malformed" in message or "not a database" in message:
+        message = f"the database file is damaged ({message})"
+    return message
 
 
 def _without_password(message: str, url: str) -> str:
@@ -206,9 +211,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             session.commit()
         except SQLAlchemyError as exc:
             session.rollback()
-            url = str(session.get_bind().url)
-            message = _without_password(str(exc).splitlines()[0], session.get_bind().url.render_as_string(False))
-            raise DatabaseError(f"database error: {message.replace(url, shown_url(url))}") from exc
+            url = session.get_bind().url.render_as_string(False)
+            raise DatabaseError(f"database error: {_message(exc, url)}") from exc
         except BaseException:
             session.rollback()
             raise

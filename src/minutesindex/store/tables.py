@@ -123,6 +123,7 @@ class ChangeRow(Base):
     the transaction that did it. A search index on any machine follows the database by it (`sync`)."""
 
     __tablename__ = "changes"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     item_id: Mapped[int] = mapped_column(Integer, index=True)

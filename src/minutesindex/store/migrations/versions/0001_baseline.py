@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("page_start", sa.Integer, nullable=False),
         sa.Column("page_end", sa.Integer, nullable=False),
         sa.Column("body", sa.Text, nullable=False),
+        sqlite_autoincrement=True,  # an item id is never used again: the search index keys on it
     )
     op.create_index("ix_items_document_id", "items", ["document_id"])
     op.create_table(

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("item_id", sa.Integer, nullable=False),
         sa.Column("action", sa.String(10), nullable=False),
         sa.Column("writer", sa.String(80), nullable=False),
+        sqlite_autoincrement=True,  # a change's number is never used again: indexes remember the last
     )
     op.create_index("ix_changes_item_id", "changes", ["item_id"])
 
