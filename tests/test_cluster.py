@@ -113,3 +113,27 @@ def test_ingest_with_an_unreachable_scheduler_is_one_line_and_exit_7(home, scans
     result = CliRunner().invoke(app, ["ingest", str(scans)])
     assert result.exit_code == 7
     assert result.stderr.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:1")
+
+
+def _crash_once_per_page(path: str | bytes, page_index: int, lang: str, timeout_s: float, marks: str = "") -> OcrResult:
+    mark = os.path.join(marks, f"crashed-{page_index}")
+    if not os.path.exists(mark):
+        open(mark, "w").close()
+        os._exit(3)  # this worker dies the first time it meets the page
+    return ocr_pdf_page(path, page_index, lang, timeout_s)
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(scans, tmp_path):
+    """Every page kills the first worker that reads it; Dask runs it again on another, and every page
+    of the batch is read."""
+    import functools
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    read = functools.partial(_crash_once_per_page, marks=str(marks))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local:
+        pool = ClusterOcrPool(local.scheduler_address, "dan", 180, read_page=read)
+        path = str(scans / "scan1.pdf")
+        results = [pool.result(pool.submit(path, page), path, page) for page in (0, 1)]
+        pool.close()
+    assert all(result.text.strip() for result in results) and len(list(marks.iterdir())) == 2
