@@ -59,6 +59,7 @@ _DECIDING_BODY = re.compile(
 _COMMITTEE_NOUN = re.compile(
     r"(?:udvalg|råd|bestyrelse|forum|styregruppe|komité|nævn|repræsentantskab|direktion)\w*\b", re.I
 )
+_TRAILING_MEETING = re.compile(r"\s+(?:møde|mødet|ekstraordinært møde)$", re.I)  # `Referat Byrådet møde 5`
 _TRAILING_WEEKDAY = re.compile(r",?\s+(?:man|tirs|ons|tors|fre|lør|søn)dag$", re.I)
 _WEEKDAY = re.compile(r"^(?:man|tirs|ons|tors|fre|lør|søn)dag\b", re.I)
 # "Beslutning i Økonomiudvalget den …": the committee without the words before it.
@@ -127,7 +128,7 @@ def _committee(text: str) -> str | None:
         match = pattern.search(text)
         if match:
             name = _BODY_PREFIX.sub("", re.sub(r"\s+", " ", match.group(1)).strip(" :-–,"))
-            name = _TRAILING_WEEKDAY.sub("", name)
+            name = _TRAILING_MEETING.sub("", _TRAILING_WEEKDAY.sub("", name))
             if _is_committee_name(name):
                 return name
     return None
