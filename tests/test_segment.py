@@ -450,3 +450,17 @@ def test_page_number_footers_in_any_form_stay_out_of_the_text(footer):
     first = doc.items[0]
     assert first.section_text("sagsfremstilling") == "Planen er sendt i høring.\n\nHøringen slutter i maj."
     assert first.section_text("beslutning") == "Godkendt."
+
+
+def test_a_case_number_printed_under_its_title_numbers_the_item():
+    """Acadre prints `Sag nr. 24` under the title; the numbering carries over from earlier meetings."""
+    doc = _segment(
+        "Referat\nSocialudvalget den 3. april 2024\n\n"
+        "Godkendelse af dagsorden\nSag nr. 24\n\nBeslutning\nGodkendt.\n\n"
+        "Tilsyn med botilbud\nSag nr. 25\n\nSagsfremstilling\nTilsynet er gennemført.\n\nBeslutning\nTaget til efterretning.\n"
+    )
+    assert [(i.number, i.title) for i in doc.items] == [
+        ("24", "Godkendelse af dagsorden"),
+        ("25", "Tilsyn med botilbud"),
+    ]
+    assert doc.items[1].section_text("beslutning") == "Taget til efterretning."

@@ -36,7 +36,9 @@ _NUMBERED = re.compile(
     r"(?:\s*[:.)\-–]\s*|\s+|(?=[A-ZÆØÅ][a-zæøå]))(?P<title>\S.*)$",
     re.I,
 )
-_DETACHED = re.compile(rf"^\s*{_BULLET_MARK}(?:punkt\s+|pkt\.?\s*|nr\.?\s*)?({_NUMBER})\.?\s*$", re.I)
+_DETACHED = re.compile(
+    rf"^\s*{_BULLET_MARK}(?P<under>sag(?:\s+nr\.?)?\s*)?(?:punkt\s+|pkt\.?\s*|nr\.?\s*)?({_NUMBER})\.?\s*$", re.I
+)
 _TOC_TAIL = re.compile(r"(?:\t+|\s{2,}|\.{3,}\s*)(\d{1,3})\s*$")
 # "Sagsnr.: 00.01.00-A00-1-23", "Dok.: 12345/23", "Initialer: ABC", "Sagsforløb: ØU/BY".
 METADATA_LINE = re.compile(
@@ -409,9 +411,13 @@ def find_items(lines: list[Line]) -> list[Item]:
         if i in chosen:
             found = chosen[i]
             title, used = _wrapped_title(lines, found.title_line, found.title)
+            if found.title_line < i:  # the number printed under its title: the title is the line above
+                title, used = found.title, [found.title_line, i]
+                if starts and starts[-1].line >= found.title_line:
+                    starts.pop()  # the title was taken for an item of its own a line too early
             add_start(_Start(found.title_line, used, found.number, title, category))
             detached[:] = [(n, at) for n, at in detached if n != found.number]
-            i = used[-1] + 1
+            i = max(i, used[-1]) + 1
             continue
         if (
             text.lower().rstrip(":") in BODYLESS_ITEMS
@@ -424,7 +430,7 @@ def find_items(lines: list[Line]) -> list[Item]:
             continue
         det = _DETACHED.match(text)
         if det:
-            detached.append((_number(det.group(1)), i))
+            detached.append((_number(det.group(2)), i))
             i += 1
             continue
         heading = headings.get(i)
@@ -501,11 +507,15 @@ def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: 
             continue
         numbered = _NUMBERED.match(text)
         if detached := _DETACHED.match(text):
-            below = None if _follows_number(lines, i) else _title_below(lines, i, headings)
-            if below is None:
-                candidates.append(NumberedLine(i, i, _number(detached.group(1)), "", False, NUMBER_ONLY))
+            printed = detached.group(2)
+            # `Sag nr. 24` is printed under its title (Acadre); a bare number above it.
+            title_at = _title_above(lines, i, headings) if detached["under"] else None
+            if title_at is None and not _follows_number(lines, i):
+                title_at = _title_below(lines, i, headings)
+            if title_at is None:
+                candidates.append(NumberedLine(i, i, _number(printed), "", False, NUMBER_ONLY))
                 continue
-            candidate = _candidate(i, below, detached.group(1), lines[below].text, False)
+            candidate = _candidate(i, title_at, printed, lines[title_at].text, bool(detached["under"]))
         elif numbered:
             candidate = _candidate(i, i, numbered["number"], numbered["title"], bool(numbered["prefix"]))
         else:
@@ -513,6 +523,7 @@ def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: 
         if candidate is None:
             continue
         title, used = _wrapped_title(lines, candidate.title_line, candidate.title)
+        used = [*used, i] if candidate.title_line < i else used  # a number under the title ends it
         opens = opens_item(
             lines,
             used[-1],
@@ -562,6 +573,18 @@ def _follows_number(lines: list[Line], index: int) -> bool:
     """Whether the line above is a number printed alone too (margin numbers stacked at a page's top)."""
     above = next((ln.text.strip() for ln in reversed(lines[max(0, index - 3) : index]) if ln.text.strip()), "")
     return bool(_DETACHED.match(above))
+
+
+def _title_above(lines: list[Line], index: int, headings: dict[int, Heading]) -> int | None:
+    """The title over a case number printed under it (`Godkendelse af dagsorden` / `Sag nr. 1`)."""
+    for j in range(index - 1, max(-1, index - 3), -1):
+        text = lines[j].text.strip()
+        if not text:
+            continue
+        if j in headings or _DETACHED.match(text) or _NUMBERED.match(text) or not _is_title_text(text):
+            return None
+        return j
+    return None
 
 
 def _title_below(lines: list[Line], index: int, headings: dict[int, Heading]) -> int | None:
