@@ -337,7 +337,11 @@ def test_ctrl_c_ends_an_ingest_within_seconds_with_exit_130(home, sample_files, 
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    lock = home.home / "processed" / "ingest.lock"
+    deadline = time.monotonic() + 60
+    while not lock.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)  # the ingest has started (and handles signals) once it holds the home's lock
+    time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     started = time.monotonic()
     _, stderr = process.communicate(timeout=60)
