@@ -457,7 +457,8 @@ def test_a_case_number_printed_under_its_title_numbers_the_item():
     doc = _segment(
         "Referat\nSocialudvalget den 3. april 2024\n\n"
         "Godkendelse af dagsorden\nSag nr. 24\n\nBeslutning\nGodkendt.\n\n"
-        "Tilsyn med botilbud\nSag nr. 25\n\nSagsfremstilling\nTilsynet er gennemført.\n\nBeslutning\nTaget til efterretning.\n"
+        "Tilsyn med botilbud\nSag nr. 25\n\nSagsfremstilling\nTilsynet er gennemført.\n\n"
+        "Beslutning\nTaget til efterretning.\n"
     )
     assert [(i.number, i.title) for i in doc.items] == [
         ("24", "Godkendelse af dagsorden"),
