@@ -51,17 +51,13 @@ def _words(text: str) -> set[str]:
 
 
 def _is_foreign(words: set[str]) -> bool:
+    """Whether a paragraph's distinct words are another language's rather than Danish (mangled
+    Danish is Danish), by the distinct function words of each language among them."""
     if len(words) < MIN_FOREIGN:
         return False
     danish, others = _function_words()
     foreign_hits = max(len(words & vocabulary) for vocabulary in others.values())
     return foreign_hits >= MIN_FOREIGN and foreign_hits > FOREIGN_RATIO * len(words & danish)
-
-
-def is_foreign(text: str) -> bool:
-    """Whether a paragraph is written in another language than Danish (mangled Danish is Danish), by
-    the distinct function words of each language in it."""
-    return _is_foreign(_words(text))
 
 
 def foreign_lines(lines: list[str]) -> set[int]:

@@ -84,8 +84,9 @@ def repair_pages(texts: list[str], repairer: LetterRepairer | None = None) -> li
     pages = []
     for text in texts:
         fixed = fix_mojibake(text)
-        foreign = foreign_lines(fixed.split("\n"))
-        danish = "\n".join(line for k, line in enumerate(fixed.split("\n")) if k not in foreign)
+        lines = fixed.split("\n")
+        foreign = foreign_lines(lines)
+        danish = "\n".join(line for k, line in enumerate(lines) if k not in foreign)
         mangled = repairer.looks_mangled(danish)
 
         def is_word(word: str, mangled: bool = mangled) -> bool:
@@ -94,7 +95,7 @@ def repair_pages(texts: list[str], repairer: LetterRepairer | None = None) -> li
                 return True
             return mangled and repairer.repair_token(word) is not None
 
-        pages.append((join_hyphenated_lines(fixed.split("\n"), is_word), mangled, foreign))
+        pages.append((join_hyphenated_lines(lines, is_word), mangled, foreign))
     # An empty line after each page, so that a page's first line starts a sentence as it did alone.
     # Lines in another language are blanked for the repair and put back as they were.
     together, page_of_line = [], []

@@ -410,14 +410,9 @@ def find_items(lines: list[Line]) -> list[Item]:
             continue
         if i in chosen:
             found = chosen[i]
-            title, used = _wrapped_title(lines, found.title_line, found.title)
-            if found.title_line < i:  # the number printed under its title: the title is the line above
-                title, used = found.title, [found.title_line, i]
-                if starts and starts[-1].line >= found.title_line:
-                    starts.pop()  # the title was taken for an item of its own a line too early
-            add_start(_Start(found.title_line, used, found.number, title, category))
+            add_start(_Start(found.title_line, list(found.title_lines), found.number, found.title, category))
             detached[:] = [(n, at) for n, at in detached if n != found.number]
-            i = max(i, used[-1]) + 1
+            i = max(i, found.title_lines[-1]) + 1
             continue
         if (
             text.lower().rstrip(":") in BODYLESS_ITEMS
@@ -522,8 +517,10 @@ def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: 
             continue
         if candidate is None:
             continue
-        title, used = _wrapped_title(lines, candidate.title_line, candidate.title)
-        used = [*used, i] if candidate.title_line < i else used  # a number under the title ends it
+        if candidate.title_line < i:  # a number printed under its title ends the title
+            title, used = candidate.title, [candidate.title_line, i]
+        else:
+            title, used = _wrapped_title(lines, candidate.title_line, candidate.title)
         opens = opens_item(
             lines,
             used[-1],
@@ -540,7 +537,7 @@ def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: 
         bodyless = candidate.title.lower().rstrip(":") in BODYLESS_ITEMS
         score = score_candidate(candidate, lines, opens, in_list, body_size, bodyless)
         candidates.append(
-            NumberedLine(i, candidate.title_line, candidate.number, candidate.title, candidate.explicit, score)
+            NumberedLine(i, candidate.title_line, candidate.number, title, candidate.explicit, score, tuple(used))
         )
     return [c for c in choose_numbering(candidates) if c.has_title]
 

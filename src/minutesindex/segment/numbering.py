@@ -41,11 +41,12 @@ LONG_SENTENCE_WORDS = 15
 @dataclass(frozen=True)
 class NumberedLine:
     line: int  # the line with the number
-    title_line: int  # the title's first line: the same line, or the next one under a detached number
+    title_line: int  # the title's first line: the same line, the one under a detached number, or above it
     number: str
     title: str
     explicit: bool
     score: float = 0.0
+    title_lines: tuple[int, ...] = ()  # every line of the title and its number, once scored
 
     @property
     def has_title(self) -> bool:
