@@ -387,7 +387,10 @@ def show(
     item_id: Annotated[int, typer.Argument(help="Item id from search results.")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the item as JSON.")] = False,
 ) -> None:
-    """Print one agenda item with all its sections, its meeting and its page range."""
+    """Print one agenda item with all its sections, its meeting and its page range.
+
+    Example: minutesindex show 12 --json
+    """
     try:
         record = Archive().item(item_id)
     except MinutesIndexError as exc:
@@ -512,6 +515,8 @@ def repair(
     Pages separated by form feeds are repaired as one document's pages, as an ingest does.
 
     Names read right in documents already ingested in this home are known to the repair.
+
+    Example: pdftotext -layout scan.pdf - | minutesindex repair > repaired.txt
     """
     from minutesindex.ingest.text import decode_text
     from minutesindex.repair.text import repair_pages
@@ -551,7 +556,10 @@ def sync() -> None:
 
 @app.command()
 def reindex() -> None:
-    """Rebuild the search index from the database."""
+    """Rebuild the search index from the database.
+
+    Example: minutesindex --home /srv/minutes reindex
+    """
     from minutesindex.pipeline import reindex as run_reindex
 
     try:
@@ -566,7 +574,10 @@ def check(
     repair_index: Annotated[bool, typer.Option("--repair", help="Fix the index from the database.")] = False,
     json_output: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Verify that the search index and the database hold the same items."""
+    """Verify that the search index and the database hold the same items.
+
+    Example: minutesindex check --repair
+    """
     from minutesindex.pipeline import check as run_check
 
     try:
@@ -591,7 +602,10 @@ def check(
 
 @app.command()
 def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False) -> None:
-    """Documents, pages, OCR'd pages, repaired words and items, per committee, and where the home is."""
+    """Documents, pages, OCR'd pages, repaired words and items, per committee, and where the home is.
+
+    Example: minutesindex stats --json
+    """
     try:
         result = Archive().stats()
     except MinutesIndexError as exc:
