@@ -2,7 +2,8 @@
 
 Reads ../shared/bench/repair/dev/*.ocr_eng.txt (or another split/input) and repairs every chunk with
 one repairer, as an ingest does: the token cache fills as it goes (word frequencies are Zipfian).
-What is loaded from models/ (the lexicon, its trie, the letter model, the confusable words) is
+What is loaded from models/ (the lexicon, its trie, the letter model, the confusable words, the
+misread names) is
 loaded before the clock starts. Repeats the whole split `--rounds` times, each with a fresh
 repairer and a fresh lexicon object, so no cache of an earlier round helps, and reports the median.
 
@@ -43,7 +44,7 @@ def main() -> None:
     for _ in range(args.rounds):
         lexicon = Lexicon(installed.zipf, installed.path)  # its lookups cache per lexicon object
         repairer = LetterRepairer(lexicon, char_model)
-        lexicon.trie, repairer.confusable  # noqa: B018 - loaded, as they would be by an ingest's first page
+        lexicon.trie, repairer.confusable, repairer.misread_names  # noqa: B018 - loaded, as they would be by an ingest's first page
         started = time.perf_counter()
         for chunk in chunks:
             repair_text(chunk, repairer)

@@ -36,14 +36,15 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ src/minutesindex/re
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,cluster]'
   touch "$stamp"
 fi
-if [ ! -f models/lexicon_da.tsv ]; then
-  echo "setup: building the Danish lexicon in models/"
+if [ ! -f models/lexicon_da.tsv ] || [ ! -f models/names_da.tsv ]; then
+  echo "setup: building the Danish lexicon and names in models/"
   .venv/bin/python -c 'from minutesindex.repair.lexicon import build_lexicon; print(build_lexicon())'
 fi
 # What repair counts from the lexicon (its fast-loading copy, the letter-trigram model, the words one
-# confusion turns into other words), counted once here.
+# confusion turns into other words, how the names print misread), counted once here.
 .venv/bin/python -c 'from minutesindex.repair.charmodel import load_char_model
-from minutesindex.repair.danish import confusable_words
+from minutesindex.repair.danish import LetterRepairer, confusable_words
 from minutesindex.repair.lexicon import load_lexicon
 load_char_model()
-confusable_words(load_lexicon())'
+confusable_words(load_lexicon())
+LetterRepairer(load_lexicon()).misread_names'

@@ -102,16 +102,16 @@ def test_repair_reads_form_feed_separated_pages_as_one_document():
 
 
 def test_repair_knows_the_names_read_right_in_the_homes_documents(home, tmp_path):
-    mangled = "Udvalget drgftede pa mgdet, hvordan Sgrup kan fa feelles Igsninger.\n"
-    assert "hvordan Sgrup kan" in runner.invoke(app, ["repair"], input=mangled).stdout  # an unknown name
+    mangled = "Udvalget drgftede pa mgdet, hvordan Klevse kan fa feelles Igsninger.\n"
+    assert "hvordan Klevse kan" in runner.invoke(app, ["repair"], input=mangled).stdout  # an unknown name
     clean = tmp_path / "clean.txt"
     clean.write_text(
-        "Referat\nSocialudvalget den 1. marts 2023\n\n1. Bostedet Sørup\nSagsfremstilling\n"
-        "Bostedet Sørup er et tilbud til voksne, og Sørup har 20 pladser.\n",
+        "Referat\nSocialudvalget den 1. marts 2023\n\n1. Bostedet Kløvse\nSagsfremstilling\n"
+        "Bostedet Kløvse er et tilbud til voksne, og Kløvse har 20 pladser.\n",
         encoding="utf-8",
     )
     assert runner.invoke(app, ["ingest", str(clean)]).exit_code == 0
-    assert "hvordan Sørup kan få fælles løsninger" in runner.invoke(app, ["repair"], input=mangled).stdout
+    assert "hvordan Kløvse kan få fælles løsninger" in runner.invoke(app, ["repair"], input=mangled).stdout
 
 
 def test_search_says_when_no_item_has_all_the_words(home, sample_files):

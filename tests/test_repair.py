@@ -324,3 +324,49 @@ def test_an_at_sign_inside_a_sentence_keeps_its_capital_for_names_and_named_bodi
 def test_a_lower_case_compound_whose_tail_only_the_word_list_knows_is_repaired():
     text = "Byradet skal godkende den nye styrelsesvedtegt, far den sendes til ministeriet pa mandag."
     assert "styrelsesvedtægt" in repair_text(text).text
+
+
+def test_danish_family_names_come_back_from_the_name_lists():
+    """A family name with ø/æ/å is as the name lists write it, whichever way the English model
+    printed the letter (`e`, `g`, `oe`), where no reading as Danish words is found."""
+    page = (
+        "Referat fra mode i udvalget. Formanden bad om, at sagen blev behandlet pa naeste mode.\n"
+        "Medlemmer: Ole Dyrlev (C), Hanne Flge (O), Per Bregnhej (B), Niels Roedgaard (V)\n"
+    )
+    repaired = repair_text(page).text
+    assert "Ole Dyrløv (C), Hanne Fløe (O), Per Bregnhøj (B), Niels Rødgaard (V)" in repaired
+
+
+def test_after_a_first_name_comes_a_family_name_not_a_compound_of_danish_words():
+    page = "Pa mgdet deltog Lone Haldager og Niels Sandal, og udvalget drgftede de feelles lgsninger."
+    repaired = repair_text(page).text
+    assert "Lone Haldager og Niels Sandal" in repaired  # not `Hald|øger`
+    assert "drøftede de fælles løsninger" in repaired
+
+
+def test_a_capital_danish_letter_read_as_another_capital_or_two_signs():
+    page = (
+        "Mkonomiudvalget godkendte forslaget pa mgdet. Aldreradet blev hgrt, og Mndringsforslaget blev "
+        "vedtaget. MOkonomiudvalget og @Mkonomiforvaltningen fglger sagen."
+    )
+    repaired = repair_text(page).text
+    assert repaired.startswith("Økonomiudvalget godkendte forslaget på mødet. Ældrerådet blev hørt")
+    assert "og Ændringsforslaget blev vedtaget. Økonomiudvalget og Økonomiforvaltningen følger" in repaired
+
+
+def test_a_word_glued_to_a_capitalised_word_is_repaired_as_two_words():
+    page = "Se dagsordenAbn og referatetAbn pa hjemmesiden, hvor mgdet og bgrnenes sager ligger."
+    assert "Se dagsordenÅbn og referatetÅbn på hjemmesiden" in repair_text(page).text
+
+
+def test_a_compound_of_known_words_is_not_read_as_one_of_more_parts():
+    page = "Udvalget drgftede pa mgdet interessentskabskontraktens punkt 4 og de feelles regler."
+    assert "interessentskabskontraktens punkt 4" in repair_text(page).text
+
+
+def test_inflected_forms_the_lemma_table_knows_are_repaired():
+    """`udmøntedes`, `berøres`, `højnes`: forms no frequency list has, known from their base form
+    (not `højnæs`, a compound of rarer parts)."""
+    page = "Pa mgdet blev det drgftet, hvordan midlerne udmgntedes, og om sagen bergres, nar kvaliteten hgjnes."
+    repaired = repair_text(page).text
+    assert "midlerne udmøntedes, og om sagen berøres, når kvaliteten højnes." in repaired

@@ -23,9 +23,11 @@ from minutesindex.repair.lexicon import (
     LINKERS,
     MAX_COMPOUND_PARTS,
     MIN_PART,
+    NAMES_FILE,
     WORDLIST_ONLY_ZIPF,
     Lexicon,
     load_cached,
+    load_names,
     load_proper_nouns,
 )
 from minutesindex.repair.readings import compound_readings
@@ -46,6 +48,7 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "eg": (("ø", 0.4),),
     "a": (("å", 0.1), ("ø", 0.5), ("æ", 0.8)),
     "og": (("ø", 0.4),),
+    "go": (("ø", 0.4),),
     "eae": (("æ", 0.3),),
     "zee": (("æ", 0.2),),
     "ea": (("æ", 0.3),),
@@ -74,7 +77,7 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "S@": (("Ø", 0.2),),
     "O": (("Ø", 0.5),),
     "G": (("Ø", 0.3),),
-    "A": (("Å", 0.3), ("Ø", 0.5)),
+    "A": (("Å", 0.3), ("Ø", 0.5), ("Æ", 0.6)),
     "E": (("Æ", 0.4), ("Ø", 0.6)),
     "AE": (("Æ", 0.2),),
     "AZ": (("Æ", 0.2),),
@@ -101,6 +104,9 @@ BAR_FOR_I = re.compile(r"(?:^|(?<=[.!?:] ))\|(?= [a-zæøå])")
 # Shorter tokens are more often abbreviations (`lb. nr.`, `lt`) than `Ib` or `It`.
 _CAPITAL_I_AS_L = re.compile(r"l[bcdfghjklmnpqrstvwxz]\w{2}")
 CAPITAL_I_AS_L_COST = 0.2
+# A known word in lower case glued to a capitalised one (`dagsordenAbn`); a capital A inside a word
+# after fewer letters is å (`omrAder`).
+GLUED_CAPITAL = re.compile(r"([A-ZÆØÅ]?[a-zæøå]{4,})([A-ZÆØÅ][a-zæøå]{2,})")
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
@@ -124,7 +130,9 @@ MIN_COMPOUND_SCORE_MARKED = 0.5
 MIN_COMPOUND_SCORE_LOWER = 0.75
 SENTENCE_ENDS = ".!?:•-–*#|>)"
 # The name of a committee or council, written with a capital (`Økonomiudvalget`, `Ældrerådet`).
-_NAMED_BODY = re.compile(r"(?:udvalg|udvalget|udvalgets|rådet|rådets|bestyrelsen|bestyrelsens|nævnet|nævnets)$")
+_NAMED_BODY = re.compile(
+    r"(?:udvalg|udvalget|udvalgets|rådet|rådets|bestyrelsen|bestyrelsens|nævnet|nævnets|forvaltningen|forvaltningens)$"
+)
 # `paregionens`: a mangled word this common glued to a known word; `tveersektorielle`: a mangled
 # compound head this common before a tail of at least MIN_TAIL letters.
 GLUED_WORD_ZIPF = 6.0
@@ -136,7 +144,7 @@ SHORT_HEAD = 2
 SHORT_HEAD_ZIPF = 5.0
 # The common misreadings of each Danish letter, for learning words from correctly read text.
 MANGLINGS = {
-    "ø": ("g", "@", "¢", "o"),
+    "ø": ("g", "@", "¢", "o", "e", "oe"),
     "Ø": ("@", "O", "G"),
     "æ": ("ae", "ee", "z", "e"),
     "Æ": ("Z", "AE", "E"),
@@ -203,6 +211,7 @@ class LetterRepairer:
         self._cache: dict[str, Decision] = {}
         self._known: dict[str, bool] = {}  # is_word, per lower-case token
         self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
+        self._misread_names: dict[str, str] | None = None
         self._archive_counts: Counter[str] = Counter()  # words read right in this home's documents
 
     def learn(self, vocabulary: Mapping[str, int], min_count: int = LEARN_MIN_COUNT) -> None:
@@ -216,6 +225,16 @@ class LetterRepairer:
                 if mangled.lower() not in self.lexicon:
                     self._learned.setdefault(mangled, word)
         self._cache.clear()
+
+    @property
+    def misread_names(self) -> dict[str, str]:
+        if self._misread_names is None:
+            self._misread_names = misread_names(self.lexicon)
+        return self._misread_names
+
+    def is_name(self, word: str) -> bool:
+        """Whether a word is written as a Danish first or family name (`Walløe`, `Øzer`)."""
+        return word in _name_texts()
 
     @property
     def confusable(self) -> frozenset[str]:
@@ -270,6 +289,18 @@ class LetterRepairer:
             return KEEP
         if token in self._learned:
             return Decision(self._learned[token])
+        decision = self._decide_as_words(token)
+        if decision.text is None or decision.text.lower() not in self.lexicon:
+            decision = self._repair_first_letter(token) or decision
+        name = self.misread_names.get(token)
+        if name is not None and (decision.text is None or decision.text.lower() not in self.lexicon):
+            # A Danish name as the English model prints it (`Wallge`: `Walløe`, `Bedtker`: `Bødtker`,
+            # not the compound `Bedt|kør`); a reading as one Danish word goes first (`Les@e` is the
+            # island `Læsø`, not the family `Læsøe`).
+            return Decision(name)
+        return decision
+
+    def _decide_as_words(self, token: str) -> Decision:
         if token[:1].isupper() and "aa" in token.lower():
             # `Neergaard`, `Dahlgaard`: a name in its old spelling is no compound of Danish words;
             # only a letter no Danish word has there is respelled (`Sgndergaard`).
@@ -299,6 +330,10 @@ class LetterRepairer:
         # `kort|lag|ning|skabelonen` as read against `kortlægning|skabelonen`: a compound either way,
         # and the reading in fewer, better parts wins.
         better_split = as_read is not None and len(as_read.parts) > len(best.parts) and as_read.score < best.score
+        if as_read is not None and len(as_read.parts) < len(best.parts) and not MARKED.search(token):
+            # `interessentskab|kontraktens` as read is no worse a compound for needing a change and
+            # one more part to read otherwise (`interessent|skøbs|kontraktens`).
+            return KEEP
         floor = MIN_COMPOUND_SCORE_MARKED if original is None and MARKED.search(token) else MIN_COMPOUND_SCORE
         if original is None and token.islower() and len(best.parts) == 2 and min(map(len, best.parts)) >= MIN_HEAD:
             # An unknown word in lower case is no name: two known parts are evidence enough.
@@ -360,6 +395,27 @@ class LetterRepairer:
             if decision is not KEEP:
                 return decision
         return KEEP
+
+    def _repair_first_letter(self, token: str) -> Decision | None:
+        """A capital Ø, Æ or Å read as another capital, or as two signs (`Mkonomiforvaltningen`,
+        `Skonomiudvalget`, `MOkonomiudvalget`, `@Mkonomiske`): the rest of the word as printed
+        makes a common Danish word with that letter first, and the token is no word itself."""
+        # Set on the councils split, where the English model printed Ø as `M`, `S`, `MO` and `@M`.
+        misread = MISREAD_FIRST_LETTER.fullmatch(token)
+        if misread is None or token.lower() in self.lexicon:
+            return None
+        best, best_score = None, FIRST_LETTER_MIN_ZIPF
+        rest = misread.group(2)
+        for signs in {misread.group(1), misread.group(1)[:1]}:
+            tail = token[len(signs) :]
+            if tail != rest and not tail[:1].islower():
+                continue
+            for letter in "ØÆÅ":
+                # A word of its own, never a compound: `Brevid` is a name, not `Ære|vid`.
+                score = self.lexicon.strength((letter + tail).lower())
+                if score >= best_score:
+                    best, best_score = letter + tail, score
+        return None if best is None else Decision(best)
 
     def _repair_after_short_head(self, token: str) -> Decision:
         """A compound whose head is a common two-letter word, too short for the compound search,
@@ -464,7 +520,7 @@ class LetterRepairer:
         pages = pages or [0] * len(lines)
         pronouns = [BAR_FOR_I.subn("I", line) for line in lines]
         lines = [line for line, _ in pronouns]
-        spans = [self._join_split_words(line, _tokens(line)) for line in lines]
+        spans = [self._join_split_words(line, self._split_glued_words(_tokens(line))) for line in lines]
         decisions = [[self.decide(token.text) for token in line_spans] for line_spans in spans]
         lines_of: dict[int, list[int]] = {}
         for k, page in enumerate(pages):
@@ -495,8 +551,12 @@ class LetterRepairer:
         previous_line = ""
         for k, (line, line_spans, line_decisions) in enumerate(zip(lines, spans, decisions, strict=True)):
             pieces, last = [], 0
+            previous_token: _Token | None = None
             for token, decision in zip(line_spans, line_decisions, strict=True):
                 fixed = settled[decision, pages[k]] if decision.rivals else decision.text
+                if fixed and previous_token is not None and self._family_name_slot(line, previous_token, token, fixed):
+                    fixed = None  # `Rune Kallager`: after a first name comes a family name, not `Kållager`
+                previous_token = token
                 if (
                     decision.rivals
                     and token.text[0].isupper()
@@ -531,6 +591,24 @@ class LetterRepairer:
             previous_line = line
         return out, changed
 
+    def _family_name_slot(self, line: str, previous: _Token, token: _Token, fixed: str) -> bool:
+        """Whether a capitalised token right after a common first name is read as something other
+        than a name: there it is the family name, as printed unless a name list knows the reading
+        or the token has letters Danish spelling hardly has (`Beekmark` is `Bækmark`)."""
+        return (
+            token.text[0].isupper()
+            and not MARKED.search(token.text)
+            and line[previous.end : token.start] == " "
+            and previous.text in self.first_names
+            and not self.is_name(fixed)
+            and fixed.lower() not in load_proper_nouns()
+            and fixed not in self._learned.values()
+        )
+
+    @property
+    def first_names(self) -> frozenset[str]:
+        return _common_first_names()
+
     def _capitalised_in_text(
         self, lines: list[str], spans: list[list[_Token]], decisions: list[list[Decision]]
     ) -> set[str]:
@@ -561,10 +639,25 @@ class LetterRepairer:
         """Whether a word read with `@` inside a sentence is written with a capital Ø: a name
         (`Ørum`), a named body (`Økonomiudvalget`), or as the text writes it elsewhere."""
         lower = word.lower()
-        if lower in capitalised or lower in load_proper_nouns():
+        if lower in capitalised or lower in load_proper_nouns() or self.is_name(word):
             return True
         named_body = _NAMED_BODY.search(lower)
         return bool(named_body and named_body.start() >= MIN_PART)
+
+    def _split_glued_words(self, tokens: list[_Token]) -> list[_Token]:
+        """Split a token where a word in lower case runs into a capitalised one (`dagsordenAbn`,
+        `KommuneAbn`: text glued to a web page's button): two words, each repaired as itself."""
+        if all(token.text[1:].islower() for token in tokens):
+            return tokens
+        split: list[_Token] = []
+        for token in tokens:
+            glued = GLUED_CAPITAL.fullmatch(token.text)
+            if glued and self.is_word(glued.group(1).lower()):
+                cut = token.start + glued.end(1)
+                split += [_Token(token.start, cut, glued.group(1)), _Token(cut, token.end, glued.group(2))]
+            else:
+                split.append(token)
+        return split
 
     def _join_split_words(self, line: str, tokens: list[_Token]) -> list[_Token]:
         """Join two fragments that neither is a word, where the OCR split a word at a Danish letter
@@ -659,7 +752,7 @@ def _one_change_readings(token: str, lowered: str, options: list[tuple[Option, .
 
 def confusable_words(lexicon: Lexicon) -> frozenset[str]:
     """The lexicon's words that one substitution makes into another of its words (`mode`: `møde`,
-    `for`: `før`): the only known words whose readings need a search. About 5,000 of 315,000;
+    `for`: `før`): the only known words whose readings need a search. About 8,000 of 633,000;
     counted once (3 s) and kept beside the lexicon, under a name that changes with the confusions."""
     confusions = repr((SUBSTITUTIONS, _CAPITAL_I_AS_L.pattern)).encode()
     name = f"confusable_da_{hashlib.sha1(confusions).hexdigest()[:12]}"
@@ -737,6 +830,58 @@ def _merge_readings(old: Candidate, new: Candidate) -> Candidate:
     if len(first.parts) == 1 and len(second.parts) == 2 and second.score > first.score:
         return Candidate(first.text, first.substitutions, first.cost, first.parts, second.score)
     return first
+
+
+def misread_names(lexicon: Lexicon) -> dict[str, str]:
+    """How the English model prints the Danish names with Danish letters (`Wallge`, `Getterup`,
+    `Ozer`), each with the name (`Walløe`, `Gøtterup`, `Øzer`): the commonest name where several
+    give one spelling, and never a spelling that is itself a name or a Danish word. Counted once and
+    kept beside the lexicon, under a name that changes with the misreadings."""
+
+    def count() -> dict[str, str]:
+        names = load_names()
+        written = {name.text for name in names}
+        best: dict[str, tuple[int, str]] = {}
+        for name in names:
+            if not DANISH_LETTERS.intersection(name.text):
+                continue
+            rank = name.rank or UNRANKED
+            for spelling in mangled_spellings(name.text):
+                if spelling in written or spelling.lower() in lexicon:
+                    continue
+                if rank < best.get(spelling, (UNRANKED + 1, ""))[0]:
+                    best[spelling] = (rank, name.text)
+        return {spelling: text for spelling, (_, text) in best.items()}
+
+    load_names()  # built first where this machine has no names file yet
+    if lexicon.path is None:
+        return count()
+    name = f"misread_names_da_{hashlib.sha1(repr(MANGLINGS).encode()).hexdigest()[:12]}"
+    return load_cached(lexicon.path.with_name(NAMES_FILE), name, count)
+
+
+# One or two signs printed for a capital Ø/Æ/Å before the rest of a word in lower case (at least
+# five letters, so short words and names are not guessed at), and how common the word must be.
+MISREAD_FIRST_LETTER = re.compile(r"([A-Z@][A-Z@]?)([a-z]{5,})")
+FIRST_LETTER_MIN_ZIPF = 2.5
+# The first names a family name follows (`Rune Kallager`): the commonest in Denmark, where names-dataset
+# ranks words that are also names (`Formand`, rank 3,874) far lower.
+COMMON_FIRST_NAME_RANK = 2000
+
+
+@functools.cache
+def _name_texts() -> frozenset[str]:
+    return frozenset(name.text for name in load_names())
+
+
+@functools.cache
+def _common_first_names() -> frozenset[str]:
+    """The commonest Danish first names (`Rune`, `Pia`, `Lars`)."""
+    return frozenset(n.text for n in load_names() if n.first and 0 < n.rank <= COMMON_FIRST_NAME_RANK)
+
+
+# Behind every ranked name when several names give one misreading.
+UNRANKED = 1_000_000
 
 
 def mangled_spellings(word: str, limit: int = 64) -> set[str]:

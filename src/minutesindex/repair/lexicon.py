@@ -1,24 +1,30 @@
 """A Danish lexicon with word frequencies, shared by letter repair and search (compound splitting).
 
-Built once from installed packages (wordfreq's Danish list for frequencies, Debian's wdanish word
-list for coverage, spaCy's Danish stop words) into a TSV under models/; never downloaded at run time.
+Built once from installed packages into a TSV under models/; never downloaded at run time:
+wordfreq's Danish list for frequencies, Debian's wdanish word list and the Danish lemma table of
+spacy-lookups-data (550,000 inflected forms, each with its base form) for coverage, spaCy's Danish
+stop words.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
+import json
 import marshal
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from minutesindex.config import models_dir
 from minutesindex.repair.readings import build_trie, compound_readings
 
 LEXICON_FILE = "lexicon_da.tsv"
+NAMES_FILE = "names_da.tsv"
 STOPWORDS_FILE = "stopwords_da.txt"
 SYSTEM_WORD_LISTS = (Path("/usr/share/dict/danish"),)
 # Words that only the word list knows (no frequency) count as rare but real.
@@ -55,6 +61,14 @@ def build_lexicon(target_dir: Path | None = None, word_lists: Iterable[Path] = S
         z = wordfreq.zipf_frequency(word, "da", wordlist="best") if freq else 0.0
         if z >= MIN_WORDFREQ_ZIPF and word.isalpha():
             zipf[word.lower()] = max(z, zipf.get(word.lower(), 0.0))
+    # An inflected form wordfreq does not list (`mødets`, `udmøntes`) is about as common as its base
+    # form, less INFLECTED_FORM_PENALTY; a form whose base form wordfreq lacks too is rare but real.
+    estimated: dict[str, float] = {}
+    for form, lemma in lemma_table().items():
+        if form not in zipf:
+            base = zipf.get(lemma, 0.0) - INFLECTED_FORM_PENALTY if lemma != form else 0.0
+            estimated[form] = max(estimated.get(form, 0.0), base, WORDLIST_ONLY_ZIPF)
+    zipf.update(estimated)
     for word_list in word_lists:
         if not word_list.exists():
             continue
@@ -64,7 +78,75 @@ def build_lexicon(target_dir: Path | None = None, word_lists: Iterable[Path] = S
                 zipf[word] = WORDLIST_ONLY_ZIPF
     _atomic_write(target / LEXICON_FILE, "".join(f"{w}\t{z:.2f}\n" for w, z in sorted(zipf.items())))
     _atomic_write(target / STOPWORDS_FILE, "".join(f"{w}\n" for w in sorted(STOP_WORDS)))
+    build_names(target)
     return target / LEXICON_FILE
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str  # as written: `Walløe`
+    first: bool  # a first name (else a family name)
+    rank: int  # its rank among Danish names of its kind (1 the commonest); 0 where unranked
+
+
+def build_names(target_dir: Path | None = None) -> Path:
+    """Write models/names_da.tsv: the first and family names people in Denmark bear (names-dataset's
+    Danish entries: Walløe, Gøtterup, Øzer …), one word each, with kind and rank."""
+    target = Path(target_dir or models_dir())
+    target.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for kind, names in (("first", _dataset_names("first_names")), ("family", _dataset_names("last_names"))):
+        for text, rank in names.items():
+            if text.isalpha() and len(text) >= MIN_PART and text[0].isupper() and text[1:].islower():
+                rows.append(f"{text}\t{kind}\t{rank}\n")
+    _atomic_write(target / NAMES_FILE, "".join(sorted(rows)))
+    return target / NAMES_FILE
+
+
+def _dataset_names(table: str) -> dict[str, int]:
+    """names-dataset's names borne in Denmark, with their Danish rank (0 where it has none)."""
+    import pickle
+    from importlib.resources import files
+
+    source = files("names_dataset") / "v3" / f"{table}.pkl.gz"
+    with source.open("rb") as raw, gzip.open(raw, "rb") as fh:
+        entries = pickle.load(fh)  # noqa: S301 - the installed package's own data
+    return {
+        name: entry.get("rank", {}).get("DK") or 0
+        for name, entry in entries.items()
+        if "DK" in entry.get("country", {})
+    }
+
+
+@functools.cache
+def load_names() -> tuple[Name, ...]:
+    """The Danish names of models/names_da.tsv, built first if this machine has not done so yet."""
+    path = models_dir() / NAMES_FILE
+    if not path.exists():
+        build_names(path.parent)
+
+    def parse() -> list[tuple[str, bool, int]]:
+        rows = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text, kind, rank = line.split("\t")
+            rows.append((text, kind == "first", int(rank)))
+        return rows
+
+    return tuple(Name(*row) for row in load_cached(path, "names_da", parse))
+
+
+def lemma_table() -> dict[str, str]:
+    """Lower-case Danish word forms and their base forms, from spacy-lookups-data (letters only)."""
+    from importlib.resources import files
+
+    source = files("spacy_lookups_data") / "data" / "da_lemma_lookup.json.gz"
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        table = json.load(fh)
+    return {
+        form.lower(): lemma.lower()
+        for form, lemma in table.items()
+        if form.isalpha() and lemma.isalpha() and not form.isupper()
+    }
 
 
 def _atomic_write_bytes(path: Path, content: bytes) -> None:
