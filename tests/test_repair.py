@@ -370,3 +370,27 @@ def test_inflected_forms_the_lemma_table_knows_are_repaired():
     page = "Pa mgdet blev det drgftet, hvordan midlerne udmgntedes, og om sagen bergres, nar kvaliteten hgjnes."
     repaired = repair_text(page).text
     assert "midlerne udmøntedes, og om sagen berøres, når kvaliteten højnes." in repaired
+
+
+def test_an_abbreviation_of_a_body_the_text_names_gets_its_danish_letter():
+    page = (
+        "Sagen blev sendt til @konomiudvalget, som drgftede den pa mgdet.\n"
+        "Punkt 3 OU - Godkendelse af regnskab\nPunkt 4 Aldreradet - Hgring OG orientering\n"
+        "Punkt 5 AER - Budget for aeldreomradet\n"
+    )
+    repaired = repair_text(page).text
+    assert "Punkt 3 ØU - Godkendelse" in repaired
+    assert "Punkt 5 ÆR - Budget" in repaired
+    assert "Høring OG orientering" in repaired  # a stop word stays (so would `ER` for ÆR)
+
+
+def test_a_department_named_in_title_case_keeps_its_capital():
+    page = "Center for @konomi og Indk@b indstiller, at udvalget godkender de feelles lgsninger pa mgdet."
+    assert repair_text(page).text.startswith("Center for Økonomi og Indkøb indstiller")
+
+
+def test_a_lower_case_word_with_unlikely_letters_is_no_compound_of_them():
+    page = "Af arbejdsmeessige arsager blev mgdet flyttet, og de personalemeessige forhold blev drgftet."
+    repaired = repair_text(page).text
+    assert "Af arbejdsmæssige årsager" in repaired
+    assert "personalemæssige forhold" in repaired

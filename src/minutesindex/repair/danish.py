@@ -29,6 +29,7 @@ from minutesindex.repair.lexicon import (
     load_cached,
     load_names,
     load_proper_nouns,
+    load_stopwords,
 )
 from minutesindex.repair.readings import compound_readings
 from minutesindex.repair.readings import substitution_options as _substitution_options
@@ -315,7 +316,7 @@ class LetterRepairer:
         inflected = not known_whole and self.lexicon.inflection_of_known(lower)
         if known_whole:  # its own frequency, not that of a compound reading (`for|malet`)
             original = self.lexicon.strength(lower)
-        elif as_read is not None and as_read.score >= MIN_COMPOUND_SCORE:
+        elif as_read is not None and as_read.score >= MIN_COMPOUND_SCORE and not _split_at_marked(token, as_read):
             original = as_read.score
         else:  # a split into rare parts (`bos|totte`) is no evidence that the word was read right
             original = None
@@ -547,6 +548,7 @@ class LetterRepairer:
                 evidence[page][chosen.text.lower()] += occurrences
                 document[chosen.text.lower()] += occurrences
         capitalised = self._capitalised_in_text(lines, spans, decisions)
+        abbreviations = self._abbreviations_in_text(spans, decisions)
         out, changed = [], [count for _, count in pronouns]
         previous_line = ""
         for k, (line, line_spans, line_decisions) in enumerate(zip(lines, spans, decisions, strict=True)):
@@ -578,8 +580,11 @@ class LetterRepairer:
                     and token.text[0] == "@"
                     and not _starts_sentence(previous_line, line[: token.start])
                     and not self._keeps_capital(fixed, capitalised)
+                    and not _in_title_case(line, line_spans, token)
                 ):
                     fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
+                if fixed is None and token.text in abbreviations:
+                    fixed = abbreviations[token.text]  # `OU` where the text names `Økonomiudvalget`
                 if fixed is None and token.joined:
                     fixed = token.text
                 if fixed is not None:
@@ -634,6 +639,25 @@ class LetterRepairer:
                 ):
                     found.add(text.lower())
         return found
+
+    def _abbreviations_in_text(self, spans: list[list[_Token]], decisions: list[list[Decision]]) -> dict[str, str]:
+        """The initials of the capitalised compounds with a Danish first letter the text names
+        (`Økonomiudvalget`: `ØU`, `Ældrerådet`: `ÆR`), keyed by how the English model prints them
+        (`OU`, `@U`, `ER`, `AER`): councils abbreviate their bodies so. A stop word stays (`OG`)."""
+        abbreviations: dict[str, str] = {}
+        for line_spans, line_decisions in zip(spans, decisions, strict=True):
+            for token, decision in zip(line_spans, line_decisions, strict=True):
+                word = decision.text or token.text
+                if len(word) < MIN_ABBREVIATED_LEN or word[0] not in "ÆØÅ" or not word[1:].islower():
+                    continue
+                parts = self.lexicon.split_compound(word.lower())
+                if parts is None or len(parts) > MAX_COMPOUND_PARTS - 1:
+                    continue
+                initials = "".join(part[0] for part in parts).upper()
+                for spelling in mangled_spellings(initials):
+                    if spelling.isupper() and spelling.lower() not in load_stopwords():
+                        abbreviations.setdefault(spelling, initials)
+        return abbreviations
 
     def _keeps_capital(self, word: str, capitalised: set[str]) -> bool:
         """Whether a word read with `@` inside a sentence is written with a capital Ø: a name
@@ -710,6 +734,32 @@ class LetterRepairer:
             )
 
         return max(decision.rivals, key=value)
+
+
+def _split_at_marked(token: str, as_read: Candidate) -> bool:
+    """Whether the token as read is a compound only by way of a part holding letters Danish spelling
+    hardly has (`arbejd|mee|sige`): no evidence that it was read right. Names keep theirs
+    (`Lorenzen`, `Rosengreen`)."""
+    if not token.islower() or len(as_read.parts) < 2 or not MARKED.search(token):
+        return False
+    return any(MARKED.search(part) for part in as_read.parts)
+
+
+def _in_title_case(line: str, tokens: list[_Token], token: _Token) -> bool:
+    """Whether the token stands in a name written in title case (`Center for @konomi og Indk@b`):
+    the nearest word before or after it in the same sentence, past one short joining word, is
+    capitalised (a line's first word is no evidence: it may start a sentence)."""
+    index = tokens.index(token)
+    for step in (-1, 1):
+        k = index + step
+        if 0 <= k < len(tokens) and tokens[k].text.lower() in TITLE_JOINERS:
+            k += step
+        if not 0 < k < len(tokens) or not tokens[k].text[:1].isupper():
+            continue
+        between = line[tokens[k].end : token.start] if step < 0 else line[token.end : tokens[k].start]
+        if all(char.isalpha() or char == " " for char in between):
+            return True
+    return False
 
 
 def _respelled_capital_only(token: str, candidate: Candidate) -> bool:
@@ -864,6 +914,10 @@ def misread_names(lexicon: Lexicon) -> dict[str, str]:
 # five letters, so short words and names are not guessed at), and how common the word must be.
 MISREAD_FIRST_LETTER = re.compile(r"([A-Z@][A-Z@]?)([a-z]{5,})")
 FIRST_LETTER_MIN_ZIPF = 2.5
+# A capitalised compound this long with a Danish first letter lends its initials to abbreviations.
+MIN_ABBREVIATED_LEN = 8
+# Short words that join the words of a name in title case (`Center for Økonomi og Indkøb`).
+TITLE_JOINERS = frozenset({"for", "og", "i", "af", "til", "med", "pa", "på"})
 # The first names a family name follows (`Rune Kallager`): the commonest in Denmark, where names-dataset
 # ranks words that are also names (`Formand`, rank 3,874) far lower.
 COMMON_FIRST_NAME_RANK = 2000
