@@ -185,3 +185,44 @@ def test_a_text_export_past_the_size_limit_is_one_line(home, tmp_path, monkeypat
     result = runner.invoke(app, ["ingest", str(big)])
     assert result.exit_code == 1
     assert f"error: {big}: text export too large" in result.stderr and "the limit is 0 MB" not in result.stderr
+
+
+def _page_of_many_spans(path: Path, spans: int) -> Path:
+    """A PDF whose first page draws an agenda item and then `spans` tiny text spans scattered over
+    the page, one per position (what a generator gone wrong, or an attacker, writes)."""
+    import pymupdf
+
+    with pymupdf.open() as doc:
+        page = doc.new_page()
+        page.insert_text((60, 60), "1. Budget for plejecentret Kvisten", fontname="helv", fontsize=11)
+        page.insert_text((60, 80), "Beslutning: Godkendt.", fontname="helv", fontsize=11)
+        xref = page.get_contents()[0]
+        scatter = b"".join(
+            b"1 0 0 1 %d %d Tm (ab) Tj " % ((i * 7919) % 500 + 40, (i * 104729) % 600 + 120) for i in range(spans)
+        )
+        doc.update_stream(xref, doc.xref_stream(xref) + b" BT /helv 1 Tf " + scatter + b"ET")
+        doc.save(path)
+    return path
+
+
+def test_a_page_of_too_many_drawing_instructions_is_read_without_its_layout(home, tmp_path, monkeypatch):
+    from minutesindex.ingest import pdf
+
+    monkeypatch.setattr(pdf, "MAX_LAYOUT_CONTENT_BYTES", 20_000)
+    path = _page_of_many_spans(tmp_path / "referat.pdf", 2_000)
+    result = runner.invoke(app, ["ingest", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "page 1: 0.1 MB of drawing instructions, read without its layout" in result.output
+    assert "Kvisten" in runner.invoke(app, ["search", "Kvisten", "--format", "plain"]).stdout
+
+
+def test_a_page_of_far_too_many_drawing_instructions_is_ocrd(home, tmp_path, monkeypatch):
+    from minutesindex.ingest import pdf
+
+    monkeypatch.setattr(pdf, "MAX_LAYOUT_CONTENT_BYTES", 20_000)
+    monkeypatch.setattr(pdf, "MAX_TEXT_CONTENT_BYTES", 40_000)
+    path = _page_of_many_spans(tmp_path / "referat.pdf", 2_000)
+    result = runner.invoke(app, ["ingest", str(path), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "(1 OCR'd)" in result.output and "drawing instructions, read by OCR instead" in result.output
+    assert "Kvisten" in runner.invoke(app, ["search", "Kvisten", "--format", "plain"]).stdout

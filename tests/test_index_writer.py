@@ -119,3 +119,38 @@ def test_a_failing_writer_process_is_an_error_and_leaves_the_index_as_it_was(tmp
     assert index.refresh().doc_count() == 5
     writer = GroupedSegmentWriter(index)  # the write lock was released
     writer.cancel()
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_rebuild_that_fails_halfway_leaves_the_old_index_serving(home, sample_files, monkeypatch, procs):
+    """`reindex` builds the new index beside the old one: a rebuild that dies (a database error, a
+    kill, Ctrl-C) leaves every item searchable, and one that ends replaces the old index whole."""
+    import os
+
+    from minutesindex.pipeline import ingest_paths, reindex
+    from minutesindex.search import index as search_index
+    from minutesindex.search.query import search
+
+    ingest_paths(sample_files, home, workers=1)
+    before = {hit.item_id for hit in search(search_index.open_index(home.index_dir), "Kvisten")}
+    assert before
+    real_document = search_index.item_document
+    calls = 0
+
+    def fails_on_the_third(item):  # noqa: ANN001, ANN202
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        return real_document(item)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: procs)
+    monkeypatch.setattr(search_index, "item_document", fails_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        reindex(home)
+    assert {hit.item_id for hit in search(search_index.open_index(home.index_dir), "Kvisten")} == before
+    monkeypatch.setattr(search_index, "item_document", real_document)
+    count = reindex(home)
+    index = search_index.open_index(home.index_dir)
+    assert {hit.item_id for hit in search(index, "Kvisten")} == before
+    assert index.doc_count() == count  # the old segments are gone, not doubled

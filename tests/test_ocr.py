@@ -121,3 +121,32 @@ def test_tesseracts_own_messages_become_the_pages_warning_not_stray_lines(tmp_pa
     result = ocr_pdf_page(str(tmp_path / "plakat.pdf"), 0, "dan", 180)
     assert result.warning and "tesseract: " in result.warning and "resolution" in result.warning.lower()
     assert "resolution" not in capfd.readouterr().err.lower()
+
+
+def _skewed_scan(tmp_path: Path, degrees: float) -> Path:
+    """A one-page scan of the sample minutes fed in at a slant: the page image turned `degrees`."""
+    with scanned_pdf(SCAN_PAGES[:1], "Dagsorden Børne- og Skoleudvalget") as doc:
+        pixmap = doc[0].get_pixmap(
+            matrix=pymupdf.Matrix(200 / 72, 200 / 72).prerotate(degrees), colorspace=pymupdf.csGRAY
+        )
+    skewed = pymupdf.open()
+    skewed.new_page(width=pixmap.width * 72 / 200, height=pixmap.height * 72 / 200).insert_image(
+        pymupdf.Rect(0, 0, pixmap.width * 72 / 200, pixmap.height * 72 / 200), pixmap=pixmap
+    )
+    path = tmp_path / f"skewed-{degrees}.pdf"
+    skewed.save(path)
+    return path
+
+
+@pytest.mark.parametrize("degrees", [-8.0, 10.0])
+def test_a_scan_fed_in_at_a_slant_is_straightened_before_it_is_read(tmp_path, degrees):
+    from minutesindex.ingest.ocr import skew_degrees
+
+    path = _skewed_scan(tmp_path, degrees)
+    with pymupdf.open(path) as doc:
+        assert abs(abs(skew_degrees(render_page(doc[0])[0])) - abs(degrees)) <= 0.5
+    result = ocr_pdf_page(str(path), 0, "dan", 180)
+    assert result.warning and "page straightened by" in result.warning
+    words = result.text.split()
+    for phrase in ("Tilsyn med dagtilbud", "Børne- og Skoleudvalget"):
+        assert phrase in " ".join(words), phrase

@@ -62,3 +62,53 @@ def test_pages_that_all_look_alike_keep_every_item(tmp_path):
     report = ingest_paths([path], load_settings(tmp_path / "home"), workers=1)
     assert report.outcomes[0].items == 60
     assert "no agenda items found; indexed as one document" not in report.outcomes[0].warnings
+
+
+HELPERS_THAT_WAIT_FOREVER = """
+import time
+from minutesindex.parallel import helper_queue, start_helper
+
+never = helper_queue()
+helpers = [start_helper(never.get, (), name="waits") for _ in range(2)]
+print(" ".join(str(helper.pid) for helper in helpers), flush=True)
+time.sleep(120)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_helper_processes_die_with_their_parent():
+    """A killed `reindex` or `ingest` (SIGKILL: no cleanup runs) leaves no segment or index writer
+    behind holding the home's lock: its helpers end with it."""
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", HELPERS_THAT_WAIT_FOREVER], stdout=subprocess.PIPE, text=True)
+    helpers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(helpers) == 2 and all(_running(pid) for pid in helpers)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in helpers)
+
+
+def test_only_the_parallel_module_starts_processes():
+    source = Path(__file__).resolve().parents[1] / "src" / "minutesindex"
+    starters = ("Process(", "ProcessPoolExecutor(", "get_context(", "subprocess.Popen(", "os.fork(")
+    offenders = [
+        f"{path.relative_to(source)}: {starter}"
+        for path in source.rglob("*.py")
+        if path.name != "parallel.py"
+        for starter in starters
+        if starter in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

@@ -1,15 +1,25 @@
-"""The one place that decides how many worker processes OCR pages, and starts them: a local process
-pool by default, or the workers of a Dask cluster (`--scheduler`). Both run the same function on a
-page and give its result back per page, in the order the pipeline asks for them."""
+"""The one place that starts worker processes.
+
+- OCR: how many workers read pages, and their pool: a local process pool by default, or the workers
+  of a Dask cluster (`--scheduler`). Both run the same function on a page and give its result back
+  per page, in the order the pipeline asks for them.
+- Helpers forked beside the main process (the ingest's index writer, a rebuild's segment writers):
+  `start_helper`, whose children die with their parent and never outlive it holding a lock.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
+import multiprocessing.queues
 import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.process import BaseProcess
 
 from minutesindex.errors import ClusterError
 from minutesindex.ingest.ocr import OcrResult, ocr_pdf_page
@@ -22,8 +32,53 @@ def worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+# prctl(2): have the kernel signal this process when the thread that forked it ends.
+PR_SET_PDEATHSIG = 1
+_FORK = multiprocessing.get_context("fork")
+
+
+def helper_queue(maxsize: int = 0) -> multiprocessing.queues.Queue:
+    """A queue to or from a helper. Nothing waits at exit to flush it into a helper that died."""
+    helper_queue = _FORK.Queue(maxsize)
+    helper_queue.cancel_join_thread()
+    return helper_queue
+
+
+def start_helper(target: Callable[..., None], args: tuple, name: str) -> BaseProcess:
+    """Fork a helper process running `target(*args)` (fork, not spawn: it needs no fresh imports, and
+    its parent starts it before any thread). The helper dies with its parent: the kernel sends it
+    SIGTERM when the parent ends (PR_SET_PDEATHSIG), so a killed `reindex` or `ingest` never leaves a
+    helper holding the home's or the index's lock."""
+    process = _FORK.Process(target=_helper_main, args=(os.getpid(), target, args), name=name, daemon=True)
+    process.start()
+    return process
+
+
+def _helper_main(parent_pid: int, target: Callable[..., None], args: tuple) -> None:
+    worker_signals()
+    _die_with_parent()
+    if os.getppid() != parent_pid:  # the parent ended before the kernel was told
+        return
+    target(*args)
+
+
+def _die_with_parent() -> None:
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(libc_name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+# A worker is replaced by a fresh one after this many pages: what Tesseract and MuPDF keep between
+# pages (caches, fragmented heap) never adds up over a long batch. A fresh worker loads its engine
+# again, about 0.2 s, so 0.1 % of a hundred pages' OCR. (What one page may take is bounded by
+# ocr.MAX_RENDER_PIXELS.)
+PAGES_PER_WORKER = 100
 
 
 class OcrPool:
@@ -58,7 +113,12 @@ class OcrPool:
         # Workers fork from a server that has already imported PyMuPDF and this module's code;
         # each loads its own Tesseract engine, one thread, on its first page.
         context.set_forkserver_preload(["minutesindex.ingest.ocr"])
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=worker_signals)
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=worker_signals,
+            max_tasks_per_child=PAGES_PER_WORKER,
+        )
 
     def result(self, future: Future[OcrResult], pdf_path: str, page_index: int) -> OcrResult:
         """A page's OCR; when a worker died (a crash in Tesseract or MuPDF takes the whole pool with

@@ -167,7 +167,8 @@ def _finish_extraction(pending: _Pending, pool: Pool) -> ExtractedDocument:
                 raise  # the batch stops: no page of this file can be read, nothing is half-written
             except Exception as exc:
                 raise InputFileError(pending.path, f"OCR failed on page {number}: {exc}") from exc
-            page.raw_text, page.confidence, page.warning = result.text, result.confidence, result.warning
+            warning = "; ".join(w for w in (result.warning, page.warning) if w) or None  # timeouts first
+            page.raw_text, page.confidence, page.warning = result.text, result.confidence, warning
     finally:
         pool.done_with(str(pending.path))
     return ExtractedDocument(pending.path, pending.digest, pending.pages)
@@ -466,8 +467,11 @@ def reindex(settings: Settings) -> int:
             last = last_change(session)  # read first: later changes are applied again by the next sync
             items = load_items(session)
         engine.dispose()
-        index = clear_index(settings.index_dir)
-        count = update_index(index, items, procs=os.cpu_count() or 1)
+        try:
+            index = open_index(settings.index_dir, for_writing=True)
+        except SearchIndexError:  # damaged beyond opening: nothing of it is worth serving meanwhile
+            index = clear_index(settings.index_dir)
+        count = update_index(index, items, procs=os.cpu_count() or 1, replace=True)
         _write_mark(settings.index_dir / SYNCED_MARK, last)
         return count
 

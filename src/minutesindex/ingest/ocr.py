@@ -6,6 +6,7 @@ import atexit
 import contextlib
 import functools
 import os
+import re
 import sys
 import tempfile
 import time
@@ -25,10 +26,23 @@ MAX_RENDER_PIXELS = 40_000_000
 # upright scans read at 85-95, an upside-down one at about 34 (the sample scans, OCRmyPDF's corpus).
 LOW_CONFIDENCE = 60.0
 OSD_MODEL = "osd"  # Tesseract's orientation and script detection model (Debian: tesseract-ocr-osd)
-MIN_ORIENTATION_CONFIDENCE = 2.0
-MAX_MESSAGE_BYTES = (
-    4096  # of Tesseract's own messages per page  # Tesseract's own threshold for trusting a detected orientation
-)
+# Deskewing. Tesseract reads a page turned 2° as well as a level one, 4° with 98.5 % of its words
+# right, 7° with 65 % and 10° with 34 %, at a confidence of 93 and 79 that does not tell (generated
+# pages of minutes, tests/test_ocr.py). Past MIN_DESKEW_DEGREES the page is rendered turned level.
+MIN_DESKEW_DEGREES = 1.5
+MAX_SKEW_DEGREES = 15.0
+SKEW_COARSE_STEP = 0.5
+SKEW_FINE_STEP = 0.1
+SKEW_SAMPLE_WIDTH = 600  # pixels across: about 75 dpi on A4
+DARK_LEVEL = 128
+MIN_DARK_PIXELS = 500
+SKEW_MIN_GAIN = 1.1
+MIN_ORIENTATION_CONFIDENCE = 2.0  # Tesseract's own threshold for trusting a detected orientation
+MAX_MESSAGE_BYTES = 4096  # of Tesseract's own messages per page
+# What orientation detection prints of every page handed over as raw pixels (it reads the
+# resolution from image metadata such pixels lack, not from the resolution it is given): about
+# this program, not the file, so no warning of the file's.
+OSD_RESOLUTION_NOTICE = re.compile(r"^Warning\. Invalid resolution 0 dpi\. Using \d+ instead\.$")
 
 
 @dataclass
@@ -38,16 +52,43 @@ class OcrResult:
     warning: str | None = None
 
 
-def render_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> tuple[pymupdf.Pixmap, int]:
-    """Render one page to a greyscale pixmap, at a lower resolution for oversized pages; returns the dpi used.
+def render_page(page: pymupdf.Page, dpi: int = OCR_DPI, turn: float = 0.0) -> tuple[pymupdf.Pixmap, int]:
+    """Render one page to a greyscale pixmap, at a lower resolution for oversized pages, turned
+    `turn` degrees counter-clockwise; returns the dpi used.
 
     MuPDF subsamples images while decoding, so a page holding a huge image never decodes it whole.
     """
     width, height = page.rect.width * dpi / 72, page.rect.height * dpi / 72
     if width * height > MAX_RENDER_PIXELS:
         dpi = int(dpi * (MAX_RENDER_PIXELS / (width * height)) ** 0.5)
-    pixmap = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    matrix = pymupdf.Matrix(dpi / 72, dpi / 72).prerotate(turn) if turn else pymupdf.Matrix(dpi / 72, dpi / 72)
+    pixmap = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csGRAY, alpha=False)
     return pixmap, dpi
+
+
+def skew_degrees(pixmap: pymupdf.Pixmap) -> float:
+    """How far a scan's text lines slope, in degrees (counter-clockwise turns it level), from the
+    projection profile of its dark pixels: the angle whose rows of pixels are sharpest (the sum of
+    squared row counts is largest), searched in MAX_SKEW_DEGREES either way. 0 where no angle
+    stands out from level by SKEW_MIN_GAIN (a blank page, a drawing, a page set sideways)."""
+    import numpy as np
+
+    step = max(1, round(pixmap.width / SKEW_SAMPLE_WIDTH))
+    image = np.frombuffer(pixmap.samples, dtype=np.uint8).reshape(pixmap.height, pixmap.stride)
+    rows, cols = np.nonzero(image[::step, : pixmap.width : step] < DARK_LEVEL)
+    if len(rows) < MIN_DARK_PIXELS:
+        return 0.0
+
+    def sharpness(degrees: float) -> float:
+        shifted = rows + np.round(cols * np.tan(np.radians(degrees))).astype(np.int64)
+        counts = np.bincount(shifted - shifted.min()).astype(np.float64)
+        return float(np.dot(counts, counts))
+
+    coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 1e-9, SKEW_COARSE_STEP)
+    best = max(coarse, key=sharpness)
+    fine = np.arange(best - SKEW_COARSE_STEP, best + SKEW_COARSE_STEP + 1e-9, SKEW_FINE_STEP)
+    best = float(max(fine, key=sharpness))
+    return round(best, 1) if sharpness(best) >= SKEW_MIN_GAIN * sharpness(0.0) else 0.0
 
 
 @functools.cache
@@ -74,10 +115,14 @@ def ocr_pdf_page(path: str | bytes, page_index: int, lang: str, timeout_s: float
             doc.authenticate("")
         page = doc[page_index]
         pixmap, dpi = render_page(page)
+        skew = skew_degrees(pixmap)
+        if abs(skew) >= MIN_DESKEW_DEGREES:
+            pixmap, dpi = render_page(page, turn=skew)
         reading = engine_for(lang).read(pixmap.samples, pixmap.width, pixmap.height, pixmap.stride, dpi, timeout_s)
         if reading.timed_out:
             return OcrResult("", None, f"{OCR_TIMED_OUT} after {timeout_s:g} s")
-        result = OcrResult(reading.text, _mean_confidence(reading.tsv))
+        deskewed = f"page straightened by {skew:.1f}°" if abs(skew) >= MIN_DESKEW_DEGREES else None
+        result = OcrResult(reading.text, _mean_confidence(reading.tsv), deskewed)
         if (result.confidence or 0.0) < LOW_CONFIDENCE:
             result = _read_upright(page, pixmap, dpi, lang, timeout_s - (time.monotonic() - started), result)
     notes = [result.warning] if result.warning else []
@@ -106,7 +151,8 @@ def _tesseract_messages() -> Iterator[list[str]]:
             os.close(saved)
             caught.seek(0)
             text = caught.read(MAX_MESSAGE_BYTES).decode("utf-8", errors="replace")
-            messages.extend(line.strip() for line in text.splitlines() if line.strip())
+            lines = (line.strip() for line in text.splitlines())
+            messages.extend(line for line in lines if line and not OSD_RESOLUTION_NOTICE.match(line))
 
 
 def _read_upright(

@@ -13,6 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.index import Index
+from whoosh.writing import CLEAR
 
 from minutesindex.errors import MinutesIndexError, SearchIndexError
 from minutesindex.model import CANONICAL_SECTIONS
@@ -205,19 +206,26 @@ def indexed_item_ids(index: Index) -> set[int]:
     return ids
 
 
-def update_index(index: Index, add: Iterable[ItemRow], remove: Iterable[int] = (), procs: int = 1) -> int:
-    """Remove items by id and add items the index does not hold, in one commit.
+def update_index(
+    index: Index, add: Iterable[ItemRow], remove: Iterable[int] = (), procs: int = 1, replace: bool = False
+) -> int:
+    """Remove items by id and add items the index does not hold, in one commit; with `replace`, the
+    commit drops every segment the index had (a rebuild).
 
-    Callers add only items missing from the index (sync) or fill an empty one (reindex), so items
-    are added, not updated: an update looks each id up in every segment first.
+    Callers add only items missing from the index (sync) or all of them (reindex), so items are
+    added, not updated: an update looks each id up in every segment first.
     With procs > 1 (a rebuild of a large index) analysis runs in that many processes, each writing
     its own segment, so the commit does not end in one long single-core merge.
+
+    A rebuild writes its segments beside the old ones, and only its commit, one atomic write of the
+    index's table of contents, puts them in place of the old: until then searches read the old
+    index, and a rebuild that fails or is killed leaves it as it was.
     """
     options = _writer_options(limitmb=512)
     documents = (item_document(item) for item in add)
     remove_terms = [("item_id", str(item_id)) for item_id in remove]
     if procs > 1:
-        return add_in_processes(index, documents, procs, remove=remove_terms, **options)
+        return add_in_processes(index, documents, procs, remove=remove_terms, replace=replace, **options)
     writer = GroupedSegmentWriter(index, **options)
     added = 0
     try:
@@ -226,7 +234,7 @@ def update_index(index: Index, add: Iterable[ItemRow], remove: Iterable[int] = (
         for document in documents:
             writer.add_document(**document)
             added += 1
-        writer.commit()
+        writer.commit(mergetype=CLEAR if replace else None)
     except BaseException:
         writer.cancel()
         raise

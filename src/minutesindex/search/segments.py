@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import heapq
 import marshal
-import multiprocessing
 import queue
 from array import array
 from collections.abc import Iterable, Iterator
@@ -27,6 +26,8 @@ from whoosh.index import Index
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
+
+from minutesindex.parallel import helper_queue, start_helper
 
 # What the pool counts for each term and each posting, in bytes of Python memory, to decide when to
 # spill a run to disk. Measured with tracemalloc on item documents: 36 bytes a posting (a position
@@ -189,6 +190,7 @@ def add_in_processes(  # noqa: PLR0913
     procs: int,
     remove: Iterable[tuple[str, str]] = (),
     job_size: int = DOCUMENTS_PER_JOB,
+    replace: bool = False,
     **options: object,
 ) -> int:
     """Delete documents by (field, term), then add documents with `procs` processes, each analysing
@@ -197,20 +199,18 @@ def add_in_processes(  # noqa: PLR0913
     One commit adds all the segments to the index, without merging them (a merge would run on one
     core). The calling process holds the write lock, reads the documents and hands them out in jobs.
     """
-    context = multiprocessing.get_context("fork")
-    jobs = context.Queue(maxsize=procs * 2)
-    results = context.Queue()
-    jobs.cancel_join_thread()  # a writer that died must not keep the parent from exiting
+    jobs = helper_queue(maxsize=procs * 2)
+    results = helper_queue()
     writer = GroupedSegmentWriter(index, **options)
-    workers = [
-        context.Process(target=_segment_worker, args=(index, jobs, results, options), daemon=True) for _ in range(procs)
-    ]
+    workers: list = []
     added = 0
     try:
         for fieldname, text in remove:
             writer.delete_by_term(fieldname, text)
-        for worker in workers:
-            worker.start()
+        workers = [
+            start_helper(_segment_worker, (index, jobs, results, options), name="minutesindex-segment-writer")
+            for _ in range(procs)
+        ]
         job: list[dict] = []
         for document in documents:
             job.append(document)
@@ -225,7 +225,7 @@ def add_in_processes(  # noqa: PLR0913
         segments = [_result(results, workers) for _ in workers]
         for worker in workers:
             worker.join()
-        final = writer._merge_segments(mergetype=None, optimize=False, merge=True)
+        final = [] if replace else writer._merge_segments(mergetype=None, optimize=False, merge=True)
         final += [segment for segment in segments if segment is not None]
         if writer._added:
             final.append(writer._finalize_segment())
@@ -243,9 +243,6 @@ def add_in_processes(  # noqa: PLR0913
 
 
 def _segment_worker(index: Index, jobs, results, options: dict) -> None:  # noqa: ANN001 - queues
-    from minutesindex.parallel import worker_signals
-
-    worker_signals()
     try:
         writer = GroupedSegmentWriter(index, _lk=False, **options)
         while (job := jobs.get()) is not None:

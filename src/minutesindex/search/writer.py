@@ -9,7 +9,6 @@ never leaves a process holding the index's write lock.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 from collections.abc import Iterable
@@ -18,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from minutesindex.errors import SearchIndexError
-from minutesindex.parallel import worker_signals
+from minutesindex.parallel import helper_queue, start_helper
 from minutesindex.search.index import IndexBatch, item_document
 from minutesindex.store.tables import ItemRow
 
@@ -29,19 +28,13 @@ PARENT_CHECK_S = 1.0
 
 class BackgroundIndexWriter:
     def __init__(self, index_dir: Path, max_items: int = 2000, max_seconds: float = 5.0) -> None:
-        # Fork (not spawn): the child needs no fresh imports, and the ingest starts it before any thread.
-        context = multiprocessing.get_context("fork")
-        self._requests = context.Queue(maxsize=QUEUE_DOCUMENTS)
-        self._replies = context.Queue()
-        # close() waits for the writer's reply; at exit, nothing may wait on a writer that died.
-        self._requests.cancel_join_thread()
-        self._process = context.Process(
-            target=_run,
-            args=(str(index_dir), self._requests, self._replies, os.getpid(), max_items, max_seconds),
+        self._requests = helper_queue(maxsize=QUEUE_DOCUMENTS)
+        self._replies = helper_queue()
+        self._process = start_helper(
+            _run,
+            (str(index_dir), self._requests, self._replies, os.getpid(), max_items, max_seconds),
             name="minutesindex-index-writer",
-            daemon=True,
         )
-        self._process.start()
 
     def add(self, items: Iterable[ItemRow], remove: Iterable[int] = ()) -> None:
         self._send(("add", [item_document(item) for item in items], list(remove)))
@@ -86,7 +79,6 @@ class BackgroundIndexWriter:
 
 
 def _run(index_dir: str, requests, replies, parent_pid: int, max_items: int, max_seconds: float) -> None:  # noqa: ANN001 - queues
-    worker_signals()
     batch = None
     try:
         batch = IndexBatch(whoosh_index.open_dir(index_dir), max_items, max_seconds)
