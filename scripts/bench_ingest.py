@@ -12,7 +12,9 @@ Inputs are generated from the project's own sample text (minutesindex.samples); 
   segment, store, index).
 - Peak RSS: the largest process of the ingest runs (the ingest itself or one of its workers), and
   `peak_tree_rss_mb`: the whole process tree (the ingest, its OCR workers and its index writer),
-  summed from /proc every SAMPLE_S seconds while it runs.
+  summed from /proc every SAMPLE_S seconds while it runs. Each process counts its proportional
+  share (PSS) of the pages it shares with others: a forked helper shares its parent's lexicon, and
+  plain RSS would count that twice.
 - Repair words/s: the sample text mangled the way Tesseract's English model does it, repaired.
 - Search p50/p95: one- and two-word queries against the digital batch.
 
@@ -98,12 +100,11 @@ def run_ingest(paths: list[Path], home: Path, workers: int, scheduler: str | Non
 
 
 SAMPLE_S = 0.05
-PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 class TreeSampler(threading.Thread):
-    """The peak of the summed resident memory of a process's descendants (not the process itself:
-    the small measuring parent of run_ingest), sampled from /proc."""
+    """The peak of the summed proportional resident memory (PSS) of a process's descendants (not the
+    process itself: the small measuring parent of run_ingest), sampled from /proc."""
 
     def __init__(self, root: int) -> None:
         super().__init__(daemon=True)
@@ -131,8 +132,9 @@ def tree_rss_kib(root: int) -> int:
     total, stack = 0, list(children.get(root, []))
     while stack:
         pid = stack.pop()
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KIB
+        with contextlib.suppress(OSError, IndexError, ValueError, StopIteration):
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            total += int(next(line for line in rollup if line.startswith("Pss:")).split()[1])
         stack += children.get(pid, [])
     return total
 

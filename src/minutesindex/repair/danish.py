@@ -903,9 +903,10 @@ def misread_names(lexicon: Lexicon) -> dict[str, str]:
                     best[spelling] = (rank, name.text)
         return {spelling: text for spelling, (_, text) in best.items()}
 
-    load_names()  # built first where this machine has no names file yet
     if lexicon.path is None:
         return count()
+    if not lexicon.path.with_name(NAMES_FILE).exists():
+        load_names()  # builds it
     name = f"misread_names_da_{hashlib.sha1(repr(MANGLINGS).encode()).hexdigest()[:12]}"
     return load_cached(lexicon.path.with_name(NAMES_FILE), name, count)
 
