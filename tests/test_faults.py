@@ -226,3 +226,23 @@ def test_a_page_of_far_too_many_drawing_instructions_is_ocrd(home, tmp_path, mon
     assert result.exit_code == 0, result.output
     assert "(1 OCR'd)" in result.output and "drawing instructions, read by OCR instead" in result.output
     assert "Kvisten" in runner.invoke(app, ["search", "Kvisten", "--format", "plain"]).stdout
+
+
+def test_an_unexpected_failure_is_one_line_naming_its_traceback_and_exit_70(home, sample_files, monkeypatch):
+    """A bug is no traceback on the terminal and no exit 1 ("some files failed"): one line that
+    names the file holding the full traceback, and an exit code of its own."""
+    from minutesindex.archive import Archive
+
+    assert runner.invoke(app, ["ingest", str(sample_files[0])]).exit_code == 0
+
+    def broken(self):  # noqa: ANN001, ANN202
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Archive, "stats", broken)
+    result = runner.invoke(app, ["stats"])
+    assert result.exit_code == 70
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: unexpected failure (RuntimeError: boom); ")
+    log = Path(lines[0].rsplit(" ", 1)[1])
+    assert "Traceback" in log.read_text() and 'raise RuntimeError("boom")' in log.read_text()
+    log.unlink()

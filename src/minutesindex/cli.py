@@ -23,6 +23,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
+
+try:  # newer Typers carry their own copy of Click
+    from typer._click.exceptions import ClickException
+except ImportError:
+    from click.exceptions import ClickException
 
 from minutesindex.archive import Archive
 from minutesindex.config import DEFAULT_OCR_LANG, load_settings
@@ -31,10 +37,47 @@ from minutesindex.errors import ExitCode, MinutesIndexError
 EXIT_CODES_HELP = (
     "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable or no home; "
     "4 search index unusable; 5 another process holds the home; 6 item or document not found; "
-    "7 Dask scheduler unreachable; 130 interrupted."
+    "7 Dask scheduler unreachable; 70 unexpected failure (its traceback is written to a file); 130 interrupted."
 )
 
+
+class _ErrorBoundary(TyperGroup):
+    """The one place where failures become README's exit codes, for every command: a
+    MinutesIndexError is its one line and its code; anything unexpected is one line naming where
+    its full traceback was written, and exit 70. Click's own exits, and Ctrl-C, pass through."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except MinutesIndexError as exc:
+            raise _fail(exc) from exc
+        except (ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            log = _write_traceback(exc)
+            err.print(
+                f"error: unexpected failure ({type(exc).__name__}: {_e(str(exc)[:200])}); "
+                f"the full traceback is in {log}",
+                highlight=False,
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from exc
+
+
+def _write_traceback(exc: Exception) -> str:
+    """Write the traceback to a file of its own in the temporary folder (the home may be read-only,
+    or be what failed); return its path."""
+    import tempfile
+    import traceback
+
+    fd, path = tempfile.mkstemp(prefix="minutesindex-error-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as log:
+        log.write(f"minutesindex {' '.join(sys.argv[1:])}\n\n")
+        log.write("".join(traceback.format_exception(exc)))
+    return path
+
+
 app = typer.Typer(
+    cls=_ErrorBoundary,
     help="Turn Danish committee meeting PDFs into a searchable record of agenda items and decisions. "
     + EXIT_CODES_HELP,
     add_completion=True,
@@ -100,10 +143,7 @@ def main(
 ) -> None:
     if home is not None:
         os.environ["MINUTESINDEX_HOME"] = str(home)
-    try:
-        load_settings()  # a setting minutesindex cannot use is one line, before any work
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    load_settings()  # a setting minutesindex cannot use is one line, before any work
 
 
 def _fail(exc: MinutesIndexError) -> typer.Exit:
@@ -218,21 +258,18 @@ def ingest(
         for warning in outcome.warnings:
             progress.console.print(f"warning: {path}: {_e(warning)}", highlight=False)
 
-    try:
-        with progress:
-            report = Archive().ingest(
-                paths,
-                force=force,
-                workers=workers,
-                ocr_lang=ocr_lang,
-                on_file=on_file,
-                on_wait=lambda message: err.print(message),
-                on_total=lambda n: progress.update(task, total=n),
-                meeting_date=_date(meeting_date, "--meeting-date"),
-                scheduler=scheduler,
-            )
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    with progress:
+        report = Archive().ingest(
+            paths,
+            force=force,
+            workers=workers,
+            ocr_lang=ocr_lang,
+            on_file=on_file,
+            on_wait=lambda message: err.print(message),
+            on_total=lambda n: progress.update(task, total=n),
+            meeting_date=_date(meeting_date, "--meeting-date"),
+            scheduler=scheduler,
+        )
     summary = {
         "ingested": report.count("ingested"),
         "skipped": report.count("skipped"),
@@ -312,19 +349,16 @@ def search(
     if fmt not in SEARCH_FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(SEARCH_FORMATS)}", param_hint="--format")
     since_d, until_d = _date_range(since, until)
-    try:
-        hits = Archive().search(
-            query,
-            limit=limit,
-            committee=committee,
-            since=since_d,
-            until=until_d,
-            section=section,
-            sort=sort,
-            include_undated=include_undated,
-        )
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    hits = Archive().search(
+        query,
+        limit=limit,
+        committee=committee,
+        since=since_d,
+        until=until_d,
+        section=section,
+        sort=sort,
+        include_undated=include_undated,
+    )
     _print_hits(hits, fmt)
 
 
@@ -391,10 +425,7 @@ def show(
 
     Example: minutesindex show 12 --json
     """
-    try:
-        record = Archive().item(item_id)
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    record = Archive().item(item_id)
     if json_output:
         out.print_json(json.dumps(record, ensure_ascii=False))
         return
@@ -447,12 +478,9 @@ def export_items(
     """
     target = _output(out_path)
     since_d, until_d = _date_range(since, until)
-    try:
-        count = Archive().export_items(
-            target, query=query, committee=committee, since=since_d, until=until_d, include_undated=include_undated
-        )
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    count = Archive().export_items(
+        target, query=query, committee=committee, since=since_d, until=until_d, include_undated=include_undated
+    )
     err.print(f"wrote {count} items to {target or 'standard output'}", highlight=False)
 
 
@@ -489,20 +517,17 @@ def export_decisions(
     if target is None and fmt == "xlsx" and sys.stdout.isatty():
         raise typer.BadParameter("an xlsx workbook is binary; write it to a file or a pipe", param_hint="--out")
     since_d, until_d = _date_range(since, until)
-    try:
-        count = Archive().export_decisions(
-            target,
-            fmt=fmt,
-            excel=excel,
-            query=query,
-            committee=committee,
-            since=since_d,
-            until=until_d,
-            kind=kind,
-            include_undated=include_undated,
-        )
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    count = Archive().export_decisions(
+        target,
+        fmt=fmt,
+        excel=excel,
+        query=query,
+        committee=committee,
+        since=since_d,
+        until=until_d,
+        kind=kind,
+        include_undated=include_undated,
+    )
     err.print(f"wrote {count} rows to {target or 'standard output'}", highlight=False)
 
 
@@ -524,8 +549,6 @@ def repair(
     try:
         data = file.read_bytes() if file else sys.stdin.buffer.read()
         text = decode_text(data, file or Path("<stdin>")) if data else ""
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
     except OSError as exc:
         err.print(f"error: {file}: {exc.strerror}", highlight=False)
         raise typer.Exit(int(ExitCode.FILES_FAILED)) from exc
@@ -547,10 +570,7 @@ def sync() -> None:
 
     Example: MINUTESINDEX_DB_URL=postgresql+psycopg://archive@db/minutes minutesindex sync
     """
-    try:
-        added, removed = Archive().sync()
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    added, removed = Archive().sync()
     out.print(f"index synced: {added} items added, {removed} removed", highlight=False)
 
 
@@ -562,10 +582,7 @@ def reindex() -> None:
     """
     from minutesindex.pipeline import reindex as run_reindex
 
-    try:
-        count = run_reindex(load_settings())
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    count = run_reindex(load_settings())
     out.print(f"indexed {count} items")
 
 
@@ -580,10 +597,7 @@ def check(
     """
     from minutesindex.pipeline import check as run_check
 
-    try:
-        result = run_check(load_settings(), repair=repair_index)
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    result = run_check(load_settings(), repair=repair_index)
     if json_output:
         out.print_json(json.dumps(result))
     else:
@@ -606,10 +620,7 @@ def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the co
 
     Example: minutesindex stats --json
     """
-    try:
-        result = Archive().stats()
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    result = Archive().stats()
     if json_output:
         out.print_json(json.dumps(result, ensure_ascii=False))
         return
@@ -644,8 +655,5 @@ def set_date(
     Example: minutesindex set-date referat_udvalg.pdf 2023-05-04
     """
     meeting_date = _date(date, "DATE")
-    try:
-        name, items = Archive().set_date(document, meeting_date)
-    except MinutesIndexError as exc:
-        raise _fail(exc) from exc
+    name, items = Archive().set_date(document, meeting_date)
     err.print(f"{name}: meeting date {meeting_date}, {items} items updated", highlight=False)

@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     BUSY = 5  # another ingest holds the lock
     NOT_FOUND = 6  # an item id that does not exist
     CLUSTER = 7  # the Dask scheduler cannot be reached or was lost
+    INTERNAL = 70  # an unexpected failure (a bug): one line, the traceback written to a file (EX_SOFTWARE)
     INTERRUPTED = 130  # Ctrl-C or SIGTERM, as shells report a command ended by SIGINT
 
 
