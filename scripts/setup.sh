@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
-ldconfig -p | grep -q 'libtesseract\.so\.5 ' || need_apt+=(libtesseract5)  # OCR workers load it in-process
+ldconfig -p | grep 'libtesseract\.so\.5 ' >/dev/null || need_apt+=(libtesseract5)  # OCR workers load it in-process
 [ -f /usr/share/tesseract-ocr/5/tessdata/dan.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/dan.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-dan)
 ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || need_apt+=(tesseract-ocr-eng)
 # Orientation detection: scans fed in upside down or sideways are read upright.
@@ -41,10 +41,13 @@ if [ ! -f models/lexicon_da.tsv ] || [ ! -f models/names_da.tsv ]; then
   .venv/bin/python -c 'from minutesindex.repair.lexicon import build_lexicon; print(build_lexicon())'
 fi
 # What repair counts from the lexicon (its fast-loading copy, the letter-trigram model, the words one
-# confusion turns into other words, how the names print misread), counted once here.
+# confusion turns into other words, how the names print misread, other languages' function words),
+# counted once here.
 .venv/bin/python -c 'from minutesindex.repair.charmodel import load_char_model
 from minutesindex.repair.danish import LetterRepairer, confusable_words
 from minutesindex.repair.lexicon import load_lexicon
 load_char_model()
 confusable_words(load_lexicon())
-LetterRepairer(load_lexicon()).misread_names'
+LetterRepairer(load_lexicon()).misread_names
+from minutesindex.repair.language import function_words
+function_words()'
