@@ -99,7 +99,9 @@ def run_ingest(paths: list[Path], home: Path, workers: int, scheduler: str | Non
     return summary
 
 
-SAMPLE_S = 0.05
+# Reading every process's smaps_rollup costs CPU the OCR it measures needs: every 0.05 s took the
+# OCR ratio from 0.95 to 0.87 on 2 cores. A worker's memory holds steady while it reads a page.
+SAMPLE_S = 0.5
 
 
 class TreeSampler(threading.Thread):
