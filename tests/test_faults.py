@@ -246,3 +246,30 @@ def test_an_unexpected_failure_is_one_line_naming_its_traceback_and_exit_70(home
     log = Path(lines[0].rsplit(" ", 1)[1])
     assert "Traceback" in log.read_text() and 'raise RuntimeError("boom")' in log.read_text()
     log.unlink()
+
+
+def test_an_item_id_past_any_integer_is_not_found_not_an_overflow(home, sample_files):
+    assert runner.invoke(app, ["ingest", str(sample_files[0])]).exit_code == 0
+    result = runner.invoke(app, ["show", "99999999999999999999"])
+    assert result.exit_code == 6
+    assert result.stderr.strip() == "error: no item with id 99999999999999999999"
+
+
+def test_repair_with_a_database_that_cannot_be_opened_is_exit_3(home, sample_files):
+    assert runner.invoke(app, ["ingest", str(sample_files[0])]).exit_code == 0
+    database = Path(home.db_url.removeprefix("sqlite:///"))
+    database.write_bytes(random.Random(3).randbytes(4096))
+    for companion in (database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        companion.unlink(missing_ok=True)
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "minutesindex", "repair"],
+        input="Udvalget drgftede sagen pa mgdet.\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MINUTESINDEX_HOME": str(home.home)},
+    )
+    assert result.returncode == 3
+    assert result.stderr.startswith("error: cannot open database ") and "Traceback" not in result.stderr

@@ -112,3 +112,20 @@ def test_only_the_parallel_module_starts_processes():
         if starter in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def worker_pid(path: str, page_index: int, lang: str, timeout_s: float) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_an_ocr_worker_is_replaced_after_its_share_of_pages(monkeypatch):
+    """What Tesseract and MuPDF keep between pages never adds up over a long batch: each worker
+    reads PAGES_PER_WORKER pages, then a fresh one takes over."""
+    from minutesindex import parallel
+
+    monkeypatch.setattr(parallel, "PAGES_PER_WORKER", 2)
+    with parallel.OcrPool(1, "dan", 10, read_page=worker_pid) as pool:
+        pids = [pool.submit("x.pdf", page).result() for page in range(6)]
+    assert len(set(pids)) == 3 and pids[0] == pids[1] and pids[2] == pids[3]
