@@ -394,3 +394,24 @@ def test_a_lower_case_word_with_unlikely_letters_is_no_compound_of_them():
     repaired = repair_text(page).text
     assert "Af arbejdsmæssige årsager" in repaired
     assert "personalemæssige forhold" in repaired
+
+
+FOREIGN_LISTS = {
+    "nl": (
+        "Erwtensoep voor vier personen\n\n500 gram spliterwten\n\n2 liter water\n\nprei, selderij, wortel\n\n"
+        "De erwten wassen en met het water aan de kook brengen, dan de groenten erbij doen en zonder\n"
+        "deksel zacht laten koken tot de soep dik is. Met zout en peper op smaak brengen.\n"
+    ),
+    "de": (
+        "Inhaltsverzeichnis\n\n1 Geschichte\n\n2 Bezeichnung\n\n3 Verbreitung\n\nDie Stadt liegt am Fluss und hat\n"
+        "einen kleinen Hafen, der im Sommer von vielen Besuchern aus dem Umland besucht wird.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(FOREIGN_LISTS))
+def test_a_foreign_page_of_short_paragraphs_is_never_repaired(language):
+    """A recipe or a table of contents: paragraphs too short to judge one by one, a page that is
+    plainly not Danish as a whole (also when the Danish model put an `å` into it)."""
+    page = FOREIGN_LISTS[language] + "Citaat à la carte, på en tout cas.\n"
+    assert repair_text(page).text == page

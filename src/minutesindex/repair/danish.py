@@ -108,6 +108,7 @@ CAPITAL_I_AS_L_COST = 0.2
 # A known word in lower case glued to a capitalised one (`dagsordenAbn`); a capital A inside a word
 # after fewer letters is å (`omrAder`).
 GLUED_CAPITAL = re.compile(r"([A-ZÆØÅ]?[a-zæøå]{4,})([A-ZÆØÅ][a-zæøå]{2,})")
+INNER_CAPITAL = re.compile(r"[a-zæøå]{4}[A-ZÆØÅ][a-zæøå]")
 URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
@@ -291,7 +292,7 @@ class LetterRepairer:
         if token in self._learned:
             return Decision(self._learned[token])
         decision = self._decide_as_words(token)
-        if decision.text is None or decision.text.lower() not in self.lexicon:
+        if token[0] in FIRST_SIGNS and (decision.text is None or decision.text.lower() not in self.lexicon):
             decision = self._repair_first_letter(token) or decision
         name = self.misread_names.get(token)
         if name is not None and (decision.text is None or decision.text.lower() not in self.lexicon):
@@ -521,7 +522,7 @@ class LetterRepairer:
         pages = pages or [0] * len(lines)
         pronouns = [BAR_FOR_I.subn("I", line) for line in lines]
         lines = [line for line, _ in pronouns]
-        spans = [self._join_split_words(line, self._split_glued_words(_tokens(line))) for line in lines]
+        spans = [self._join_split_words(line, self._split_glued_words(line, _tokens(line))) for line in lines]
         decisions = [[self.decide(token.text) for token in line_spans] for line_spans in spans]
         lines_of: dict[int, list[int]] = {}
         for k, page in enumerate(pages):
@@ -668,10 +669,10 @@ class LetterRepairer:
         named_body = _NAMED_BODY.search(lower)
         return bool(named_body and named_body.start() >= MIN_PART)
 
-    def _split_glued_words(self, tokens: list[_Token]) -> list[_Token]:
+    def _split_glued_words(self, line: str, tokens: list[_Token]) -> list[_Token]:
         """Split a token where a word in lower case runs into a capitalised one (`dagsordenAbn`,
         `KommuneAbn`: text glued to a web page's button): two words, each repaired as itself."""
-        if all(token.text[1:].islower() for token in tokens):
+        if not tokens or not INNER_CAPITAL.search(line):
             return tokens
         split: list[_Token] = []
         for token in tokens:
@@ -914,6 +915,7 @@ def misread_names(lexicon: Lexicon) -> dict[str, str]:
 # One or two signs printed for a capital Ø/Æ/Å before the rest of a word in lower case (at least
 # five letters, so short words and names are not guessed at), and how common the word must be.
 MISREAD_FIRST_LETTER = re.compile(r"([A-Z@][A-Z@]?)([a-z]{5,})")
+FIRST_SIGNS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ@")
 FIRST_LETTER_MIN_ZIPF = 2.5
 # A capitalised compound this long with a Danish first letter lends its initials to abbreviations.
 MIN_ABBREVIATED_LEN = 8

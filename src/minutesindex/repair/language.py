@@ -76,7 +76,13 @@ def _is_foreign(words: set[str]) -> bool:
 
 def foreign_lines(lines: list[str]) -> set[int]:
     """Indices of the lines in another language: the lines of a foreign paragraph (a run of non-blank
-    lines), and a long line that is foreign by itself (a quotation inside a Danish paragraph)."""
+    lines), and a long line that is foreign by itself (a quotation inside a Danish paragraph).
+
+    A page that is foreign as a whole (a recipe, a list, a page of short paragraphs, none with
+    function words enough to judge on its own) is foreign throughout, but for the paragraphs
+    that are clearly Danish."""
+    page_words: set[str] = set()
+    paragraphs: list[tuple[list[int], set[str]]] = []
     foreign: set[int] = set()
     paragraph: list[int] = []
     paragraph_words: set[str] = set()
@@ -88,7 +94,19 @@ def foreign_lines(lines: list[str]) -> set[int]:
             paragraph.append(i)
             paragraph_words |= words
             continue
-        if paragraph and _is_foreign(paragraph_words):
-            foreign.update(paragraph)
+        if paragraph:
+            paragraphs.append((paragraph, paragraph_words))
+            page_words |= paragraph_words
         paragraph, paragraph_words = [], set()
+    page_foreign = _is_foreign(page_words)
+    for indices, words in paragraphs:
+        if _is_foreign(words) or (page_foreign and not _is_danish(words)):
+            foreign.update(indices)
     return foreign
+
+
+def _is_danish(words: set[str]) -> bool:
+    """Whether a paragraph's Danish function words clearly outnumber any other language's."""
+    danish, others = function_words()
+    danish_hits = len(words & danish)
+    return danish_hits >= MIN_FOREIGN and danish_hits > FOREIGN_RATIO * max(len(words & v) for v in others.values())
