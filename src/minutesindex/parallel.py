@@ -16,6 +16,7 @@ import multiprocessing
 import multiprocessing.queues
 import os
 import signal
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -193,9 +194,12 @@ class ClusterOcrPool:
         try:
             document = self._documents.get(pdf_path)
             if document is None:
-                with open(pdf_path, "rb") as fh:
-                    # A task that holds the bytes, not scattered data: if the worker keeping them dies,
-                    # the scheduler computes them again on another, and the pages that need them run.
+                # A task that holds the bytes, not scattered data: if the worker keeping them dies,
+                # the scheduler computes them again on another, and the pages that need them run.
+                # Dask advises against large tasks with a warning on stderr, a stray line without a
+                # file name; here the size is the point, and it is sent once per file.
+                with open(pdf_path, "rb") as fh, warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
                     document = self._documents[pdf_path] = self._client.submit(_document, fh.read(), pure=False)
             return self._client.submit(
                 self._read_page, document, page_index, self.lang, self.timeout_s, pure=False, retries=0
