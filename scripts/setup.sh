@@ -36,7 +36,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ src/minutesindex/re
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,cluster]'
   touch "$stamp"
 fi
-if [ ! -f models/lexicon_da.tsv ] || [ ! -f models/names_da.tsv ]; then
+if ! .venv/bin/python -c 'import sys; from minutesindex.repair.lexicon import built_from_current_sources as current
+sys.exit(0 if current() else 1)'; then
   echo "setup: building the Danish lexicon and names in models/"
   .venv/bin/python -c 'from minutesindex.repair.lexicon import build_lexicon; print(build_lexicon())'
 fi

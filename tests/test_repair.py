@@ -415,3 +415,8 @@ def test_a_foreign_page_of_short_paragraphs_is_never_repaired(language):
     plainly not Danish as a whole (also when the Danish model put an `å` into it)."""
     page = FOREIGN_LISTS[language] + "Citaat à la carte, på en tout cas.\n"
     assert repair_text(page).text == page
+
+
+def test_danish_towns_come_back_from_the_address_lists():
+    page = "Udvalget holdt mgde pa skolen i Glumso og mgdtes bagefter med borgerne i Horve og Gorlose."
+    assert "i Glumsø og mødtes bagefter med borgerne i Hørve og Gørløse." in repair_text(page).text

@@ -25,6 +25,9 @@ from minutesindex.repair.readings import build_trie, compound_readings
 
 LEXICON_FILE = "lexicon_da.tsv"
 NAMES_FILE = "names_da.tsv"
+# What went into the built files; a models/ folder built from other sources is built again by setup.
+SOURCES_VERSION = "wordfreq+wdanish+lemmas;names-dataset+faker-places"
+SOURCES_FILE = "sources.txt"
 STOPWORDS_FILE = "stopwords_da.txt"
 SYSTEM_WORD_LISTS = (Path("/usr/share/dict/danish"),)
 # Words that only the word list knows (no frequency) count as rare but real.
@@ -79,23 +82,39 @@ def build_lexicon(target_dir: Path | None = None, word_lists: Iterable[Path] = S
     _atomic_write(target / LEXICON_FILE, "".join(f"{w}\t{z:.2f}\n" for w, z in sorted(zipf.items())))
     _atomic_write(target / STOPWORDS_FILE, "".join(f"{w}\n" for w in sorted(STOP_WORDS)))
     build_names(target)
+    _atomic_write(target / SOURCES_FILE, SOURCES_VERSION + "\n")
     return target / LEXICON_FILE
+
+
+def built_from_current_sources(target_dir: Path | None = None) -> bool:
+    """Whether models/ holds a lexicon and names built from the sources this version reads."""
+    target = Path(target_dir or models_dir())
+    try:
+        return (target / SOURCES_FILE).read_text(encoding="utf-8").strip() == SOURCES_VERSION
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
 class Name:
     text: str  # as written: `Walløe`
-    first: bool  # a first name (else a family name)
+    first: bool  # a first name (else a family or place name)
     rank: int  # its rank among Danish names of its kind (1 the commonest); 0 where unranked
 
 
 def build_names(target_dir: Path | None = None) -> Path:
     """Write models/names_da.tsv: the first and family names people in Denmark bear (names-dataset's
-    Danish entries: Walløe, Gøtterup, Øzer …), one word each, with kind and rank."""
+    Danish entries: Walløe, Gøtterup, Øzer …) and Danish towns and street names (Faker's Danish
+    addresses: Glumsø, Gørlev, Brøndkær …), one word each, with kind and rank."""
     target = Path(target_dir or models_dir())
     target.mkdir(parents=True, exist_ok=True)
     rows = []
-    for kind, names in (("first", _dataset_names("first_names")), ("family", _dataset_names("last_names"))):
+    sources = (
+        ("first", _dataset_names("first_names")),
+        ("family", _dataset_names("last_names")),
+        ("place", _place_names()),
+    )
+    for kind, names in sources:
         for text, rank in names.items():
             if text.isalpha() and len(text) >= MIN_PART and text[0].isupper() and text[1:].islower():
                 rows.append(f"{text}\t{kind}\t{rank}\n")
@@ -116,6 +135,13 @@ def _dataset_names(table: str) -> dict[str, int]:
         for name, entry in entries.items()
         if "DK" in entry.get("country", {})
     }
+
+
+def _place_names() -> dict[str, int]:
+    """Danish towns and the names streets are named after, from Faker's Danish address data."""
+    from faker.providers.address.da_DK import Provider
+
+    return dict.fromkeys((*Provider.cities, *Provider.street_names), 0)
 
 
 @functools.cache
