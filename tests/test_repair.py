@@ -420,3 +420,13 @@ def test_a_foreign_page_of_short_paragraphs_is_never_repaired(language):
 def test_danish_towns_come_back_from_the_address_lists():
     page = "Udvalget holdt mgde pa skolen i Glumso og mgdtes bagefter med borgerne i Horve og Gorlose."
     assert "i Glumsø og mødtes bagefter med borgerne i Hørve og Gørløse." in repair_text(page).text
+
+
+def test_the_text_chooses_between_compounds_that_differ_in_their_last_word():
+    """`…udvalgsmade`: `made`, `måde` and `møde` are all words; the page's meetings speak for `møde`,
+    and a compound led by a body's name keeps its capital."""
+    page = (
+        "Sagen blev fremlagt pa @konomiudvalgsmade den 4. maj, hvor udvalget drgftede den.\n"
+        "Mgdet sluttede kl. 17, og naeste mgde holdes i juni efter mgdeplanen."
+    )
+    assert "fremlagt på Økonomiudvalgsmøde den 4. maj" in repair_text(page).text

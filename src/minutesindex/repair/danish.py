@@ -135,6 +135,8 @@ SENTENCE_ENDS = ".!?:•-–*#|>)"
 _NAMED_BODY = re.compile(
     r"(?:udvalg|udvalget|udvalgets|rådet|rådets|bestyrelsen|bestyrelsens|nævnet|nævnets|forvaltningen|forvaltningens)$"
 )
+# A compound led by a body's name keeps its capital as the name does (`Økonomiudvalgsmødet`).
+_NAMED_BODY_HEAD = re.compile(r"(?:udvalgs|råds|nævns|bestyrelses)(?=[a-zæøå]{3})")
 # `paregionens`: a mangled word this common glued to a known word; `tveersektorielle`: a mangled
 # compound head this common before a tail of at least MIN_TAIL letters.
 GLUED_WORD_ZIPF = 6.0
@@ -192,6 +194,9 @@ class Candidate:
     cost: float
     parts: tuple[str, ...]  # more than one for a compound
     score: float
+
+    def _replace_parts(self, parts: tuple[str, ...]) -> Candidate:
+        return Candidate(self.text, self.substitutions, self.cost, parts, self.score)
 
 
 @dataclass(frozen=True)
@@ -357,12 +362,32 @@ class LetterRepairer:
         if best.text == token:
             return KEEP
         best_value = best.score - best.cost
+        if len(best.parts) > 1:
+            return Decision(best.text, self._compound_rivals(best, changed))
         rivals = tuple(
             c
             for c in changed
             if len(c.parts) == 1 and c.score >= RIVAL_MIN_ZIPF and best_value - (c.score - c.cost) <= RIVAL_GAP
         )
         return Decision(best.text, rivals if len(rivals) > 1 else ())
+
+    def _compound_rivals(self, best: Candidate, changed: list[Candidate]) -> tuple[Candidate, ...]:
+        """Compound readings that differ only in a last part that is a common word of its own
+        (`økonomiudvalgs|made`, `…|måde`, `…|møde`), for the text to choose between: each is given
+        as the shared head and its own tail, so that only the tails' families are weighed."""
+        head = best.text[: len(best.text) - len(best.parts[-1])]
+        best_value = best.score - best.cost
+        rivals = []
+        for candidate in changed:
+            tail = candidate.text[len(head) :].lower()
+            if (
+                candidate.text.startswith(head)
+                and len(candidate.text) == len(best.text)
+                and self.lexicon.strength(tail) >= RIVAL_MIN_ZIPF
+                and best_value - (candidate.score - candidate.cost) <= RIVAL_GAP
+            ):
+                rivals.append(candidate._replace_parts((head.lower(), tail)))
+        return tuple(rivals) if len(rivals) > 1 else ()
 
     def _keep_unless_context(self, token: str, original: float, best: Candidate, as_read: Candidate | None) -> Decision:
         """A real word (or compound) whose reading is another common one (`barn`/`børn`,
@@ -666,7 +691,7 @@ class LetterRepairer:
         lower = word.lower()
         if lower in capitalised or lower in load_proper_nouns() or self.is_name(word):
             return True
-        named_body = _NAMED_BODY.search(lower)
+        named_body = _NAMED_BODY.search(lower) or _NAMED_BODY_HEAD.search(lower)
         return bool(named_body and named_body.start() >= MIN_PART)
 
     def _split_glued_words(self, line: str, tokens: list[_Token]) -> list[_Token]:
@@ -722,10 +747,13 @@ class LetterRepairer:
             base = self.lexicon.base_form(part)
             return sum(count for seen, count in words.items() if base in seen and self._has_part(seen, base))
 
+        # A part every reading has (the head of compound rivals) tells them nothing apart.
+        shared = set.intersection(*(set(c.parts) for c in decision.rivals))
+
         def value(candidate: Candidate) -> float:
             in_archive = self._archive_counts.get(candidate.text.lower(), 0)
             whole = len(candidate.parts) == 1
-            occurrences = sum(family(part, whole) for part in candidate.parts)
+            occurrences = sum(family(part, whole) for part in candidate.parts if part not in shared)
             return (
                 candidate.score
                 - candidate.cost
