@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from minutesindex.repair.charmodel import CharModel, load_char_model
@@ -194,9 +194,6 @@ class Candidate:
     cost: float
     parts: tuple[str, ...]  # more than one for a compound
     score: float
-
-    def _replace_parts(self, parts: tuple[str, ...]) -> Candidate:
-        return Candidate(self.text, self.substitutions, self.cost, parts, self.score)
 
 
 @dataclass(frozen=True)
@@ -386,7 +383,7 @@ class LetterRepairer:
                 and self.lexicon.strength(tail) >= RIVAL_MIN_ZIPF
                 and best_value - (candidate.score - candidate.cost) <= RIVAL_GAP
             ):
-                rivals.append(candidate._replace_parts((head.lower(), tail)))
+                rivals.append(replace(candidate, parts=(head.lower(), tail)))
         return tuple(rivals) if len(rivals) > 1 else ()
 
     def _keep_unless_context(self, token: str, original: float, best: Candidate, as_read: Candidate | None) -> Decision:
