@@ -116,12 +116,12 @@ def ocr_pdf_page(path: str | bytes, page_index: int, lang: str, timeout_s: float
         page = doc[page_index]
         pixmap, dpi = render_page(page)
         skew = skew_degrees(pixmap)
-        if abs(skew) >= MIN_DESKEW_DEGREES:
+        deskewed = f"page straightened by {skew:.1f}°" if abs(skew) >= MIN_DESKEW_DEGREES else None
+        if deskewed:
             pixmap, dpi = render_page(page, turn=skew)
         reading = engine_for(lang).read(pixmap.samples, pixmap.width, pixmap.height, pixmap.stride, dpi, timeout_s)
         if reading.timed_out:
             return OcrResult("", None, f"{OCR_TIMED_OUT} after {timeout_s:g} s")
-        deskewed = f"page straightened by {skew:.1f}°" if abs(skew) >= MIN_DESKEW_DEGREES else None
         result = OcrResult(reading.text, _mean_confidence(reading.tsv), deskewed)
         if (result.confidence or 0.0) < LOW_CONFIDENCE:
             result = _read_upright(page, pixmap, dpi, lang, timeout_s - (time.monotonic() - started), result)

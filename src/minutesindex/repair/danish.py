@@ -294,13 +294,14 @@ class LetterRepairer:
         if token in self._learned:
             return Decision(self._learned[token])
         decision = self._decide_as_words(token)
-        if token[0] in FIRST_SIGNS and (decision.text is None or decision.text.lower() not in self.lexicon):
+        if decision.text is not None and decision.text.lower() in self.lexicon:
+            return decision  # read as one Danish word: `Les@e` is the island `Læsø`, not the family `Læsøe`
+        if token[0] in FIRST_SIGNS:
             decision = self._repair_first_letter(token) or decision
         name = self.misread_names.get(token)
         if name is not None and (decision.text is None or decision.text.lower() not in self.lexicon):
             # A Danish name as the English model prints it (`Wallge`: `Walløe`, `Bedtker`: `Bødtker`,
-            # not the compound `Bedt|kør`); a reading as one Danish word goes first (`Les@e` is the
-            # island `Læsø`, not the family `Læsøe`).
+            # not the compound `Bedt|kør`).
             return Decision(name)
         return decision
 
@@ -627,15 +628,11 @@ class LetterRepairer:
             token.text[0].isupper()
             and not MARKED.search(token.text)
             and line[previous.end : token.start] == " "
-            and previous.text in self.first_names
+            and previous.text in _common_first_names()
             and not self.is_name(fixed)
             and fixed.lower() not in load_proper_nouns()
             and fixed not in self._learned.values()
         )
-
-    @property
-    def first_names(self) -> frozenset[str]:
-        return _common_first_names()
 
     def _capitalised_in_text(
         self, lines: list[str], spans: list[list[_Token]], decisions: list[list[Decision]]

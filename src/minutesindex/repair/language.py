@@ -70,8 +70,12 @@ def _is_foreign(words: set[str]) -> bool:
     if len(words) < MIN_FOREIGN:
         return False
     danish, others = function_words()
-    foreign_hits = max(len(words & vocabulary) for vocabulary in others.values())
-    return foreign_hits >= MIN_FOREIGN and foreign_hits > FOREIGN_RATIO * len(words & danish)
+    return _outnumbers(max(len(words & vocabulary) for vocabulary in others.values()), len(words & danish))
+
+
+def _outnumbers(hits: int, rival_hits: int) -> bool:
+    """Whether one language's distinct function words clearly outnumber another's."""
+    return hits >= MIN_FOREIGN and hits > FOREIGN_RATIO * rival_hits
 
 
 def foreign_lines(lines: list[str]) -> set[int]:
@@ -108,5 +112,4 @@ def foreign_lines(lines: list[str]) -> set[int]:
 def _is_danish(words: set[str]) -> bool:
     """Whether a paragraph's Danish function words clearly outnumber any other language's."""
     danish, others = function_words()
-    danish_hits = len(words & danish)
-    return danish_hits >= MIN_FOREIGN and danish_hits > FOREIGN_RATIO * max(len(words & v) for v in others.values())
+    return _outnumbers(len(words & danish), max(len(words & vocabulary) for vocabulary in others.values()))
