@@ -430,3 +430,47 @@ def test_the_text_chooses_between_compounds_that_differ_in_their_last_word():
         "Mgdet sluttede kl. 17, og naeste mgde holdes i juni efter mgdeplanen."
     )
     assert "fremlagt på Økonomiudvalgsmøde den 4. maj" in repair_text(page).text
+
+
+def test_a_compound_stays_as_read_where_the_page_never_prints_its_letter_so():
+    """`tilskudsdekning` may be a spelling of its own (the word as the source wrote it) or `æ` read as
+    `e`. A page that prints æ only as `ee`, `ze` and `ae` says the former; a page that prints it as
+    `e` in other words says the latter."""
+    never_e = (
+        "Udvalget drgftede de feelles opgaver, og der blev lagt veegt pa at veere opmaerksom pa\n"
+        "behovet for tilskudsdekning i den naeste periode. Fzelles mal og sveere sager blev nzevnt,\n"
+        "og udvalget vil vaere med til at lase dem i feellesskab med de nzere samarbejdspartnere.\n"
+    )
+    assert "behovet for tilskudsdekning i den næste periode" in repair_text(never_e).text
+    also_e = never_e.replace("feelles", "felles").replace("veegt", "vegt").replace("naeste", "neste")
+    assert "behovet for tilskudsdækning i den næste periode" in repair_text(also_e).text
+
+
+def test_a_party_letter_printed_as_an_at_sign_is_the_letter_o_with_stroke():
+    page = "Til stede: Bjgrn Hansen (@), Lis Madsen (A) og Ole Berg (V)\nMgdet blev holdt pa radhuset.\n"
+    repaired = repair_text(page).text
+    assert "Bjørn Hansen (Ø), Lis Madsen (A) og Ole Berg (V)" in repaired
+    assert repaired.endswith("Mødet blev holdt på rådhuset.\n")
+
+
+def test_a_capital_ae_read_as_a_slash_and_e():
+    page = "BEM/ERK: mgdet er lukket.\n/Eldreradet drgftede sagen pa mgdet, og/eller sendte den videre.\n"
+    repaired = repair_text(page).text
+    assert repaired.startswith("BEMÆRK: mødet er lukket.\nÆldrerådet drøftede sagen på mødet, og/eller sendte")
+
+
+def test_a_word_the_page_reads_elsewhere_repairs_its_odd_misreading():
+    """A town read right (repaired) twice on the page also repairs a third misreading of its letter
+    that no confusion covers (`d` for ø)."""
+    page = (
+        "Mgdet blev holdt pa skolen i Hgrning. Borgerne i Hgrning har bedt om en ny sti,\n"
+        "og udvalget drgftede stien fra Hdrning til skolen.\n"
+    )
+    assert "drøftede stien fra Hørning til skolen." in repair_text(page).text
+
+
+def test_a_family_name_that_lost_its_danish_letter_gets_it_back():
+    """After a first name, a family name without any vowel lost its Danish one (`Hj`: `Høj`); an
+    abbreviation elsewhere stays (`kl.`)."""
+    page = "Pa mgdet blev Dorte Hj valgt som suppleant, og mgdet sluttede kl. 17.\n"
+    assert repair_text(page).text == "På mødet blev Dorte Høj valgt som suppleant, og mødet sluttede kl. 17.\n"

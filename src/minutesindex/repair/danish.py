@@ -90,6 +90,7 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "Z£": (("Æ", 0.2),),
     "£": (("Æ", 0.2),),
     "fE": (("Æ", 0.2),),
+    "/E": (("Æ", 0.2),),
     "I": (("l", 0.2),),
     "|": (("l", 0.1),),
 }
@@ -97,10 +98,16 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
 # same in lower case, cost).
 Option = tuple[int, str, str, float]
 DANISH_LETTERS = set("æøåÆØÅ")
-# `4r`, `4rs`: å read as a 4 at the start of a word.
-TOKEN = re.compile(r"[@|£¢]?[^\W\d_][\w@&|£¢§]*|[@|£&¢][\w@&|£¢§]+|\b4[a-zæøå]+\b")
+VOWELS = frozenset("aeiouyæøå")
+# `4r`, `4rs`: å read as a 4 at the start of a word; `/E`: a capital Æ whose first stroke is read as a
+# slash (`BEM/ERK`, `/Eldreradet`).
+TOKEN = re.compile(
+    r"[@|£¢]?[^\W\d_](?:[\w@&|£¢§]|/E)*|[@|£&¢][\w@&|£¢§]+|\b4[a-zæøå]+\b|(?<![\w/])/E(?:[\w@&|£¢§]|/E)+"
+)
 # The preposition `I` opening a sentence, printed as a bar: `| forhold til`.
 BAR_FOR_I = re.compile(r"(?:^|(?<=[.!?:] ))\|(?= [a-zæøå])")
+# A party letter in brackets after a member's name, `(Ø)`, printed as `(@)`: no party has that sign.
+PARTY_LETTER_AT = re.compile(r"(?<=\()@(?=\))")
 # A capital I read as l: no Danish word starts with l and a consonant (`lfolge`: `Ifølge`, `lkast`).
 # Shorter tokens are more often abbreviations (`lb. nr.`, `lt`) than `Ib` or `It`.
 _CAPITAL_I_AS_L = re.compile(r"l[bcdfghjklmnpqrstvwxz]\w{2}")
@@ -185,6 +192,14 @@ MIN_SPELLING_GAIN = 3.0
 MIN_RESPELL_LEN = 4
 # No Danish word is longer (the lexicon's longest has 35 letters).
 MAX_TOKEN_LEN = 50
+# How a page prints each Danish letter is learnt from its repairs. A reading no lexicon word or name
+# backs (a compound), of a token spelt like a word (see UNLIKELY_LETTER), that takes a plain letter
+# for a Danish one (`e` for æ, `o` for ø) is left as read where no other word of the page was read
+# so, though the page printed that Danish letter this often: `underskudsdekning` stays on a page
+# that prints æ as `ee`, `ze` and `ae` 18 times, never as `e`. A plain letter is the one sign a real
+# word may hold as printed (`ze` or `@` is no spelling). Set on the dev split: its pages print a
+# letter 2 to 47 times, and a sign used once in 25 is not rare there.
+MIN_LETTER_OBSERVATIONS = 5
 
 
 @dataclass(frozen=True)
@@ -238,7 +253,7 @@ class LetterRepairer:
 
     def is_name(self, word: str) -> bool:
         """Whether a word is written as a Danish first or family name (`Walløe`, `Øzer`)."""
-        return word in _name_texts()
+        return word in _name_ranks()
 
     @property
     def confusable(self) -> frozenset[str]:
@@ -544,7 +559,8 @@ class LetterRepairer:
         """
         pages = pages or [0] * len(lines)
         pronouns = [BAR_FOR_I.subn("I", line) for line in lines]
-        lines = [line for line, _ in pronouns]
+        pronouns = [(PARTY_LETTER_AT.subn("Ø", line), count) for line, count in pronouns]
+        lines = [line for (line, _), _ in pronouns]
         spans = [self._join_split_words(line, self._split_glued_words(line, _tokens(line))) for line in lines]
         decisions = [[self.decide(token.text) for token in line_spans] for line_spans in spans]
         lines_of: dict[int, list[int]] = {}
@@ -573,7 +589,9 @@ class LetterRepairer:
                 document[chosen.text.lower()] += occurrences
         capitalised = self._capitalised_in_text(lines, spans, decisions)
         abbreviations = self._abbreviations_in_text(spans, decisions)
-        out, changed = [], [count for _, count in pronouns]
+        printed = {page: self._letters_printed([(spans[k], decisions[k]) for k in ks]) for page, ks in lines_of.items()}
+        text_words = [w for w, n in document.items() if n >= LEARN_MIN_COUNT and DANISH_LETTERS.intersection(w)]
+        out, changed = [], [bars + parties for (_, parties), bars in pronouns]
         previous_line = ""
         for k, (line, line_spans, line_decisions) in enumerate(zip(lines, spans, decisions, strict=True)):
             pieces, last = [], 0
@@ -582,6 +600,14 @@ class LetterRepairer:
                 fixed = settled[decision, pages[k]] if decision.rivals else decision.text
                 if fixed and previous_token is not None and self._family_name_slot(line, previous_token, token, fixed):
                     fixed = None  # `Rune Kallager`: after a first name comes a family name, not `Kållager`
+                if decision == KEEP and previous_token is not None and _after_first_name(line, previous_token, token):
+                    fixed = _name_with_lost_letter(token.text)  # `Dorte Hj`: `Høj`, its ø lost
+                if (
+                    fixed
+                    and not _printed_so(token.text, fixed, printed[pages[k]])
+                    and self._spelt_as_read(token.text, fixed)
+                ):
+                    fixed = None  # `underskudsdekning`: a compound read through a sign this page does not print so
                 previous_token = token
                 if (
                     decision.rivals
@@ -607,6 +633,10 @@ class LetterRepairer:
                     and not _in_title_case(line, line_spans, token)
                 ):
                     fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
+                guess = fixed is not None and fixed.lower() not in self.lexicon
+                if text_words and not decision.rivals and (decision == KEEP or guess):
+                    # `Stdvring` where the text reads `Støvring`: what the text reads beats a guess
+                    fixed = self._as_text_word(token.text, text_words) or fixed
                 if fixed is None and token.text in abbreviations:
                     fixed = abbreviations[token.text]  # `OU` where the text names `Økonomiudvalget`
                 if fixed is None and token.joined:
@@ -620,6 +650,54 @@ class LetterRepairer:
             previous_line = line
         return out, changed
 
+    def _letters_printed(self, page: list[tuple[list[_Token], list[Decision]]]) -> dict[tuple[str, str], set[str]]:
+        """How the page printed each Danish letter, from its repairs (`feelles` → `fælles`: æ as
+        `ee`): per (letter, sign), the words read so; (letter, "") collects every word with the letter."""
+        printed: dict[tuple[str, str], set[str]] = {}
+        for tokens, decisions in page:
+            for token, decision in zip(tokens, decisions, strict=True):
+                reading = decision.text
+                if reading is None or decision.rivals:
+                    continue
+                for letter, sign in _letter_signs(token.text, reading) or ():
+                    printed.setdefault((letter, sign), set()).add(reading.lower())
+                    printed.setdefault((letter, ""), set()).add(f"{reading.lower()} {token.start}")
+        return printed
+
+    def _as_text_word(self, token: str, text_words: list[str]) -> str | None:
+        """The word with Danish letters the text reads at least LEARN_MIN_COUNT times that an unknown
+        token spells with one or two other signs in their place (`Stdvring` where the text reads
+        `Støvring`, a town no list may know), when exactly one such word exists."""
+        lower = token.lower()
+        if len(token) < MIN_RESPELL_LEN or not token.isalpha() or self.is_word(lower) or self.is_name(token):
+            return None
+        found = None
+        for word in text_words:
+            if not len(word) - 1 <= len(token) <= len(word) + 2:
+                continue
+            if word[0] != lower[0] and word[0] not in DANISH_LETTERS:
+                continue
+            signs = _letter_signs(token, word)
+            if signs is None or any(not sign or len(sign) > 2 for _, sign in signs):
+                continue
+            if found is not None:
+                return None
+            found = word
+        if found is None:
+            return None
+        if _all_caps(token):
+            return found.upper()
+        return found[0].upper() + found[1:] if token[0].isupper() else found
+
+    def _spelt_as_read(self, token: str, reading: str) -> bool:
+        """Whether a token may be spelt as read, for all the lexicon and name lists know: its reading
+        is none of their words, and no letter of it is one Danish spelling hardly has there."""
+        if reading.lower() in self.lexicon or self.is_name(reading) or reading.lower() in load_proper_nouns():
+            return False
+        if self._char_model is None:
+            self._char_model = load_char_model()
+        return self._char_model.least_likely(token) > UNLIKELY_LETTER
+
     def _family_name_slot(self, line: str, previous: _Token, token: _Token, fixed: str) -> bool:
         """Whether a capitalised token right after a common first name is read as something other
         than a name: there it is the family name, as printed unless a name list knows the reading
@@ -627,8 +705,7 @@ class LetterRepairer:
         return (
             token.text[0].isupper()
             and not MARKED.search(token.text)
-            and line[previous.end : token.start] == " "
-            and previous.text in _common_first_names()
+            and _after_first_name(line, previous, token)
             and not self.is_name(fixed)
             and fixed.lower() not in load_proper_nouns()
             and fixed not in self._learned.values()
@@ -757,6 +834,57 @@ class LetterRepairer:
             )
 
         return max(decision.rivals, key=value)
+
+
+def _after_first_name(line: str, previous: _Token, token: _Token) -> bool:
+    """Whether a capitalised token follows one of the commonest first names, where a family name stands."""
+    return (
+        token.text[0].isupper() and line[previous.end : token.start] == " " and previous.text in _common_first_names()
+    )
+
+
+def _name_with_lost_letter(token: str) -> str | None:
+    """A family name of no vowel (`Hj`) lost its Danish one: the commonest name that letter makes
+    of it (`Høj`); None where the token has a vowel or no name fits."""
+    if VOWELS.intersection(token.lower()) or not token.isalpha():
+        return None
+    names = _name_ranks()
+    found = [
+        token[:i] + letter + token[i:]
+        for i in range(1, len(token) + 1)
+        for letter in "øæå"
+        if token[:i] + letter + token[i:] in names
+    ]
+    return min(found, key=lambda name: names[name] or UNRANKED, default=None)
+
+
+def _printed_so(token: str, reading: str, printed: dict[tuple[str, str], set[str]]) -> bool:
+    """Whether each plain letter the reading takes for a Danish one is a sign the page prints for it
+    in another word too, or the page shows that Danish letter too seldom to tell."""
+    own = reading.lower()
+    for letter, sign in _letter_signs(token, reading) or ():
+        if len(sign) != 1 or not sign.isalpha() or len(printed.get((letter, ""), ())) < MIN_LETTER_OBSERVATIONS:
+            continue
+        if not printed.get((letter, sign), set()) - {own}:
+            return False
+    return True
+
+
+# What a reading's letter may stand for in the token: a Danish letter any sign (or none), an l the
+# capital I or bar it is read from, a space none (`paregionens`).
+_SIGNS_OF = {**dict.fromkeys("æøå", "(.{0,3}?)"), "l": "[lI|]", " ": r"\s?"}
+
+
+@functools.lru_cache(maxsize=65536)
+def _letter_signs(token: str, reading: str) -> tuple[tuple[str, str], ...] | None:
+    """Which signs of the token a reading takes for each of its Danish letters (`feelles`, `fælles`:
+    æ from `ee`), in lower case; None where the two do not align."""
+    pattern = "".join(_SIGNS_OF.get(char) or re.escape(char) for char in reading.lower())
+    match = re.fullmatch(pattern, token.lower())
+    if match is None:
+        return None
+    letters = [char for char in reading.lower() if char in DANISH_LETTERS]
+    return tuple(zip(letters, match.groups(), strict=True))
 
 
 def _split_at_marked(token: str, as_read: Candidate) -> bool:
@@ -949,8 +1077,14 @@ COMMON_FIRST_NAME_RANK = 2000
 
 
 @functools.cache
-def _name_texts() -> frozenset[str]:
-    return frozenset(name.text for name in load_names())
+def _name_ranks() -> dict[str, int]:
+    """Every name of the lists with its best rank (0 where unranked)."""
+    ranks: dict[str, int] = {}
+    for name in load_names():
+        best = ranks.get(name.text)
+        if best is None or 0 < name.rank < (best or UNRANKED):
+            ranks[name.text] = name.rank
+    return ranks
 
 
 @functools.cache
