@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from minutesindex.repair.charmodel import CharModel, load_char_model
@@ -98,11 +98,13 @@ SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
 # same in lower case, cost).
 Option = tuple[int, str, str, float]
 DANISH_LETTERS = set("æøåÆØÅ")
+_HAS_DANISH_LETTER = re.compile("[æøåÆØÅ]").search
 VOWELS = frozenset("aeiouyæøå")
 # `4r`, `4rs`: å read as a 4 at the start of a word; `/E`: a capital Æ whose first stroke is read as a
 # slash (`BEM/ERK`, `/Eldreradet`).
 TOKEN = re.compile(
-    r"[@|£¢]?[^\W\d_](?:[\w@&|£¢§]|/E)*|[@|£&¢][\w@&|£¢§]+|\b4[a-zæøå]+\b|(?<![\w/])/E(?:[\w@&|£¢§]|/E)+"
+    r"[@|£¢]?[^\W\d_][\w@&|£¢§]*(?:/E[\w@&|£¢§]*)*|[@|£&¢][\w@&|£¢§]+|\b4[a-zæøå]+\b"
+    r"|(?<![\w/])/E[\w@&|£¢§]+(?:/E[\w@&|£¢§]*)*"
 )
 # The preposition `I` opening a sentence, printed as a bar: `| forhold til`.
 BAR_FOR_I = re.compile(r"(?:^|(?<=[.!?:] ))\|(?= [a-zæøå])")
@@ -195,10 +197,10 @@ MAX_TOKEN_LEN = 50
 # How a page prints each Danish letter is learnt from its repairs. A reading no lexicon word or name
 # backs (a compound), of a token spelt like a word (see UNLIKELY_LETTER), that takes a plain letter
 # for a Danish one (`e` for æ, `o` for ø) is left as read where no other word of the page was read
-# so, though the page printed that Danish letter this often: `underskudsdekning` stays on a page
-# that prints æ as `ee`, `ze` and `ae` 18 times, never as `e`. A plain letter is the one sign a real
-# word may hold as printed (`ze` or `@` is no spelling). Set on the dev split: its pages print a
-# letter 2 to 47 times, and a sign used once in 25 is not rare there.
+# so, though the page printed that Danish letter in this many words: `underskudsdekning` stays on a
+# page that prints æ in 17 words as `ee`, `ze` and `ae`, never as `e`. A plain letter is the one sign
+# a real word may hold as printed (`ze` or `@` is no spelling). Set on the dev split, whose pages
+# print a letter in 3 to 20 words, and where a sign used once in 25 is not rare.
 MIN_LETTER_OBSERVATIONS = 5
 
 
@@ -279,7 +281,7 @@ class LetterRepairer:
         if not tokens:
             return False
         distinct = list(dict.fromkeys(tokens))
-        danish_share = sum(1 for t in tokens if DANISH_LETTERS.intersection(t)) / len(tokens)
+        danish_share = sum(1 for t in tokens if _HAS_DANISH_LETTER(t)) / len(tokens)
         if danish_share >= CLEARLY_DANISH_SHARE:
             sample = distinct[:: max(1, len(distinct) // DETECTION_SAMPLE)]
             if sum(1 for t in sample if self.repair_token(t) is not None) <= danish_share * len(sample) / 2:
@@ -304,7 +306,7 @@ class LetterRepairer:
     def _decide(self, token: str) -> Decision:
         if len(token) > MAX_TOKEN_LEN:  # OCR noise, not a word: its search would take minutes
             return KEEP
-        if DANISH_LETTERS.intersection(token) or (_all_caps(token) and len(token) <= 3 and token != "PA"):
+        if _HAS_DANISH_LETTER(token) or (_all_caps(token) and len(token) <= 3 and token != "PA"):
             return KEEP
         if token in self._learned:
             return Decision(self._learned[token])
@@ -531,18 +533,21 @@ class LetterRepairer:
         # parts may lend it their score), and a changed text in more parts than the fewest of any
         # changed text can never be chosen.
         shape: dict[str, tuple[int, int]] = {}  # per text, in the order found: (substitutions, parts)
+        unseen = (max_subs + 1, 0)
         for text, subs, _, parts in readings:
-            if (subs, len(parts)) < shape.get(text, (max_subs + 1, 0)):
+            if (subs, len(parts)) < shape.get(text, unseen):
                 shape[text] = (subs, len(parts))
         fewest_parts = min((parts for subs, parts in shape.values() if subs), default=0)
         found: dict[str, Candidate] = {}
+        strength = lex.strength
         for text, subs, cost, parts in readings:
             text_subs, text_parts = shape[text]
+            count = len(parts)
             if subs != text_subs or (subs and text_parts > fewest_parts):
                 continue
-            if len(parts) != text_parts and not (text_parts == 1 and len(parts) == 2):
+            if count != text_parts and not (text_parts == 1 and count == 2):
                 continue
-            score = min(lex.strength(p) for p in parts) - COMPOUND_PENALTY * (len(parts) - 1)
+            score = strength(parts[0]) if count == 1 else min(map(strength, parts)) - COMPOUND_PENALTY * (count - 1)
             old = found.get(text)
             new = Candidate(text, subs, round(cost, 2), parts, score)
             found[text] = new if old is None else _merge_readings(old, new)
@@ -558,24 +563,26 @@ class LetterRepairer:
         the best evidence, and the other pages count at OTHER_PAGES_WEIGHT.
         """
         pages = pages or [0] * len(lines)
-        pronouns = [BAR_FOR_I.subn("I", line) for line in lines]
-        pronouns = [(PARTY_LETTER_AT.subn("Ø", line), count) for line, count in pronouns]
+        pronouns = [BAR_FOR_I.subn("I", line) if "|" in line else (line, 0) for line in lines]
+        pronouns = [(PARTY_LETTER_AT.subn("Ø", line) if "(@)" in line else (line, 0), n) for line, n in pronouns]
         lines = [line for (line, _), _ in pronouns]
         spans = [self._join_split_words(line, self._split_glued_words(line, _tokens(line))) for line in lines]
-        decisions = [[self.decide(token.text) for token in line_spans] for line_spans in spans]
         lines_of: dict[int, list[int]] = {}
         for k, page in enumerate(pages):
             lines_of.setdefault(page, []).append(k)
-        evidence = {
-            page: Counter(
-                (d.text or token.text).lower()
-                for k in ks
-                for token, d in zip(spans[k], decisions[k], strict=True)
-                if not d.rivals
-            )
-            for page, ks in lines_of.items()
-        }
-        undecided = {page: Counter(d for k in ks for d in decisions[k] if d.rivals) for page, ks in lines_of.items()}
+        # Each distinct token of a page once, with how often the page has it, in the order of first occurrence.
+        page_tokens = {page: Counter(token.text for k in ks for token in spans[k]) for page, ks in lines_of.items()}
+        decided = {text: self.decide(text) for counts in page_tokens.values() for text in counts}
+        evidence: dict[int, Counter[str]] = {}
+        undecided: dict[int, Counter[Decision]] = {}
+        for page, counts in page_tokens.items():
+            evidence[page], undecided[page] = Counter(), Counter()
+            for text, occurrences in counts.items():
+                decision = decided[text]
+                if decision.rivals:
+                    undecided[page][decision] += occurrences
+                else:
+                    evidence[page][(decision.text or text).lower()] += occurrences
         document = sum(evidence.values(), Counter())
         # The text decides once per token and page, in the order the tokens first occur, and each
         # reading it settles counts as evidence for the next (`made` read as `møde` speaks for `Mødeplan`).
@@ -587,60 +594,27 @@ class LetterRepairer:
                 settled[decision, page] = chosen.text if chosen.substitutions else None
                 evidence[page][chosen.text.lower()] += occurrences
                 document[chosen.text.lower()] += occurrences
-        capitalised = self._capitalised_in_text(lines, spans, decisions)
-        abbreviations = self._abbreviations_in_text(spans, decisions)
-        printed = {page: self._letters_printed([(spans[k], decisions[k]) for k in ks]) for page, ks in lines_of.items()}
-        text_words = [w for w, n in document.items() if n >= LEARN_MIN_COUNT and DANISH_LETTERS.intersection(w)]
+        facts = _TextFacts(
+            settled=settled,
+            capitalised=self._capitalised_in_text(lines, spans, decided),
+            abbreviations=self._abbreviations_in_text(decided),
+            words=[w for w, n in document.items() if n >= LEARN_MIN_COUNT and _HAS_DANISH_LETTER(w)],
+            pages={page: [(text, decided[text]) for text in counts] for page, counts in page_tokens.items()},
+        )
         out, changed = [], [bars + parties for (_, parties), bars in pronouns]
         previous_line = ""
-        for k, (line, line_spans, line_decisions) in enumerate(zip(lines, spans, decisions, strict=True)):
+        for k, (line, line_spans) in enumerate(zip(lines, spans, strict=True)):
             pieces, last = [], 0
-            previous_token: _Token | None = None
-            for token, decision in zip(line_spans, line_decisions, strict=True):
-                fixed = settled[decision, pages[k]] if decision.rivals else decision.text
-                if fixed and previous_token is not None and self._family_name_slot(line, previous_token, token, fixed):
-                    fixed = None  # `Rune Kallager`: after a first name comes a family name, not `Kållager`
-                if decision == KEEP and previous_token is not None and _after_first_name(line, previous_token, token):
-                    fixed = _name_with_lost_letter(token.text)  # `Dorte Hj`: `Høj`, its ø lost
-                if (
-                    fixed
-                    and not _printed_so(token.text, fixed, printed[pages[k]])
-                    and self._spelt_as_read(token.text, fixed)
-                ):
-                    fixed = None  # `underskudsdekning`: a compound read through a sign this page does not print so
-                previous_token = token
-                if (
-                    decision.rivals
-                    and token.text[0].isupper()
-                    and any(r.substitutions == 0 and len(r.parts) == 1 for r in decision.rivals)
-                    and not _starts_sentence(previous_line, line[: token.start])
-                ):
-                    fixed = None  # a capital inside a sentence makes a name of a word: `Charlotte Sander`
-                if (
-                    fixed
-                    and token.text[0] in "GEOA"
-                    and fixed[0] in "ØÆ"
-                    and fixed[1:] == token.text[1:]
-                    and not self._keeps_capital(fixed, capitalised)
-                    and not _starts_sentence(previous_line, line[: token.start])
-                ):
-                    fixed = None  # `Ole Egede` is a name, not `Øgede`: inside a sentence only names change
-                if (
-                    fixed
-                    and token.text[0] == "@"
-                    and not _starts_sentence(previous_line, line[: token.start])
-                    and not self._keeps_capital(fixed, capitalised)
-                    and not _in_title_case(line, line_spans, token)
-                ):
-                    fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
-                guess = fixed is not None and fixed.lower() not in self.lexicon
-                if text_words and not decision.rivals and (decision == KEEP or guess):
-                    # `Stdvring` where the text reads `Støvring`: what the text reads beats a guess
-                    fixed = self._as_text_word(token.text, text_words) or fixed
-                if fixed is None and token.text in abbreviations:
-                    fixed = abbreviations[token.text]  # `OU` where the text names `Økonomiudvalget`
-                if fixed is None and token.joined:
-                    fixed = token.text
+            previous: _Token | None = None
+            for token in line_spans:
+                decision = decided[token.text]
+                if decision.text is None and not decision.rivals:
+                    fixed = self._unread(line, previous, token, facts)
+                else:
+                    fixed = self._read_in_text(
+                        previous_line, line, line_spans, previous, token, decision, pages[k], facts
+                    )
+                previous = token
                 if fixed is not None:
                     pieces += [line[last : token.start], fixed]
                     last = token.end
@@ -650,18 +624,16 @@ class LetterRepairer:
             previous_line = line
         return out, changed
 
-    def _letters_printed(self, page: list[tuple[list[_Token], list[Decision]]]) -> dict[tuple[str, str], set[str]]:
+    def _letters_printed(self, page: list[tuple[str, Decision]]) -> dict[tuple[str, str], set[str]]:
         """How the page printed each Danish letter, from its repairs (`feelles` → `fælles`: æ as
-        `ee`): per (letter, sign), the words read so; (letter, "") collects every word with the letter."""
+        `ee`): per (letter, sign), the words read so; (letter, "") collects the words with the letter.
+        The page is given as its distinct tokens with their decisions."""
+        read = [(token, decision.text) for token, decision in page if decision.text is not None and not decision.rivals]
         printed: dict[tuple[str, str], set[str]] = {}
-        for tokens, decisions in page:
-            for token, decision in zip(tokens, decisions, strict=True):
-                reading = decision.text
-                if reading is None or decision.rivals:
-                    continue
-                for letter, sign in _letter_signs(token.text, reading) or ():
-                    printed.setdefault((letter, sign), set()).add(reading.lower())
-                    printed.setdefault((letter, ""), set()).add(f"{reading.lower()} {token.start}")
+        for token, reading in read:
+            for letter, sign in _letter_signs(token, reading) or ():
+                printed.setdefault((letter, sign), set()).add(reading.lower())
+                printed.setdefault((letter, ""), set()).add(reading.lower())
         return printed
 
     def _as_text_word(self, token: str, text_words: list[str]) -> str | None:
@@ -689,14 +661,93 @@ class LetterRepairer:
             return found.upper()
         return found[0].upper() + found[1:] if token[0].isupper() else found
 
-    def _spelt_as_read(self, token: str, reading: str) -> bool:
-        """Whether a token may be spelt as read, for all the lexicon and name lists know: its reading
-        is none of their words, and no letter of it is one Danish spelling hardly has there."""
-        if reading.lower() in self.lexicon or self.is_name(reading) or reading.lower() in load_proper_nouns():
+    def _sign_page_never_prints(self, token: str, reading: str, page: int, facts: _TextFacts) -> bool:
+        """Whether the reading takes a plain letter of the token for a Danish letter that the page,
+        printing that letter often, never prints so in another word, while the token may be spelt as
+        read: no lexicon word or name backs the reading and no letter of the token is one Danish
+        spelling hardly has there (`underskudsdekning`, where the page prints æ only as `ee`)."""
+        signs = _letter_signs(token, reading) or ()
+        plain = [(letter, sign) for letter, sign in signs if len(sign) == 1 and sign.isalpha()]
+        if not plain or self.is_name(reading) or reading.lower() in load_proper_nouns():
             return False
         if self._char_model is None:
             self._char_model = load_char_model()
-        return self._char_model.least_likely(token) > UNLIKELY_LETTER
+        if self._char_model.least_likely(token) <= UNLIKELY_LETTER:
+            return False
+        printed, own = facts.printed(page, self), reading.lower()
+        return any(
+            len(printed.get((letter, ""), ())) >= MIN_LETTER_OBSERVATIONS
+            and not printed.get((letter, sign), set()) - {own}
+            for letter, sign in plain
+        )
+
+    def _unread(self, line: str, previous: _Token | None, token: _Token, facts: _TextFacts) -> str | None:
+        """What a token no reading was found for becomes in its text (None: as printed)."""
+        text = token.text
+        if text.islower() and not token.joined and self._known.get(text):
+            return None  # most tokens: a word in lower case
+        if text[0].isupper() and previous is not None and _after_first_name(line, previous, token):
+            name = _name_with_lost_letter(text)  # `Dorte Hj`: `Høj`, its ø lost
+            if name is not None:
+                return name
+        if facts.words and len(text) >= MIN_RESPELL_LEN and not self.is_word(text.lower()):
+            word = self._as_text_word(text, facts.words)  # `Stdvring` where the text reads `Støvring`
+            if word is not None:
+                return word
+        if text in facts.abbreviations:
+            return facts.abbreviations[text]  # `OU` where the text names `Økonomiudvalget`
+        return text if token.joined else None
+
+    def _read_in_text(
+        self,
+        previous_line: str,
+        line: str,
+        line_tokens: list[_Token],
+        previous: _Token | None,
+        token: _Token,
+        decision: Decision,
+        page: int,
+        facts: _TextFacts,
+    ) -> str | None:
+        """What a token with a reading (or readings for the text to choose from) becomes in its text."""
+        text = token.text
+        fixed = facts.settled[decision, page] if decision.rivals else decision.text
+        if fixed and previous is not None and self._family_name_slot(line, previous, token, fixed):
+            fixed = None  # `Rune Kallager`: after a first name comes a family name, not `Kållager`
+        if fixed and fixed.lower() not in self.lexicon and self._sign_page_never_prints(text, fixed, page, facts):
+            fixed = None  # `underskudsdekning`: a compound read through a sign this page does not print so
+        if (
+            decision.rivals
+            and text[0].isupper()
+            and any(r.substitutions == 0 and len(r.parts) == 1 for r in decision.rivals)
+            and not _starts_sentence(previous_line, line[: token.start])
+        ):
+            fixed = None  # a capital inside a sentence makes a name of a word: `Charlotte Sander`
+        if (
+            fixed
+            and text[0] in "GEOA"
+            and fixed[0] in "ØÆ"
+            and fixed[1:] == text[1:]
+            and not self._keeps_capital(fixed, facts.capitalised)
+            and not _starts_sentence(previous_line, line[: token.start])
+        ):
+            fixed = None  # `Ole Egede` is a name, not `Øgede`: inside a sentence only names change
+        if (
+            fixed
+            and text[0] == "@"
+            and not _starts_sentence(previous_line, line[: token.start])
+            and not self._keeps_capital(fixed, facts.capitalised)
+            and not _in_title_case(line, line_tokens, token)
+        ):
+            fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
+        if fixed is not None and not decision.rivals and facts.words and fixed.lower() not in self.lexicon:
+            # `Hdrning` read as a guess (`Hårning`) where the text reads `Hørning`
+            fixed = self._as_text_word(text, facts.words) or fixed
+        if fixed is None and text in facts.abbreviations:
+            fixed = facts.abbreviations[text]
+        if fixed is None and token.joined:
+            fixed = text
+        return fixed
 
     def _family_name_slot(self, line: str, previous: _Token, token: _Token, fixed: str) -> bool:
         """Whether a capitalised token right after a common first name is read as something other
@@ -712,22 +763,17 @@ class LetterRepairer:
         )
 
     def _capitalised_in_text(
-        self, lines: list[str], spans: list[list[_Token]], decisions: list[list[Decision]]
+        self, lines: list[str], spans: list[list[_Token]], decided: dict[str, Decision]
     ) -> set[str]:
         """Words read with `@` for their first letter that the text itself writes with a capital
         inside a sentence (`Okonomiudvalget` read as `Økonomiudvalget`, or read right)."""
-        at_words = {
-            (d.text or t.text).lower()
-            for line_spans, line_decisions in zip(spans, decisions, strict=True)
-            for t, d in zip(line_spans, line_decisions, strict=True)
-            if t.text[0] == "@" and d.text
-        }
+        at_words = {(d.text or text).lower() for text, d in decided.items() if text[0] == "@" and d.text}
         if not at_words:
             return set()
         found: set[str] = set()
-        for k, (line_spans, line_decisions) in enumerate(zip(spans, decisions, strict=True)):
-            for token, decision in zip(line_spans, line_decisions, strict=True):
-                text = decision.text or token.text
+        for k, line_spans in enumerate(spans):
+            for token in line_spans:
+                text = decided[token.text].text or token.text
                 if (
                     token.text[0] != "@"
                     and text[0].isupper()
@@ -737,23 +783,22 @@ class LetterRepairer:
                     found.add(text.lower())
         return found
 
-    def _abbreviations_in_text(self, spans: list[list[_Token]], decisions: list[list[Decision]]) -> dict[str, str]:
+    def _abbreviations_in_text(self, decided: dict[str, Decision]) -> dict[str, str]:
         """The initials of the capitalised compounds with a Danish first letter the text names
         (`Økonomiudvalget`: `ØU`, `Ældrerådet`: `ÆR`), keyed by how the English model prints them
         (`OU`, `@U`, `ER`, `AER`): councils abbreviate their bodies so. A stop word stays (`OG`)."""
         abbreviations: dict[str, str] = {}
-        for line_spans, line_decisions in zip(spans, decisions, strict=True):
-            for token, decision in zip(line_spans, line_decisions, strict=True):
-                word = decision.text or token.text
-                if len(word) < MIN_ABBREVIATED_LEN or word[0] not in "ÆØÅ" or not word[1:].islower():
-                    continue
-                parts = self.lexicon.split_compound(word.lower())
-                if parts is None or len(parts) > MAX_COMPOUND_PARTS - 1:
-                    continue
-                initials = "".join(part[0] for part in parts).upper()
-                for spelling in mangled_spellings(initials):
-                    if spelling.isupper() and spelling.lower() not in load_stopwords():
-                        abbreviations.setdefault(spelling, initials)
+        for text, decision in decided.items():
+            word = decision.text or text
+            if len(word) < MIN_ABBREVIATED_LEN or word[0] not in "ÆØÅ" or not word[1:].islower():
+                continue
+            parts = self.lexicon.split_compound(word.lower())
+            if parts is None or len(parts) > MAX_COMPOUND_PARTS - 1:
+                continue
+            initials = "".join(part[0] for part in parts).upper()
+            for spelling in mangled_spellings(initials):
+                if spelling.isupper() and spelling.lower() not in load_stopwords():
+                    abbreviations.setdefault(spelling, initials)
         return abbreviations
 
     def _keeps_capital(self, word: str, capitalised: set[str]) -> bool:
@@ -793,6 +838,7 @@ class LetterRepairer:
                 and following.start == token.end + 1
                 and line[token.end] == " "
                 and following.text.islower()
+                and not self._known.get(following.text)  # the quick test first: most are words
                 and not self.is_word(token.text.lower())
                 and not self.is_word(following.text)
             ):
@@ -856,18 +902,6 @@ def _name_with_lost_letter(token: str) -> str | None:
         if token[:i] + letter + token[i:] in names
     ]
     return min(found, key=lambda name: names[name] or UNRANKED, default=None)
-
-
-def _printed_so(token: str, reading: str, printed: dict[tuple[str, str], set[str]]) -> bool:
-    """Whether each plain letter the reading takes for a Danish one is a sign the page prints for it
-    in another word too, or the page shows that Danish letter too seldom to tell."""
-    own = reading.lower()
-    for letter, sign in _letter_signs(token, reading) or ():
-        if len(sign) != 1 or not sign.isalpha() or len(printed.get((letter, ""), ())) < MIN_LETTER_OBSERVATIONS:
-            continue
-        if not printed.get((letter, sign), set()) - {own}:
-            return False
-    return True
 
 
 # What a reading's letter may stand for in the token: a Danish letter any sign (or none), an l the
@@ -993,12 +1027,31 @@ class _Token(NamedTuple):
     joined: bool = False  # two fragments of one word, joined
 
 
+@dataclass
+class _TextFacts:
+    """What the whole text says that decides how a token reads in it."""
+
+    settled: dict[tuple[Decision, int], str | None]  # rival readings the text chose, per page
+    capitalised: set[str]  # words the text writes with a capital inside a sentence
+    abbreviations: dict[str, str]  # `OU`: `ØU`, from the bodies the text names
+    words: list[str]  # words with Danish letters the text reads at least LEARN_MIN_COUNT times
+    pages: dict[int, list[tuple[str, Decision]]]  # each page's distinct tokens and their decisions
+    _printed: dict[int, dict[tuple[str, str], set[str]]] = field(default_factory=dict)
+
+    def printed(self, page: int, repairer: LetterRepairer) -> dict[tuple[str, str], set[str]]:
+        """How the page prints each Danish letter, counted the first time it is asked."""
+        if page not in self._printed:
+            self._printed[page] = repairer._letters_printed(self.pages[page])
+        return self._printed[page]
+
+
 def _tokens(line: str) -> list[_Token]:
     """The line's tokens outside URLs."""
     urls = _url_spans(line)
+    new = tuple.__new__  # a quarter faster than _Token(...), for every token of every page
     if not urls:
-        return [_Token(*m.span(), m.group()) for m in TOKEN.finditer(line)]
-    return [_Token(*m.span(), m.group()) for m in TOKEN.finditer(line) if not _inside(m.start(), urls)]
+        return [new(_Token, (m.start(), m.end(), m.group(), False)) for m in TOKEN.finditer(line)]
+    return [new(_Token, (*m.span(), m.group(), False)) for m in TOKEN.finditer(line) if not _inside(m.start(), urls)]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -67,10 +67,16 @@ def _words(text: str) -> set[str]:
 def _is_foreign(words: set[str]) -> bool:
     """Whether a paragraph's distinct words are another language's rather than Danish (mangled
     Danish is Danish), by the distinct function words of each language among them."""
-    if len(words) < MIN_FOREIGN:
+    if len(words) < MIN_FOREIGN or len(words & _any_foreign()) < MIN_FOREIGN:  # most Danish lines: no need to count
         return False
     danish, others = function_words()
     return _outnumbers(max(len(words & vocabulary) for vocabulary in others.values()), len(words & danish))
+
+
+@functools.cache
+def _any_foreign() -> frozenset[str]:
+    """The function words of every other language together."""
+    return frozenset().union(*function_words()[1].values())
 
 
 def _outnumbers(hits: int, rival_hits: int) -> bool:
