@@ -5,7 +5,8 @@ one repairer, as an ingest does: the token cache fills as it goes (word frequenc
 What is loaded from models/ (the lexicon, its trie, the letter model, the confusable words, the
 misread names) is
 loaded before the clock starts. Repeats the whole split `--rounds` times, each with a fresh
-repairer and a fresh lexicon object, so no cache of an earlier round helps, and reports the median.
+repairer, a fresh lexicon object and the module's text caches emptied, so no cache of an earlier
+round helps, and reports the median.
 
     .venv/bin/python scripts/bench_repair.py [--split dev] [--input ocr_eng] [--rounds 5] [--json]
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from benchreport import print_report
 
 from minutesindex.repair.charmodel import load_char_model
-from minutesindex.repair.danish import LetterRepairer
+from minutesindex.repair.danish import LetterRepairer, forget_texts
 from minutesindex.repair.lexicon import Lexicon, load_lexicon
 from minutesindex.repair.text import repair_text
 
@@ -42,6 +43,7 @@ def main() -> None:
     char_model = load_char_model()
     rates = []
     for _ in range(args.rounds):
+        forget_texts()  # the caches keyed by lines and tokens, which live beside the repairer
         lexicon = Lexicon(installed.zipf, installed.path)  # its lookups cache per lexicon object
         repairer = LetterRepairer(lexicon, char_model)
         lexicon.trie, repairer.confusable, repairer.misread_names  # noqa: B018 - loaded, as they would be by an ingest's first page

@@ -14,8 +14,8 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from minutesindex.repair.charmodel import CharModel, load_char_model
@@ -118,7 +118,7 @@ CAPITAL_I_AS_L_COST = 0.2
 # after fewer letters is å (`omrAder`).
 GLUED_CAPITAL = re.compile(r"([A-ZÆØÅ]?[a-zæøå]{4,})([A-ZÆØÅ][a-zæøå]{2,})")
 INNER_CAPITAL = re.compile(r"[a-zæøå]{4}[A-ZÆØÅ][a-zæøå]")
-URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\S+@\S+\.\w+")  # an address from the start of its run
 # A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
 KNOWN_WORD_MARGIN = 1.0
 # A compound read with one part changed into a far more common part (zipf difference, set on the
@@ -149,6 +149,7 @@ _NAMED_BODY_HEAD = re.compile(r"(?:udvalgs|råds|nævns|bestyrelses)(?=[a-zæø�
 # `paregionens`: a mangled word this common glued to a known word; `tveersektorielle`: a mangled
 # compound head this common before a tail of at least MIN_TAIL letters.
 GLUED_WORD_ZIPF = 6.0
+GLUED_TAIL_ZIPF = 3.0
 HEAD_ZIPF = 4.0
 MIN_HEAD = 4
 MIN_TAIL = 5
@@ -204,8 +205,7 @@ MAX_TOKEN_LEN = 50
 MIN_LETTER_OBSERVATIONS = 5
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: a search makes thousands, and a dataclass is slower to build
     text: str
     substitutions: int
     cost: float
@@ -213,8 +213,7 @@ class Candidate:
     score: float
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     text: str | None  # None: leave the token as it is
     rivals: tuple[Candidate, ...] = ()  # readings for context to choose between (best first by score)
 
@@ -277,7 +276,7 @@ class LetterRepairer:
         the confusions explain; a mangled page has none or few (a heading read right) and many.
         Where Danish letters are plentiful, a sample of the words settles it.
         """
-        tokens = [t for t in TOKEN.findall(URL.sub(" ", text)) if len(t) > 1]
+        tokens = [t.text for line in text.split("\n") for t in _tokens(line) if len(t.text) > 1]
         if not tokens:
             return False
         distinct = list(dict.fromkeys(tokens))
@@ -401,7 +400,7 @@ class LetterRepairer:
                 and self.lexicon.strength(tail) >= RIVAL_MIN_ZIPF
                 and best_value - (candidate.score - candidate.cost) <= RIVAL_GAP
             ):
-                rivals.append(replace(candidate, parts=(head.lower(), tail)))
+                rivals.append(candidate._replace(parts=(head.lower(), tail)))
         return tuple(rivals) if len(rivals) > 1 else ()
 
     def _keep_unless_context(self, token: str, original: float, best: Candidate, as_read: Candidate | None) -> Decision:
@@ -502,13 +501,15 @@ class LetterRepairer:
             return KEEP
         for cut in range(2, len(token) - MIN_TAIL + 1):
             head, tail = token[:cut], token[cut:]
+            glued = cut < MIN_HEAD  # a short word glued to the next: both must be common
+            if (glued and self.lexicon.strength(tail) < GLUED_TAIL_ZIPF) or not (glued or tail.islower()):
+                continue  # tested before the head, whose search costs more
             fixed = self.decide(head).text
             if fixed is None:
                 continue
-            if cut < MIN_HEAD:  # a short word glued to the next: both must be common
-                if self.lexicon.strength(fixed.lower()) >= GLUED_WORD_ZIPF and self.lexicon.strength(tail) >= 3.0:
-                    return Decision(f"{fixed} {tail}")
-            elif self.lexicon.strength(fixed.lower()) >= HEAD_ZIPF and tail.islower():
+            if glued and self.lexicon.strength(fixed.lower()) >= GLUED_WORD_ZIPF:
+                return Decision(f"{fixed} {tail}")
+            if not glued and self.lexicon.strength(fixed.lower()) >= HEAD_ZIPF:
                 return Decision(fixed + tail)
         return KEEP
 
@@ -524,7 +525,11 @@ class LetterRepairer:
         if _CAPITAL_I_AS_L.match(token):
             options[0] += ((1, "I", "i", CAPITAL_I_AS_L_COST),)
         if not compounds:
-            return _one_change_readings(token, lowered, options, lex)
+            # The token itself if a word, and every word one substitution makes of it, later changes first.
+            words: dict[str, Candidate] = {}
+            for text, subs, cost, parts in compound_readings(token, lowered, options, 1, lex.trie, MIN_PART, 0, ""):
+                words.setdefault(text, Candidate(text, subs, round(cost, 2), parts, lex.strength(parts[0])))
+            return list(words.values())
         readings = compound_readings(
             token, lowered, options, max_subs, lex.trie, MIN_PART, MAX_COMPOUND_PARTS - 1, "".join(LINKERS)
         )
@@ -810,7 +815,7 @@ class LetterRepairer:
         named_body = _NAMED_BODY.search(lower) or _NAMED_BODY_HEAD.search(lower)
         return bool(named_body and named_body.start() >= MIN_PART)
 
-    def _split_glued_words(self, line: str, tokens: list[_Token]) -> list[_Token]:
+    def _split_glued_words(self, line: str, tokens: Sequence[_Token]) -> Sequence[_Token]:
         """Split a token where a word in lower case runs into a capitalised one (`dagsordenAbn`,
         `KommuneAbn`: text glued to a web page's button): two words, each repaired as itself."""
         if not tokens or not INNER_CAPITAL.search(line):
@@ -825,7 +830,7 @@ class LetterRepairer:
                 split.append(token)
         return split
 
-    def _join_split_words(self, line: str, tokens: list[_Token]) -> list[_Token]:
+    def _join_split_words(self, line: str, tokens: Sequence[_Token]) -> list[_Token]:
         """Join two fragments that neither is a word, where the OCR split a word at a Danish letter
         (`nedle gge`: `nedlægge`), when together they read as a word."""
         joined: list[_Token] = []
@@ -882,6 +887,13 @@ class LetterRepairer:
         return max(decision.rivals, key=value)
 
 
+def forget_texts() -> None:
+    """Empty the caches keyed by the text seen so far (its lines, and its tokens with their readings),
+    so that a benchmark's next round reads the text as new."""
+    for cache in (_tokens, _url_spans, _letter_signs):
+        cache.cache_clear()
+
+
 def _after_first_name(line: str, previous: _Token, token: _Token) -> bool:
     """Whether a capitalised token follows one of the commonest first names, where a family name stands."""
     return (
@@ -904,21 +916,37 @@ def _name_with_lost_letter(token: str) -> str | None:
     return min(found, key=lambda name: names[name] or UNRANKED, default=None)
 
 
-# What a reading's letter may stand for in the token: a Danish letter any sign (or none), an l the
-# capital I or bar it is read from, a space none (`paregionens`).
-_SIGNS_OF = {**dict.fromkeys("æøå", "(.{0,3}?)"), "l": "[lI|]", " ": r"\s?"}
+# What a reading's letter other than a Danish one may stand for in the token (in lower case): an l
+# the capital I or bar it is read from, a capital I the l (`lfolge`); a space may stand for none
+# (`paregionens`).
+_READ_AS = {"l": "i|", "i": "l"}
+# A Danish letter stands for at most this many signs of the token (`eae`), or none (a lost letter).
+MAX_SIGN_LEN = 3
 
 
 @functools.lru_cache(maxsize=65536)
 def _letter_signs(token: str, reading: str) -> tuple[tuple[str, str], ...] | None:
     """Which signs of the token a reading takes for each of its Danish letters (`feelles`, `fælles`:
-    æ from `ee`), in lower case; None where the two do not align."""
-    pattern = "".join(_SIGNS_OF.get(char) or re.escape(char) for char in reading.lower())
-    match = re.fullmatch(pattern, token.lower())
-    if match is None:
+    æ from `ee`), in lower case, each as short as the rest allows; None where the two do not align."""
+    token, reading = token.lower(), reading.lower()
+
+    def align(i: int, j: int) -> tuple[tuple[str, str], ...] | None:
+        while j < len(reading) and reading[j] not in DANISH_LETTERS:
+            char = reading[j]
+            if i < len(token) and (token[i] == char or token[i] in _READ_AS.get(char, "")):
+                i += 1
+            elif char != " ":
+                return None
+            j += 1
+        if j == len(reading):
+            return () if i == len(token) else None
+        for width in range(min(MAX_SIGN_LEN, len(token) - i) + 1):
+            rest = align(i + width, j + 1)
+            if rest is not None:
+                return ((reading[j], token[i : i + width]), *rest)
         return None
-    letters = [char for char in reading.lower() if char in DANISH_LETTERS]
-    return tuple(zip(letters, match.groups(), strict=True))
+
+    return align(0, 0)
 
 
 def _split_at_marked(token: str, as_read: Candidate) -> bool:
@@ -968,21 +996,6 @@ def _part_gain(as_read: Candidate | None, best: Candidate, lexicon: Lexicon) -> 
         return 0.0
     read, changed = differing[0]
     return lexicon.strength(changed) - lexicon.strength(read)
-
-
-def _one_change_readings(token: str, lowered: str, options: list[tuple[Option, ...]], lex: Lexicon) -> list[Candidate]:
-    """The token itself if a word, and every word one substitution makes of it (no compounds):
-    what the candidate search finds with one change at most, by looking each reading up."""
-    found: dict[str, Candidate] = {}
-    if lowered in lex:
-        found[token] = Candidate(token, 0, 0.0, (lowered,), lex.strength(lowered))
-    for i in range(len(token) - 1, -1, -1):  # the order of the search: later changes first
-        for width, cased, lower, extra in options[i]:
-            reading = lowered[:i] + lower + lowered[i + width :]
-            if reading in lex:
-                text = token[:i] + cased + token[i + width :]
-                found.setdefault(text, Candidate(text, 1, round(extra, 2), (reading,), lex.strength(reading)))
-    return list(found.values())
 
 
 def confusable_words(lexicon: Lexicon) -> frozenset[str]:
@@ -1045,18 +1058,23 @@ class _TextFacts:
         return self._printed[page]
 
 
-def _tokens(line: str) -> list[_Token]:
-    """The line's tokens outside URLs."""
+@functools.lru_cache(maxsize=8192)
+def _tokens(line: str) -> tuple[_Token, ...]:
+    """The line's tokens outside URLs (asked for twice: when a page is checked for the mangling, and
+    when it is repaired)."""
     urls = _url_spans(line)
     new = tuple.__new__  # a quarter faster than _Token(...), for every token of every page
+    matches = TOKEN.finditer(line)
     if not urls:
-        return [new(_Token, (m.start(), m.end(), m.group(), False)) for m in TOKEN.finditer(line)]
-    return [new(_Token, (*m.span(), m.group(), False)) for m in TOKEN.finditer(line) if not _inside(m.start(), urls)]
+        return tuple([new(_Token, (m.start(), m.end(), m.group(), False)) for m in matches])
+    return tuple([new(_Token, (*m.span(), m.group(), False)) for m in matches if not _inside(m.start(), urls)])
 
 
 @functools.lru_cache(maxsize=4096)
 def _url_spans(line: str) -> tuple[tuple[int, int], ...]:
-    return tuple(m.span() for m in URL.finditer(line))
+    if "@" not in line and "://" not in line and "www." not in line:
+        return ()  # most lines: no search
+    return tuple([m.span() for m in URL.finditer(line)])
 
 
 def _starts_sentence(previous_line: str, before: str) -> bool:
