@@ -197,11 +197,12 @@ MIN_RESPELL_LEN = 4
 MAX_TOKEN_LEN = 50
 # How a page prints each Danish letter is learnt from its repairs. A reading no lexicon word or name
 # backs (a compound), of a token spelt like a word (see UNLIKELY_LETTER), that takes a plain letter
-# for a Danish one (`e` for æ, `o` for ø) is left as read where no other word of the page was read
-# so, though the page printed that Danish letter in this many other words: `underskudsdekning`
-# stays on a page that prints æ in 16 other words as `ee`, `ze` and `ae`, never as `e`. A plain
-# letter is the one sign a real word may hold as printed (`ze` or `@` is no spelling). Set on the
-# dev split, whose pages print a letter in 3 to 20 words, and where a sign used once in 25 is not rare.
+# for a Danish one through a less likely confusion (`e` for æ, `o` for ø; not `a` for å, `g` for ø:
+# cost above LIKELY_CONFUSION) is left as read where no other word of the page was read so, though
+# the page printed that Danish letter in this many other words: `underskudsdekning` stays on a page
+# that prints æ in 16 other words as `ee`, `ze` and `ae`, never as `e`. A plain letter is the one sign
+# a real word may hold as printed (`ze` or `@` is no spelling). Set on the dev split, whose pages
+# print a letter in 3 to 20 words, and where a sign used once in 25 is not rare.
 MIN_LETTER_OBSERVATIONS = 5
 
 
@@ -672,7 +673,11 @@ class LetterRepairer:
         read: no lexicon word or name backs the reading and no letter of the token is one Danish
         spelling hardly has there (`underskudsdekning`, where the page prints æ only as `ee`)."""
         signs = _letter_signs(token, reading) or ()
-        plain = [(letter, sign) for letter, sign in signs if len(sign) == 1 and sign.isalpha()]
+        plain = [
+            (letter, sign)
+            for letter, sign in signs
+            if len(sign) == 1 and sign.isalpha() and _CONFUSION_COST.get((sign, letter), 1.0) > LIKELY_CONFUSION
+        ]
         if not plain or self.is_name(reading) or reading.lower() in load_proper_nouns():
             return False
         if self._char_model is None:
@@ -858,16 +863,28 @@ class LetterRepairer:
         return joined
 
     def _in_context(self, decision: Decision, evidence: Counter[str], other_pages: Counter[str]) -> Candidate:
+        # The words of the text one to a line, so that a word family is found by one search of them.
+        page_words, other_words = "\n".join([*evidence, ""]), "\n".join([*other_pages, ""])
+
         def family(part: str, whole: bool) -> float:
             """How often the word family of a reading (or of one part of a compound reading) occurs
             elsewhere in the text; a short word counts only itself (`år` is inside too many words)."""
-            return count_in(evidence, part, whole) + OTHER_PAGES_WEIGHT * count_in(other_pages, part, whole)
+            return count_in(evidence, page_words, part, whole) + OTHER_PAGES_WEIGHT * count_in(
+                other_pages, other_words, part, whole
+            )
 
-        def count_in(words: Counter[str], part: str, whole: bool) -> int:
+        def count_in(words: Counter[str], lines: str, part: str, whole: bool) -> int:
             if len(part) < MIN_FAMILY_LEN:
                 return words[part] if whole else 0
             base = self.lexicon.base_form(part)
-            return sum(count for seen, count in words.items() if base in seen and self._has_part(seen, base))
+            total, position = 0, lines.find(base)
+            while position != -1:  # each word holding the base once
+                end = lines.index("\n", position)
+                seen = lines[lines.rfind("\n", 0, position) + 1 : end]
+                if self._has_part(seen, base):
+                    total += words[seen]
+                position = lines.find(base, end)
+            return total
 
         # A part every reading has (the head of compound rivals) tells them nothing apart.
         shared = set.intersection(*(set(c.parts) for c in decision.rivals))
@@ -1183,6 +1200,20 @@ def mangled_spellings(word: str, limit: int = 64) -> set[str]:
 def _all_caps(token: str) -> bool:
     """`KL`, `DASSOS`, `PA`: two or more capitals and no small letters (`P§` is a word, `På`)."""
     return token.isupper() and sum(1 for char in token if char.isupper()) >= 2
+
+
+# What each single sign costs at least, read as each Danish letter, in lower case: `a` as å 0.1.
+def _confusion_costs() -> dict[tuple[str, str], float]:
+    costs: dict[tuple[str, str], float] = {}
+    for source, readings in SUBSTITUTIONS.items():
+        for letter, cost in readings:
+            key = (source.lower(), letter.lower())
+            if len(source) == 1 and cost < costs.get(key, 1.0):
+                costs[key] = cost
+    return costs
+
+
+_CONFUSION_COST = _confusion_costs()
 
 
 # Where in a token a substitution writes, for its case (an all-caps token gets Æ/Ø/Å; inside a
