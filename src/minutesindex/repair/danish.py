@@ -595,10 +595,12 @@ class LetterRepairer:
         settled: dict[tuple[Decision, int], str | None] = {}
         for page, page_undecided in undecided.items():
             other_pages = document - evidence[page] if len(evidence) > 1 else Counter()
+            # The words one to a line, so that a word family is found by one search of them.
+            words = _WordLines(evidence[page]), _WordLines(other_pages)
             for decision, occurrences in page_undecided.items():
-                chosen = self._in_context(decision, evidence[page], other_pages)
+                chosen = self._in_context(decision, *words)
                 settled[decision, page] = chosen.text if chosen.substitutions else None
-                evidence[page][chosen.text.lower()] += occurrences
+                words[0].add(chosen.text.lower(), occurrences)
                 document[chosen.text.lower()] += occurrences
         facts = _TextFacts(
             settled=settled,
@@ -862,29 +864,17 @@ class LetterRepairer:
             i += 1
         return joined
 
-    def _in_context(self, decision: Decision, evidence: Counter[str], other_pages: Counter[str]) -> Candidate:
-        # The words of the text one to a line, so that a word family is found by one search of them.
-        page_words, other_words = "\n".join([*evidence, ""]), "\n".join([*other_pages, ""])
-
+    def _in_context(self, decision: Decision, evidence: _WordLines, other_pages: _WordLines) -> Candidate:
         def family(part: str, whole: bool) -> float:
             """How often the word family of a reading (or of one part of a compound reading) occurs
             elsewhere in the text; a short word counts only itself (`år` is inside too many words)."""
-            return count_in(evidence, page_words, part, whole) + OTHER_PAGES_WEIGHT * count_in(
-                other_pages, other_words, part, whole
-            )
+            return count_in(evidence, part, whole) + OTHER_PAGES_WEIGHT * count_in(other_pages, part, whole)
 
-        def count_in(words: Counter[str], lines: str, part: str, whole: bool) -> int:
+        def count_in(words: _WordLines, part: str, whole: bool) -> int:
             if len(part) < MIN_FAMILY_LEN:
-                return words[part] if whole else 0
+                return words.counts[part] if whole else 0
             base = self.lexicon.base_form(part)
-            total, position = 0, lines.find(base)
-            while position != -1:  # each word holding the base once
-                end = lines.index("\n", position)
-                seen = lines[lines.rfind("\n", 0, position) + 1 : end]
-                if self._has_part(seen, base):
-                    total += words[seen]
-                position = lines.find(base, end)
-            return total
+            return sum(words.counts[seen] for seen in words.holding(base) if self._has_part(seen, base))
 
         # A part every reading has (the head of compound rivals) tells them nothing apart.
         shared = set.intersection(*(set(c.parts) for c in decision.rivals))
@@ -921,8 +911,8 @@ def _after_first_name(line: str, previous: _Token, token: _Token) -> bool:
 def _name_with_lost_letter(token: str) -> str | None:
     """A family name of no vowel (`Hj`) lost its Danish one: the commonest name that letter makes
     of it (`Høj`); None where the token has a vowel or no name fits."""
-    if VOWELS.intersection(token.lower()) or not token.isalpha():
-        return None
+    if len(token) < 2 or VOWELS.intersection(token.lower()) or not token.isalpha():
+        return None  # an initial (`Jens K`) is no name
     names = _name_ranks()
     found = [
         token[:i] + letter + token[i:]
@@ -1055,6 +1045,30 @@ class _Token(NamedTuple):
     end: int
     text: str
     joined: bool = False  # two fragments of one word, joined
+
+
+class _WordLines:
+    """A text's words with their counts, and written one to a line, so that the words holding a
+    given string are found by one search of the lines rather than a look at every word."""
+
+    def __init__(self, counts: Counter[str]) -> None:
+        self.counts = counts
+        self.lines = "\n".join([*counts, ""])
+
+    def add(self, word: str, occurrences: int) -> None:
+        if word not in self.counts:
+            self.lines += word + "\n"
+        self.counts[word] += occurrences
+
+    def holding(self, part: str) -> list[str]:
+        """Each word that holds `part`, once."""
+        lines, found = self.lines, []
+        position = lines.find(part)
+        while position != -1:
+            end = lines.index("\n", position)
+            found.append(lines[lines.rfind("\n", 0, position) + 1 : end])
+            position = lines.find(part, end)
+        return found
 
 
 @dataclass
