@@ -102,9 +102,10 @@ _HAS_DANISH_LETTER = re.compile("[æøåÆØÅ]").search
 VOWELS = frozenset("aeiouyæøå")
 # `4r`, `4rs`: å read as a 4 at the start of a word; `/E`: a capital Æ whose first stroke is read as a
 # slash (`BEM/ERK`, `/Eldreradet`).
+# The lookahead names every sign a token may start with, so that elsewhere the search fails at once.
 TOKEN = re.compile(
-    r"[@|£¢]?[^\W\d_][\w@&|£¢§]*(?:/E[\w@&|£¢§]*)*|[@|£&¢][\w@&|£¢§]+|\b4[a-zæøå]+\b"
-    r"|(?<![\w/])/E[\w@&|£¢§]+(?:/E[\w@&|£¢§]*)*"
+    r"(?=[^\W\d_]|[@|£¢&/4])(?:[@|£¢]?[^\W\d_][\w@&|£¢§]*(?:/E[\w@&|£¢§]*)*|[@|£&¢][\w@&|£¢§]+|\b4[a-zæøå]+\b"
+    r"|(?<![\w/])/E[\w@&|£¢§]+(?:/E[\w@&|£¢§]*)*)"
 )
 # The preposition `I` opening a sentence, printed as a bar: `| forhold til`.
 BAR_FOR_I = re.compile(r"(?:^|(?<=[.!?:] ))\|(?= [a-zæøå])")
