@@ -624,6 +624,9 @@ class LetterRepairer:
                         previous_line, line, line_spans, previous, token, decision, pages[k], facts
                     )
                 previous = token
+                if fixed is None:
+                    # `OU` where the text names `Økonomiudvalget`; two fragments joined stay joined
+                    fixed = facts.abbreviations.get(token.text) or (token.text if token.joined else None)
                 if fixed is not None:
                     pieces += [line[last : token.start], fixed]
                     last = token.end
@@ -697,19 +700,15 @@ class LetterRepairer:
     def _unread(self, line: str, previous: _Token | None, token: _Token, facts: _TextFacts) -> str | None:
         """What a token no reading was found for becomes in its text (None: as printed)."""
         text = token.text
-        if text.islower() and not token.joined and self._known.get(text):
+        if text.islower() and self._known.get(text):
             return None  # most tokens: a word in lower case
         if text[0].isupper() and previous is not None and _after_first_name(line, previous, token):
             name = _name_with_lost_letter(text)  # `Dorte Hj`: `Høj`, its ø lost
             if name is not None:
                 return name
         if facts.words and len(text) >= MIN_RESPELL_LEN and not self.is_word(text.lower()):
-            word = self._as_text_word(text, facts.words)  # `Stdvring` where the text reads `Støvring`
-            if word is not None:
-                return word
-        if text in facts.abbreviations:
-            return facts.abbreviations[text]  # `OU` where the text names `Økonomiudvalget`
-        return text if token.joined else None
+            return self._as_text_word(text, facts.words)  # `Stdvring` where the text reads `Støvring`
+        return None
 
     def _read_in_text(
         self,
@@ -756,10 +755,6 @@ class LetterRepairer:
         if fixed is not None and not decision.rivals and facts.words and fixed.lower() not in self.lexicon:
             # `Hdrning` read as a guess (`Hårning`) where the text reads `Hørning`
             fixed = self._as_text_word(text, facts.words) or fixed
-        if fixed is None and text in facts.abbreviations:
-            fixed = facts.abbreviations[text]
-        if fixed is None and token.joined:
-            fixed = text
         return fixed
 
     def _family_name_slot(self, line: str, previous: _Token, token: _Token, fixed: str) -> bool:
