@@ -114,6 +114,7 @@ class Archive:
         section: str | None = None,
         sort: str = "score",
         include_undated: bool = False,
+        access: str | None = None,
     ):  # noqa: ANN201 - SearchHits
         """Agenda items matching the query, best first (see search.query.search); `committee` is
         matched forgivingly, and one that matches nothing raises UnknownCommitteeError."""
@@ -134,6 +135,7 @@ class Archive:
                 section=section,
                 sort=sort,
                 include_undated=include_undated,
+                access=access,
             )
 
     def item(self, item_id: int) -> dict:
@@ -158,6 +160,7 @@ class Archive:
         until: dt.date | None = None,
         kind: str | None = None,
         include_undated: bool = False,
+        access: str | None = None,
     ) -> list:
         """The items (database rows, sections loaded) a search returns, or all matching the filters."""
         from minutesindex.search.index import open_index
@@ -167,6 +170,8 @@ class Archive:
         settings = self._existing()
         if since and until and since > until:
             raise QuerySyntaxError(f"the date range is reversed: {since} is after {until}")
+        if access not in (None, "open", "closed"):
+            raise QuerySyntaxError(f"unknown access {access!r}; use open or closed")
         wanted = self.resolve_committee(committee)
         ids = None
         if query:
@@ -178,6 +183,7 @@ class Archive:
                 since=since,
                 until=until,
                 include_undated=include_undated,
+                access=access,
             )
             ids = [h.item_id for h in hits]
         with session_scope(open_database(settings.db_url)) as session:
@@ -187,6 +193,7 @@ class Archive:
             for item in items
             if (wanted is None or item.document.committee in wanted)
             and (kind is None or item.document.kind == kind)
+            and (access is None or item.closed == (access == "closed"))
             and _in_range(item.document.meeting_date, since, until, include_undated)
         ]
 

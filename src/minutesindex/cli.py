@@ -306,6 +306,14 @@ def ingest(
 
 
 SEARCH_FORMATS = ("table", "plain", "tsv", "csv", "json", "nl")
+ACCESS = typer.Option("--access", help="open or closed: only the items the source marks open, or closed (lukket).")
+
+
+def _check_access(access: str | None) -> None:
+    if access not in (None, "open", "closed"):
+        raise typer.BadParameter("use open or closed", param_hint="--access")
+
+
 SEARCH_COLUMNS = ("item_id", "meeting_date", "committee", "number", "title", "path", "page", "score", "snippet")
 
 
@@ -334,6 +342,7 @@ def search(
         typer.Option("--format", help="table, plain, tsv, csv, json or nl (default: table on a terminal, else plain)."),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    access: Annotated[str | None, ACCESS] = None,
 ) -> None:
     """Search agenda items; shows meeting date, committee, item, title, file:page and a snippet.
 
@@ -349,6 +358,7 @@ def search(
     if fmt not in SEARCH_FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(SEARCH_FORMATS)}", param_hint="--format")
     since_d, until_d = _date_range(since, until)
+    _check_access(access)
     hits = Archive().search(
         query,
         limit=limit,
@@ -358,6 +368,7 @@ def search(
         section=section,
         sort=sort,
         include_undated=include_undated,
+        access=access,
     )
     _print_hits(hits, fmt)
 
@@ -435,6 +446,9 @@ def show(
         f"{_e(record['path'] or record['document'])}, pages {record['page_start']}–{record['page_end']}",
         highlight=False,
     )
+    source = STRUCTURE_SOURCE_NAMES.get(record["structure_source"] or "", "unknown")
+    case = f" · case {_e(record['case_number'])}" if record["case_number"] else ""
+    out.print(f"structure from {source}{case}" + (" · closed (lukket)" if record["closed"] else ""), highlight=False)
     if not record["segmented"]:
         out.print("(no agenda items were found in this document; it is shown whole)", highlight=False)
     if record["presenter"]:
@@ -448,6 +462,14 @@ def show(
         out.print("\n[bold]attachments[/]")
         for attachment in record["attachments"]:
             out.print(f"- {_e(attachment)}", highlight=False)
+
+
+STRUCTURE_SOURCE_NAMES = {
+    "export": "the agenda system's export",
+    "outline": "the PDF's outline",
+    "layout": "the text layer's layout",
+    "text": "the text alone",
+}
 
 
 def _output(out_path: Path) -> Path | None:
@@ -471,15 +493,23 @@ def export_items(
     until: Annotated[str | None, typer.Option("--until")] = None,
     query: Annotated[str | None, typer.Option("--query", help="Export exactly the items this search returns.")] = None,
     include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
+    access: Annotated[str | None, ACCESS] = None,
 ) -> None:
     """Write one JSON object per agenda item (JSON Lines).
 
     Example: minutesindex export items --out items.jsonl --since 2023
     """
+    _check_access(access)
     target = _output(out_path)
     since_d, until_d = _date_range(since, until)
     count = Archive().export_items(
-        target, query=query, committee=committee, since=since_d, until=until_d, include_undated=include_undated
+        target,
+        query=query,
+        committee=committee,
+        since=since_d,
+        until=until_d,
+        include_undated=include_undated,
+        access=access,
     )
     err.print(f"wrote {count} items to {target or 'standard output'}", highlight=False)
 
@@ -499,6 +529,7 @@ def export_decisions(
         str | None, typer.Option("--format", help="csv or xlsx (default: from the --out suffix, else csv).")
     ] = None,
     include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
+    access: Annotated[str | None, ACCESS] = None,
 ) -> None:
     """Write a decision table: one row per agenda item, with recommendation, decision and outcome.
 
@@ -510,6 +541,7 @@ def export_decisions(
     """
     if kind not in (None, "referat", "dagsorden"):
         raise typer.BadParameter("use referat or dagsorden", param_hint="--kind")
+    _check_access(access)
     fmt = fmt or ("xlsx" if out_path.suffix.lower() == ".xlsx" else "csv")
     if fmt not in ("csv", "xlsx"):
         raise typer.BadParameter("use csv or xlsx", param_hint="--format")
@@ -527,6 +559,7 @@ def export_decisions(
         until=until_d,
         kind=kind,
         include_undated=include_undated,
+        access=access,
     )
     err.print(f"wrote {count} rows to {target or 'standard output'}", highlight=False)
 
@@ -629,9 +662,12 @@ def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the co
         for key, label in (
             ("unsegmented_documents", "documents without agenda items"),
             ("undated_documents", "documents without a meeting date"),
+            ("closed_items", "closed items"),
         )
         if result[key]
     ]
+    sources = ", ".join(f"{count} from {name or 'before sources were recorded'}"
+                        for name, count in sorted(result["structure_sources"].items()))  # fmt: skip
     out.print(
         f"{result['documents']} documents, {result['pages']} pages ({result['ocr_pages']} OCR'd), "
         f"{result['repaired_words']} words repaired, {result['items']} items"
@@ -639,6 +675,8 @@ def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the co
         + f" (home: {_e(result['home'])})",
         highlight=False,
     )
+    if sources:
+        out.print(f"structure: {sources}", highlight=False)
     table = Table("committee", "documents", "pages", "items")
     for row in result["committees"]:
         table.add_row(_e(row["committee"]), str(row["documents"]), str(row["pages"]), str(row["items"]))

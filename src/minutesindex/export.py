@@ -33,6 +33,9 @@ DECISION_COLUMNS = [
     "page_end",
     "item_id",
     "page",
+    "closed",
+    "case_number",
+    "structure_source",
 ]
 
 # Ordered: the first rule that matches labels the decision.
@@ -141,6 +144,9 @@ def decision_row(item: ItemRow) -> dict:
         "page_end": item.page_end,
         "item_id": item.id,
         "page": item.page_start,
+        "closed": "lukket" if item.closed else "",
+        "case_number": item.case_number or "",
+        "structure_source": doc.structure_source or "",
     }
 
 
@@ -276,6 +282,10 @@ def item_record(item: ItemRow) -> dict:
         "attachments": [str_attachment(a) for a in item.attachments],
         "path": doc.path,
         "segmented": doc.segmented,  # False: no agenda item was found; this is the whole document
+        "closed": item.closed,
+        "case_number": item.case_number,
+        "structure_source": doc.structure_source,  # export, outline, layout or text
+        "pdf_path": doc.pdf_path,  # an export's PDF of the meeting, which the pages count in
     }
 
 

@@ -51,11 +51,21 @@ class Page:
     layout: list[LineStyle | None] | None = None  # one per line of raw_text, from a PDF's text layer
 
 
+@dataclass(frozen=True)
+class OutlineEntry:
+    """One bookmark of a PDF's outline: its level (1 = top), title and 1-based target page."""
+
+    level: int
+    title: str
+    page: int
+
+
 @dataclass
 class ExtractedDocument:
     path: Path
     content_hash: str
     pages: list[Page]
+    outline: list[OutlineEntry] = field(default_factory=list)
 
     @property
     def file_name(self) -> str:
@@ -101,6 +111,8 @@ class Item:
     sections: list[Section] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     body: str = ""  # text before the first section heading
+    closed: bool = False  # marked closed (lukket) by the source: only its decision, if anything, is public
+    case_number: str | None = None  # the case (sagsnr.) as the source gives it
 
     def section_text(self, name: str) -> str:
         return "\n\n".join(s.text for s in self.sections if s.name == name)
@@ -115,8 +127,14 @@ class Meeting:
     absentees: list[str] = field(default_factory=list)
 
 
+# Where a document's structure came from, most trusted first: the agenda system's export, the PDF's
+# outline, the text layer's layout, plain text (text exports and OCR'd pages).
+STRUCTURE_SOURCES = ("export", "outline", "layout", "text")
+
+
 @dataclass
 class SegmentedDocument:
     meeting: Meeting
     items: list[Item]
     segmented: bool = True  # False: no agenda item was found; `items` holds the whole text as one unit
+    source: str = "text"  # one of STRUCTURE_SOURCES

@@ -20,10 +20,18 @@ from sqlalchemy import Engine, text
 
 from minutesindex.config import DEFAULT_OCR_LANG, Settings
 from minutesindex.errors import BusyError, ClusterError, DatabaseError, InputFileError, SearchIndexError
+from minutesindex.ingest.archives import unpack_zip
+from minutesindex.ingest.exports import (
+    ExportedMeeting,
+    export_parts,
+    export_system,
+    item_pages,
+    read_export,
+)
 from minutesindex.ingest.ocr import OcrResult
-from minutesindex.ingest.pdf import iter_text_layer, open_pdf
+from minutesindex.ingest.pdf import iter_text_layer, open_pdf, read_outline
 from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
-from minutesindex.model import OCR_TIMED_OUT, ExtractedDocument, Page, SegmentedDocument
+from minutesindex.model import OCR_TIMED_OUT, ExtractedDocument, OutlineEntry, Page, SegmentedDocument
 from minutesindex.parallel import Pool, ocr_pool
 from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
@@ -38,7 +46,7 @@ from minutesindex.search.index import (
     verify_index,
 )
 from minutesindex.search.writer import BackgroundIndexWriter
-from minutesindex.segment import segment_pages
+from minutesindex.segment import exported_document, segment_pages
 from minutesindex.store.db import (
     WRITER,
     add_vocabulary,
@@ -53,11 +61,15 @@ from minutesindex.store.db import (
     load_vocabulary,
     open_database,
     record_changes,
+    richness,
+    same_meeting,
     save_document,
     session_scope,
 )
 
 SUPPORTED_SUFFIXES = {".pdf"} | TEXT_SUFFIXES
+UNPACKED_FOLDER = "unpacked"  # in the home: the zips ingested, unpacked, so their files stay to be opened
+_FOLDER_EXPORTS = ("edoc", "acadre", "sbsys")  # exports that name their entry file; JSON is one file
 DANISH_WORD = re.compile(r"\b[^\W\d_]*[æøåÆØÅ][^\W\d_]*\b")
 
 
@@ -93,24 +105,58 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+def discover(paths: Iterable[Path], unpack_into: Path | None = None) -> tuple[list[Path], list[FileOutcome]]:
     """Supported files under the given paths (recursive, sorted); missing paths are failures, other
-    files in the folders are ignored (with an outcome that says so)."""
+    files in the folders are ignored (with an outcome that says so).
+
+    An agenda system's export is one input by its entry file (`eDocAgendaPublishing.xml`,
+    `XML_<id>.xml`, `Publication<N>.xml`, a FirstAgenda `.json`); the files beside it that belong to
+    it are not inputs of their own. A zip is unpacked under `unpack_into` and read like a folder."""
     found: list[Path] = []
     problems: list[FileOutcome] = []
+
+    def add_file(candidate: Path, explicit: bool) -> None:
+        suffix = candidate.suffix.lower()
+        if suffix == ".zip" and unpack_into is not None:
+            try:
+                folder = unpack_zip(candidate, unpack_into, content_hash(candidate))
+            except InputFileError as exc:
+                problems.append(FileOutcome(candidate, "failed", exc.reason))
+                return
+            except OSError as exc:
+                problems.append(FileOutcome(candidate, "failed", f"cannot unpack: {exc.strerror or exc}"))
+                return
+            walk(folder)
+        elif suffix in SUPPORTED_SUFFIXES or export_system(candidate) is not None:
+            found.append(candidate)
+        elif explicit and suffix == ".xml":
+            problems.append(FileOutcome(candidate, "failed", "not an agenda system export this version reads"))
+        elif explicit:
+            found.append(candidate)  # read, and refused with its reason
+        else:
+            reason = f"unsupported file type {candidate.suffix or '(none)'}"
+            if suffix == ".xml":
+                reason = "XML that is no agenda system export this version reads"
+            problems.append(FileOutcome(candidate, "ignored", reason))
+
+    def walk(folder: Path) -> None:
+        for root, dirs, files in os.walk(folder, followlinks=False):
+            dirs.sort()
+            entries = [Path(root) / name for name in sorted(files) if export_system(Path(name)) in _FOLDER_EXPORTS]
+            if any(export_system(e) in ("edoc", "sbsys") for e in entries):
+                dirs[:] = []  # the folder is the export: its PDFs and enclosures are its parts
+                found.extend(e for e in entries if export_system(e) in ("edoc", "sbsys"))
+                continue
+            parts = {part.name for entry in entries for part in export_parts(entry)}
+            dirs[:] = [d for d in dirs if d not in parts]
+            for name in sorted(files):
+                add_file(Path(root) / name, explicit=False)
+
     for path in paths:
         if path.is_dir():
-            for root, dirs, files in os.walk(path, followlinks=False):
-                dirs.sort()
-                for name in sorted(files):
-                    candidate = Path(root) / name
-                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-                        found.append(candidate)
-                    else:
-                        reason = f"unsupported file type {candidate.suffix or '(none)'}"
-                        problems.append(FileOutcome(candidate, "ignored", reason))
-        elif path.exists():
-            found.append(path)
+            walk(path)
+        elif path.exists() or path.is_symlink():
+            add_file(path, explicit=True)
         else:
             problems.append(FileOutcome(path, "failed", "no such file or folder"))
     return found, problems
@@ -137,49 +183,72 @@ class _Pending:
     pages: list[Page]
     ocr: dict[int, Future[OcrResult]]
     replaces: bool = False  # the file is stored already and is meant to be replaced (--force, OCR retry)
+    outline: list[OutlineEntry] = field(default_factory=list)
+    export: ExportedMeeting | None = None  # the meeting as an agenda system's export gives it
+    pdf: Path | None = None  # the PDF whose pages these are: the file, or the export's PDF of the meeting
+
+    @property
+    def read_from(self) -> Path:
+        return self.pdf or self.path
 
 
 def _read_file(path: Path, digest: str, pool: Pool, reuse: dict[int, Page] | None = None) -> _Pending:
     """Read a file's text, sending the pages without a usable text layer to OCR; `reuse` holds pages
-    OCR'd before, which are taken as they were."""
-    if path.suffix.lower() in TEXT_SUFFIXES:
+    OCR'd before, which are taken as they were. An export is read for its structure, and its PDF of
+    the meeting, where it has one, for the pages."""
+    exported = None
+    if export_system(path) is not None:
+        exported = read_export(path)
+        if exported.pdf is None:
+            return _Pending(path, digest, item_pages(exported.items), {}, export=exported)
+        pdf = exported.pdf
+    elif path.suffix.lower() in TEXT_SUFFIXES:
         return _Pending(path, digest, read_text_pages(path), {})
-    if path.suffix.lower() != ".pdf":
+    elif path.suffix.lower() != ".pdf":
         raise InputFileError(path, f"unsupported file type {path.suffix or '(none)'}")
-    with open_pdf(path) as doc:
-        pages = list(iter_text_layer(path, doc))
+    else:
+        pdf = path
+    with open_pdf(pdf) as doc:
+        pages = list(iter_text_layer(pdf, doc))
+        outline = read_outline(doc) if exported is None else []
     reuse = reuse or {}
     for k, page in enumerate(pages):
         earlier = reuse.get(page.number)
         if page.method == "ocr" and earlier is not None and earlier.method == "ocr":
             pages[k] = earlier
-    ocr = {p.number: pool.submit(str(path), p.number - 1) for p in pages if p.method == "ocr" and p.number not in reuse}
-    return _Pending(path, digest, pages, ocr)
+    ocr = {p.number: pool.submit(str(pdf), p.number - 1) for p in pages if p.method == "ocr" and p.number not in reuse}
+    return _Pending(path, digest, pages, ocr, outline=outline, export=exported, pdf=pdf)
 
 
 def _finish_extraction(pending: _Pending, pool: Pool) -> ExtractedDocument:
+    source = str(pending.read_from)
     try:
         for number, future in pending.ocr.items():
             page = pending.pages[number - 1]
             try:
-                result = pool.result(future, str(pending.path), number - 1)
+                result = pool.result(future, source, number - 1)
             except ClusterError:
                 raise  # the batch stops: no page of this file can be read, nothing is half-written
             except Exception as exc:
-                raise InputFileError(pending.path, f"OCR failed on page {number}: {exc}") from exc
+                raise InputFileError(pending.read_from, f"OCR failed on page {number}: {exc}") from exc
             warning = "; ".join(w for w in (result.warning, page.warning) if w) or None  # timeouts first
             page.raw_text, page.confidence, page.warning = result.text, result.confidence, warning
     finally:
-        pool.done_with(str(pending.path))
-    return ExtractedDocument(pending.path, pending.digest, pending.pages)
+        pool.done_with(source)
+    return ExtractedDocument(pending.path, pending.digest, pending.pages, pending.outline)
 
 
-def process_document(extracted: ExtractedDocument, repairer: LetterRepairer | None = None) -> SegmentedDocument:
-    """Repair every page (raw text kept) and segment the document."""
+def process_document(
+    extracted: ExtractedDocument, repairer: LetterRepairer | None = None, export: ExportedMeeting | None = None
+) -> SegmentedDocument:
+    """Repair every page (raw text kept) and segment the document: by its outline or its lines, or,
+    for an export, as the export gives it, its items placed on the pages of its PDF."""
     results = repair_pages([page.raw_text for page in extracted.pages], repairer)
     for page, result in zip(extracted.pages, results, strict=True):
         page.text, page.repaired_words, page.mangled = result.text, result.repaired_words, result.mangled
-    return segment_pages(extracted.pages)
+    if export is not None:
+        return exported_document(export.meeting, export.items, extracted.pages, placed=export.pdf is not None)
+    return segment_pages(extracted.pages, extracted.outline)
 
 
 def home_repairer(settings: Settings, engine: Engine | None = None) -> LetterRepairer:
@@ -243,7 +312,7 @@ def ingest_paths(
     scheduler's address) sends the scanned pages' OCR to that cluster's workers."""
     started = time.perf_counter()
     report = IngestReport()
-    files, problems = discover(paths)
+    files, problems = discover(paths, settings.home / "processed" / UNPACKED_FOLDER)
     for outcome in problems:
         report.outcomes.append(outcome)
         if on_file:
@@ -356,7 +425,7 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
     path = pending.path
     try:
         extracted = _finish_extraction(pending, pool)
-        segmented = process_document(extracted, repairer)
+        segmented = process_document(extracted, repairer, pending.export)
         if segmented.meeting.meeting_date is None:
             segmented.meeting.meeting_date = meeting_date
     except InputFileError as exc:
@@ -373,13 +442,25 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
             return FileOutcome(path, "skipped", f"already ingested as {existing.file_name} (by another ingest)")
         if existing is not None:
             replaced = delete_document(session, existing)
-        items = save_document(session, extracted, segmented).items
+        notes: list[str] = []
+        twin = same_meeting(session, segmented, exclude=existing.id if existing is not None else None)
+        if twin is not None:
+            if richness(twin.structure_source, len(twin.items), twin.page_count) >= richness(
+                segmented.source, len(segmented.items), len(extracted.pages)
+            ):
+                session.rollback()
+                reason = f"same meeting as {twin.file_name} (id {twin.id}), which has as much structure or more"
+                return FileOutcome(path, "skipped", reason)
+            notes.append(f"replaces {twin.file_name}, the same meeting with less structure")
+            replaced += delete_document(session, twin)
+        items = save_document(session, extracted, segmented, pdf_path=pending.pdf if pending.export else None).items
         learned = correctly_read_vocabulary(extracted.pages)
         add_vocabulary(session, learned)
     repairer.learn(learned)
     # Committed; the rows stay loaded (no expiry on commit), so the index gets them without a re-query.
     index_writer.add(items, remove=replaced)
     warnings = [f"page {p.number}: {p.warning}" for p in extracted.pages if p.warning]
+    warnings += (pending.export.warnings if pending.export else []) + notes
     if not segmented.segmented:
         warnings.append(NO_ITEMS_WARNING)
     if segmented.meeting.meeting_date is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pymupdf
 
 from minutesindex.errors import InputFileError
-from minutesindex.model import LineStyle, Page
+from minutesindex.model import LineStyle, OutlineEntry, Page
 from minutesindex.repair.lexicon import load_lexicon
 
 # A page needs at least this many letters in its text layer to skip OCR.
@@ -70,6 +70,19 @@ def open_pdf(path: Path) -> pymupdf.Document:
         doc.close()
         raise InputFileError(path, "PDF has no pages")
     return doc
+
+
+def read_outline(doc: pymupdf.Document) -> list[OutlineEntry]:
+    """The PDF's outline (bookmarks) with the pages they point to; none where it cannot be read."""
+    try:
+        toc = doc.get_toc(simple=True)
+    except Exception:  # a damaged outline is no outline; the text still says what the items are
+        return []
+    return [
+        OutlineEntry(int(level), " ".join(str(title).split()), int(page))
+        for level, title, page, *_ in toc
+        if isinstance(page, int) and 0 < page <= doc.page_count and str(title).strip()
+    ]
 
 
 def has_usable_text(text: str) -> bool:

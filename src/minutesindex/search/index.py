@@ -66,6 +66,7 @@ def build_schema() -> Schema:
         committee_key=ID(),
         dated=ID(),  # "0" for an item whose meeting has no date: `--include-undated` keeps it
         kind=ID(stored=True),
+        closed=ID(),  # "1" for an item its source marks closed (lukket)
         meeting_date=DATETIME(stored=True),
         # Searched.
         text=BandedText(tuple(BAND_BOOSTS.values())),
@@ -166,6 +167,8 @@ def item_document(item: ItemRow) -> dict:
         fields["committee_key"] = doc.committee.lower()
     if doc.kind:
         fields["kind"] = doc.kind
+    if item.closed:
+        fields["closed"] = "1"
     if doc.meeting_date:
         fields["meeting_date"] = dt.datetime.combine(doc.meeting_date, dt.time())
     return fields

@@ -289,6 +289,7 @@ def search(
     section: str | None = None,
     sort: str = "score",
     include_undated: bool = False,
+    access: str | None = None,
 ) -> SearchHits:
     """Items with every word of the query, best first (or newest meeting first with sort="date");
     where no item has them all and the query is plain words, the items with some of them (their
@@ -308,10 +309,16 @@ def search(
         end = dt.datetime.combine(until, dt.time.max) if until else None
         dated: Query = DateRange("meeting_date", start, end)
         filters.append(Or([dated, Term("dated", "0")]) if include_undated else dated)
+    if access not in (None, "open", "closed"):
+        raise QuerySyntaxError(f"unknown access {access!r}; use open or closed")
+    if access == "closed":
+        filters.append(Term("closed", "1"))
 
     def run(any_word: bool) -> SearchHits:
         query = build_query(searcher.schema, query_text, section, functools.partial(_indexed, searcher), any_word)
         options: dict = {"sortedby": "meeting_date", "reverse": True} if sort == "date" else {}
+        if access == "open":
+            options["mask"] = Term("closed", "1")
         try:
             results = searcher.search(query, limit=limit, filter=And(filters) if filters else None, **options)
         except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run

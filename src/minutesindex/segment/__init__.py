@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from minutesindex.model import Item, Line, Page, SegmentedDocument
+from minutesindex.model import Item, Line, Meeting, OutlineEntry, Page, SegmentedDocument
 from minutesindex.segment.cleaning import clean_lines, strip_markup
 from minutesindex.segment.items import find_items
 from minutesindex.segment.meeting import read_meeting
+from minutesindex.segment.outline import outline_items
 
 # Items with a decision written under them that make a document its title calls an agenda minutes:
 # an agenda may print an empty `Beslutning` heading, or one decision carried over, not several.
 MIN_DECIDED_ITEMS = 2
 MAX_UNIT_TITLE = 120
+TITLE_PREFIX = 40  # the characters of an exported item's title looked for on its page
 
 
 def lines_of(pages: list[Page]) -> list[Line]:
@@ -29,19 +31,90 @@ def lines_of(pages: list[Page]) -> list[Line]:
     return lines
 
 
-def segment_pages(pages: list[Page]) -> SegmentedDocument:
+def segment_pages(pages: list[Page], outline: list[OutlineEntry] | None = None) -> SegmentedDocument:
+    """Meeting and items of a document: the items from its PDF outline where that lists them as the
+    pages print them, else from its lines (their layout where the PDF gives it)."""
     lines = [replace(line, text=strip_markup(line.text)) for line in lines_of(pages)]
     cleaned = clean_lines(lines, page_count=len(pages))
     meeting = read_meeting(lines, cleaned)
-    items = find_items(cleaned)
+    items = outline_items(outline, cleaned) if outline and cleaned else None
+    source = "outline"
+    if items is None:
+        items = find_items(cleaned)
+        source = "layout" if any(line.style for line in cleaned) else "text"
     if not items:
-        return SegmentedDocument(meeting=meeting, items=[whole_document_unit(cleaned)], segmented=False)
+        return SegmentedDocument(meeting=meeting, items=[whole_document_unit(cleaned)], segmented=False, source=source)
+    _settle_kind(meeting, items)
+    return SegmentedDocument(meeting=meeting, items=items, source=source)
+
+
+def exported_document(meeting: Meeting, items: list[Item], pages: list[Page], placed: bool) -> SegmentedDocument:
+    """A meeting as an agenda system's export gives it. With `placed`, the pages are the export's PDF
+    of the meeting, and each item starts on the first page, from the previous item's on, that prints
+    its title (past the pages that list most titles: the table of contents)."""
+    if not items:
+        unit = whole_document_unit(clean_lines(lines_of(pages), page_count=len(pages)))
+        return SegmentedDocument(meeting=meeting, items=[unit], segmented=False, source="export")
+    if placed:
+        _place_items(items, pages)
+    if meeting.kind is None:
+        _settle_kind(meeting, items)
+    return SegmentedDocument(meeting=meeting, items=items, source="export")
+
+
+def _place_items(items: list[Item], pages: list[Page]) -> None:
+    page_lines = [[ln for ln in (page.text or page.raw_text).split("\n") if ln.strip()] for page in pages]
+    titles = [_words(item.title)[:TITLE_PREFIX] for item in items]
+    page_words = [_words(" ".join(lines)) for lines in page_lines]
+    # Pages that print most titles list them: the table of contents.
+    listing = {
+        k for k, words in enumerate(page_words) if len(items) >= 3 and 2 * _titles_on(titles, words) > len(items)
+    }
+    at = 0
+    for item, title in zip(items, titles, strict=True):
+        found = next(
+            (k for k in range(at, len(pages)) if k not in listing and title and _heads_a_line(title, page_lines[k])),
+            None,
+        )
+        if found is not None:
+            at = found
+        item.page_start = pages[at].number
+    for item, following in zip(items, [*items[1:], None], strict=True):
+        item.page_end = max(item.page_start, following.page_start if following else pages[-1].number)
+
+
+_CONTENTS_LEADER = re.compile(r"(?:\.{4,}|…{2,})\s*\d+\s*$")  # `Title ........ 2` in a table of contents
+_LEADING_NUMBER = re.compile(r"^\s*(?:punkt\s*)?\d{1,4}(?:\.\d{1,2})*\s*[.:)]?\s*", re.I)
+
+
+def _heads_a_line(title: str, lines: list[str]) -> bool:
+    """Whether a line of the page begins with the title (after the item's number; the title may wrap
+    onto the next lines), not as a line of a table of contents."""
+    if not title:
+        return False
+    for k in range(len(lines)):
+        window = " ".join(lines[k : k + 3])
+        if _words(_LEADING_NUMBER.sub("", window)).startswith(title):
+            wrapped = lines[k : k + 3]
+            if not any(_CONTENTS_LEADER.search(part) for part in wrapped):
+                return True
+    return False
+
+
+def _titles_on(titles: list[str], words: str) -> int:
+    return sum(1 for title in titles if title and title in words)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"\W+", " ", text.casefold()).split())
+
+
+def _settle_kind(meeting: Meeting, items: list[Item]) -> None:
     decided = sum(1 for item in items if _records_decision(item))
     if meeting.kind is None:
         meeting.kind = "referat" if decided else "dagsorden"  # a document that records decisions is minutes
     elif meeting.kind == "dagsorden" and decided >= MIN_DECIDED_ITEMS:
         meeting.kind = "referat"  # decisions under its items: minutes, whatever the title says
-    return SegmentedDocument(meeting=meeting, items=items)
 
 
 def whole_document_unit(lines: list[Line]) -> Item:

@@ -801,3 +801,43 @@ def parse_attachments(raw_text: str, text: str) -> list[Attachment]:
         url_match = _URL.search(raw_lines[k] if k < len(raw_lines) else "")
         out.append(Attachment(label, title, url_match.group(0).rstrip(").,") if url_match else None))
     return out
+
+
+def _words(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def title_lines_at(lines: list[Line], start: int, end: int, heading: str) -> list[int]:
+    """The lines from `start` that print `heading` (a title the source gives, wrapped over lines or
+    printed again right under itself, as FirstAgenda's PDFs do); at least the start line."""
+    wanted = _words(heading)
+    taken: list[int] = []
+    printed = ""
+    for j in range(start, end):
+        words = _words(lines[j].text)
+        if not words:
+            if taken:
+                break
+            continue
+        joined = f"{printed} {words}".strip()
+        if wanted.startswith(joined):
+            taken.append(j)
+            printed = joined
+            if joined == wanted:
+                printed = ""  # printed whole; a repeat may follow
+        elif not printed and taken and wanted.startswith(words):
+            taken.append(j)
+            printed = words
+        else:
+            break
+    return taken or [start]
+
+
+def item_in_span(lines: list[Line], headings: dict[int, Heading], span: tuple[int, int], number: str, title: str,
+                 heading: str) -> Item:  # fmt: skip
+    """An item whose place, number and title the source gives (an outline entry, an export): its title
+    lines are those that print `heading`, its sections the headings found in its span as in any item."""
+    start, end = span
+    title_lines = title_lines_at(lines, start, end, heading)
+    sections = [(i, h) for i, h in sorted(headings.items()) if title_lines[-1] < i < end]
+    return _build_item(lines, _Start(start, title_lines, number, title, None, sections), end)

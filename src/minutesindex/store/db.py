@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import socket
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -15,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from minutesindex.errors import DatabaseError, NotFoundError, QuerySyntaxError
-from minutesindex.model import OCR_TIMED_OUT, ExtractedDocument, SegmentedDocument
+from minutesindex.model import OCR_TIMED_OUT, STRUCTURE_SOURCES, ExtractedDocument, SegmentedDocument
 from minutesindex.store.tables import (
     AttachmentRow,
     ChangeRow,
@@ -244,8 +245,11 @@ def item_ids_of(session: Session, document_id: int) -> list[int]:
     return list(session.scalars(select(ItemRow.id).where(ItemRow.document_id == document_id)))
 
 
-def save_document(session: Session, extracted: ExtractedDocument, segmented: SegmentedDocument) -> DocumentRow:
-    """Add a document with its pages, items, sections and attachments (the caller commits once)."""
+def save_document(
+    session: Session, extracted: ExtractedDocument, segmented: SegmentedDocument, pdf_path: Path | None = None
+) -> DocumentRow:
+    """Add a document with its pages, items, sections and attachments (the caller commits once);
+    `pdf_path` is the PDF an export names whose pages these are."""
     meeting = segmented.meeting
     row = DocumentRow(
         path=str(extracted.path),
@@ -258,6 +262,8 @@ def save_document(session: Session, extracted: ExtractedDocument, segmented: Seg
         absentees="\n".join(meeting.absentees) or None,
         page_count=len(extracted.pages),
         segmented=segmented.segmented,
+        structure_source=segmented.source,
+        pdf_path=str(pdf_path) if pdf_path else None,
         ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
     )
     row.pages = [
@@ -283,6 +289,8 @@ def save_document(session: Session, extracted: ExtractedDocument, segmented: Seg
             page_start=item.page_start,
             page_end=item.page_end,
             body=item.body,
+            closed=item.closed,
+            case_number=item.case_number,
         )
         item_row.sections = [
             SectionRow(position=k, name=s.name, heading=s.heading, text=s.text, raw_text=s.raw_text)
@@ -301,6 +309,46 @@ def save_document(session: Session, extracted: ExtractedDocument, segmented: Seg
     _write_fts(session, row.items)
     record_changes(session, [item.id for item in row.items], "add")
     return row
+
+
+def richness(source: str | None, items: int, pages: int) -> tuple:
+    """How much structure a stored meeting has, to keep the richer of two copies: where its items
+    came from (an export over an outline over a text layer's layout over plain or OCR'd text), then
+    how many items it has (a full referat over one item's extract), then its pages."""
+    rank = STRUCTURE_SOURCES[::-1].index(source) if source in STRUCTURE_SOURCES else -1
+    return rank, items, pages
+
+
+# Two documents are one meeting when, besides committee, date and kind, this share of the items of
+# the one with fewer items have a title the other has (a per-item extract has one item; the same
+# referat read twice has all).
+SAME_MEETING_TITLES = 0.6
+
+
+def _key(text: str | None) -> str:
+    return " ".join(re.sub(r"\W+", " ", (text or "").casefold()).split())
+
+
+def same_meeting(session: Session, segmented: SegmentedDocument, exclude: int | None = None) -> DocumentRow | None:
+    """A stored document of the same meeting (committee, date and kind agree, and the item titles),
+    as an export and its PDF, a referat and an extract of its items, a PDF and its scan are."""
+    meeting = segmented.meeting
+    if meeting.meeting_date is None or not segmented.segmented:
+        return None
+    committee = _key(meeting.committee)
+    titles = {_key(item.title)[:40] for item in segmented.items if item.title}
+    query = select(DocumentRow).where(DocumentRow.meeting_date == meeting.meeting_date, DocumentRow.segmented.is_(True))
+    for row in session.scalars(query.options(selectinload(DocumentRow.items))):
+        if row.id == exclude or (meeting.kind and row.kind and meeting.kind != row.kind):
+            continue
+        other = _key(row.committee)
+        if not (committee and other and (committee in other or other in committee)):
+            continue
+        stored = {_key(item.title)[:40] for item in row.items if item.title}
+        fewer = min(len(titles), len(stored))
+        if fewer and len(titles & stored) >= SAME_MEETING_TITLES * fewer:
+            return row
+    return None
 
 
 def load_items(session: Session, item_ids: Sequence[int] | None = None) -> list[ItemRow]:
@@ -377,6 +425,14 @@ def statistics(session: Session) -> dict:
             select(func.count(DocumentRow.id)).where(DocumentRow.segmented.is_(False))
         )
         or 0,
+        "structure_sources": dict(
+            session.execute(
+                select(func.coalesce(DocumentRow.structure_source, ""), func.count(DocumentRow.id)).group_by(
+                    DocumentRow.structure_source
+                )
+            ).all()
+        ),
+        "closed_items": session.scalar(select(func.count(ItemRow.id)).where(ItemRow.closed.is_(True))) or 0,
         "committees": [
             {"committee": c or "", "documents": d, "pages": int(p or 0), "items": items_per_committee.get(c, 0)}
             for c, d, p in per_committee

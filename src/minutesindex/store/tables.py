@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, true
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, false, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -27,6 +27,10 @@ class DocumentRow(Base):
     page_count: Mapped[int] = mapped_column(Integer)
     # False: no agenda item was found; the document is stored as one unsegmented unit.
     segmented: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Where the items came from: export, outline, layout or text (model.STRUCTURE_SOURCES).
+    structure_source: Mapped[str | None] = mapped_column(String(10))
+    # The PDF of the meeting that an export names, whose pages the page numbers count; None: `path`.
+    pdf_path: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
     pages: Mapped[list[PageRow]] = relationship(
@@ -71,6 +75,8 @@ class ItemRow(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     # The decision's label (godkendt, udsat, …; see export.outcome_of), kept for SQL and datasette.
     outcome: Mapped[str | None] = mapped_column(String(40))
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # lukket punkt
+    case_number: Mapped[str | None] = mapped_column(String(100), index=True)
 
     document: Mapped[DocumentRow] = relationship(back_populates="items")
     sections: Mapped[list[SectionRow]] = relationship(
