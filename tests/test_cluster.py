@@ -25,10 +25,9 @@ def cluster():
 @pytest.fixture(scope="module")
 def scans(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scans")
-    for k in range(2):
-        with scanned_pdf(
-            [SCAN_PAGES[k % len(SCAN_PAGES)], SCAN_PAGES[(k + 1) % len(SCAN_PAGES)]], f"Dagsorden {k}"
-        ) as doc:
+    for k in range(2):  # two meetings (a day apart), their pages in different orders
+        pages = [page.replace("den 4. april 2024", f"den {k + 4}. april 2024") for page in SCAN_PAGES]
+        with scanned_pdf([pages[k % len(pages)], pages[(k + 1) % len(pages)]], f"Dagsorden {k}") as doc:
             doc.save(folder / f"scan{k}.pdf")
     return folder
 

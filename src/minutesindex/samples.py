@@ -6,6 +6,7 @@ same real files: PDFs drawn with PyMuPDF, and a scan rendered to an image-only P
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 import zlib
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pymupdf
 
+DANISH_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+                 "november", "december")  # fmt: skip
 REFERAT_PAGES = [
     """Referat
 Teknik- og Miljøudvalget den 12. marts 2024
@@ -180,7 +183,10 @@ def numbered_meetings(target: Path, count: int) -> list[Path]:
     paths = []
     for number in range(1, count + 1):
         path = target / f"referat_{number:03d}.pdf"
-        with text_pdf(REFERAT_PAGES, f"Referat Teknik- og Miljøudvalget møde {number}") as doc:
+        day = dt.date(2024, 3, 12) + dt.timedelta(days=7 * number)  # each its own meeting, a week apart
+        dated = f"den {day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
+        pages = [page.replace("den 12. marts 2024", dated) for page in REFERAT_PAGES]
+        with text_pdf(pages, f"Referat Teknik- og Miljøudvalget møde {number}") as doc:
             doc.save(path)
         paths.append(path)
     return paths

@@ -85,7 +85,7 @@ def read(path: Path) -> ExportedMeeting:
     date = parse_export_date(meeting_fields.get("date") or meeting_values.get("date", ""))
     kind = KINDS.get(chosen.get("type", "")) or _kind_of_name(agenda_values.get("name", ""))
     if date is None:
-        warnings.append(f"field meeting date missing or unreadable; meeting date unknown")
+        warnings.append("field meeting date missing or unreadable; meeting date unknown")
     missing: list[str] = []
     parents = _tables(agenda_table, "agendaitemparents")
     items = [_item(parent, folder, missing, warnings, agenda_xml.name) for parent in parents]

@@ -33,7 +33,7 @@ def read(path: Path) -> ExportedMeeting:
     state = text_of(root, "MeetingState").lower()
     kind = "referat" if "referat" in state else "dagsorden" if "dagsorden" in state else None
     if date is None:
-        warnings.append(f"field MeetingDate missing or unreadable; meeting date unknown")
+        warnings.append("field MeetingDate missing or unreadable; meeting date unknown")
     items: list[Item] = []
     pdf: Path | None = None
     for agenda_type in root.iter("MeetingAgendaType"):

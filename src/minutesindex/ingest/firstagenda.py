@@ -36,9 +36,9 @@ def read(path: Path) -> ExportedMeeting:
     meeting_data = meeting_field if isinstance(meeting_field, dict) else {}
     date = parse_export_date(str(meeting_data.get("Dato") or meeting_data.get("MeetingBeginUtc") or ""))
     if not committee:
-        warnings.append(f"field Udvalg.Navn missing; committee unknown")
+        warnings.append("field Udvalg.Navn missing; committee unknown")
     if date is None:
-        warnings.append(f"field Moede.Dato missing or unreadable; meeting date unknown")
+        warnings.append("field Moede.Dato missing or unreadable; meeting date unknown")
     items: list[Item] = []
     decided = False
     for position, raw in enumerate(data["Dagsordenpunkter"], start=1):

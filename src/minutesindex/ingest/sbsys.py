@@ -37,7 +37,7 @@ def read(path: Path) -> ExportedMeeting:
     committee = text_of(agenda, "Committee/Name") or text_of(agenda, "Name")
     date = parse_export_date(text_of(meeting_element, "When"))
     if date is None:
-        warnings.append(f"field Meeting/When missing or unreadable; meeting date unknown")
+        warnings.append("field Meeting/When missing or unreadable; meeting date unknown")
     missing: list[str] = []
     items = [_item(raw, path.parent, missing) for raw in (agenda.findall("Items/Item") if agenda is not None else [])]
     decided = any(s.name == "beslutning" for item in items for s in item.sections)

@@ -66,10 +66,8 @@ def _place_items(items: list[Item], pages: list[Page]) -> None:
     page_lines = [[ln for ln in (page.text or page.raw_text).split("\n") if ln.strip()] for page in pages]
     titles = [_words(item.title)[:TITLE_PREFIX] for item in items]
     page_words = [_words(" ".join(lines)) for lines in page_lines]
-    # Pages that print most titles list them: the table of contents.
-    listing = {
-        k for k, words in enumerate(page_words) if len(items) >= 3 and 2 * _titles_on(titles, words) > len(items)
-    }
+    # Pages that print two or more titles, and most of them, list them: the table of contents.
+    listing = {k for k, words in enumerate(page_words) if 2 * _titles_on(titles, words) > max(len(items), 2)}
     at = 0
     for item, title in zip(items, titles, strict=True):
         found = next(

@@ -60,7 +60,7 @@ COMMITTEE_DECISION = re.compile(
     r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|styregruppe(?:n)?|komité(?:en)?)"
     r"(?:s\s+beslutning)?"  # "Børne- og Ungdomsudvalgets beslutning den 8. februar 2023"
     r"(?:\s*,\s*|\s+den\s+|\s+d\.\s*)(?:\d{1,2}\.\s*[a-zæøå]+\s+\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})"
-    r"\s*(?:,?\s*(?:pkt|punkt)\.?\s*\d+)?\s*[:.]?\s*$"
+    r"\s*(?:,?\s*(?:[Pp]kt|[Pp]unkt)\.?\s*\d+)?\s*[:.]?\s*$"
 )
 DECIDING_SECTIONS = {"indstilling", "beslutning", "referat"}
 # A recommendation printed without its heading: `Det indstilles, at …`, `Direktionen indstiller, at …`.
