@@ -336,3 +336,12 @@ def test_export_columns_carry_case_closed_and_source(home: Settings, tmp_path: P
     header, *rows = list(csv.reader(buffer.open(encoding="utf-8", newline="")))
     assert header[-3:] == ["closed", "case_number", "structure_source"]
     assert [row[-3:] for row in rows] == [["", "24-000001", "export"], ["lukket", "24-000002", "export"]]
+
+
+def test_keep_duplicates_stores_every_file_of_a_meeting(home: Settings, tmp_path: Path):
+    folder = _edoc(tmp_path / "edoc")
+    pdf_copy = tmp_path / "referat.pdf"
+    pdf_copy.write_bytes((folder / "100.PDF").read_bytes())
+    report = Archive(home.home).ingest([tmp_path / "edoc", pdf_copy], workers=1, keep_duplicates=True)
+    assert report.count("ingested") == 2
+    assert Archive(home.home).stats()["structure_sources"] == {"export": 1, "layout": 1}

@@ -54,6 +54,7 @@ class Archive:
         on_wait: Callable[[str], None] | None = None,
         on_total: Callable[[int], None] | None = None,
         scheduler: str | None = None,
+        keep_duplicates: bool = False,
     ):  # noqa: ANN201 - IngestReport
         """Ingest files and folders (see pipeline.ingest_paths); returns the IngestReport. With
         `scheduler` (a Dask scheduler's address), scanned pages are OCR'd on that cluster."""
@@ -70,6 +71,7 @@ class Archive:
             on_total=on_total,
             meeting_date=meeting_date,
             scheduler=scheduler,
+            keep_duplicates=keep_duplicates,
         )
 
     def sync(self) -> tuple[int, int]:

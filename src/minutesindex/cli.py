@@ -188,6 +188,12 @@ def _date_range(since: str | None, until: str | None) -> tuple[dt.date | None, d
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="PDF or text files, or folders to search recursively.")],
     force: Annotated[bool, typer.Option("--force", help="Re-ingest files already stored, replacing them.")] = False,
+    keep_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--keep-duplicates", help="Store a meeting again from another file (its PDF, scan or export) as well."
+        ),
+    ] = False,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="OCR processes (default: CPUs).")] = None,
     ocr_lang: Annotated[str, typer.Option("--ocr-lang", help="Tesseract language(s), e.g. dan or dan+eng.")] = (
         DEFAULT_OCR_LANG
@@ -269,6 +275,7 @@ def ingest(
             on_total=lambda n: progress.update(task, total=n),
             meeting_date=_date(meeting_date, "--meeting-date"),
             scheduler=scheduler,
+            keep_duplicates=keep_duplicates,
         )
     summary = {
         "ingested": report.count("ingested"),

@@ -306,10 +306,12 @@ def ingest_paths(
     on_total: Callable[[int], None] | None = None,
     meeting_date: dt.date | None = None,
     scheduler: str | None = None,
+    keep_duplicates: bool = False,
 ) -> IngestReport:
     """Ingest files and folders; each file lands whole or not at all, and a bad file never stops the batch.
     `meeting_date` dates the meetings whose documents do not give their date; `scheduler` (a Dask
-    scheduler's address) sends the scanned pages' OCR to that cluster's workers."""
+    scheduler's address) sends the scanned pages' OCR to that cluster's workers. A meeting already
+    stored from another file is kept once, from the file with more structure, unless `keep_duplicates`."""
     started = time.perf_counter()
     report = IngestReport()
     files, problems = discover(paths, settings.home / "processed" / UNPACKED_FOLDER)
@@ -349,7 +351,7 @@ def ingest_paths(
             if isinstance(prepared, FileOutcome):
                 outcome = prepared
             else:
-                outcome = _land(prepared, engine, pool, index_writer, repairer, meeting_date)
+                outcome = _land(prepared, engine, pool, index_writer, repairer, meeting_date, keep_duplicates)
             fill()
             report.outcomes.append(outcome)
             if on_file:
@@ -421,6 +423,7 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
     index_writer: BackgroundIndexWriter,
     repairer: LetterRepairer,
     meeting_date: dt.date | None = None,
+    keep_duplicates: bool = False,
 ) -> FileOutcome:
     path = pending.path
     try:
@@ -443,7 +446,7 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
         if existing is not None:
             replaced = delete_document(session, existing)
         notes: list[str] = []
-        twin = same_meeting(session, segmented, exclude=existing.id if existing is not None else None)
+        twin = None if keep_duplicates else same_meeting(session, segmented, exclude=existing.id if existing else None)
         if twin is not None:
             if richness(twin.structure_source, len(twin.items), twin.page_count) >= richness(
                 segmented.source, len(segmented.items), len(extracted.pages)
