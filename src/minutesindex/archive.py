@@ -55,6 +55,7 @@ class Archive:
         on_total: Callable[[int], None] | None = None,
         scheduler: str | None = None,
         keep_duplicates: bool = False,
+        follow_links: bool = False,
     ):  # noqa: ANN201 - IngestReport
         """Ingest files and folders (see pipeline.ingest_paths); returns the IngestReport. With
         `scheduler` (a Dask scheduler's address), scanned pages are OCR'd on that cluster."""
@@ -72,6 +73,7 @@ class Archive:
             meeting_date=meeting_date,
             scheduler=scheduler,
             keep_duplicates=keep_duplicates,
+            follow_links=follow_links,
         )
 
     def sync(self) -> tuple[int, int]:

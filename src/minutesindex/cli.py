@@ -98,6 +98,11 @@ def _e(text: str) -> str:
     return escape(_CONTROL.sub("", text))
 
 
+def _line(text: str) -> str:
+    """Text shown within one line of output: its line breaks as spaces, so it cannot forge a line."""
+    return _e(text.replace("\r", " ").replace("\n", " "))
+
+
 class Interrupted(BaseException):
     """Ctrl-C (SIGINT) or SIGTERM: unwinds every command (pools closed, the index writer cancelled,
     the lock released; the document being written is rolled back) and ends it with exit 130."""
@@ -194,6 +199,9 @@ def ingest(
             "--keep-duplicates", help="Store a meeting again from another file (its PDF, scan or export) as well."
         ),
     ] = False,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Read links in folders to files outside the folders given.")
+    ] = False,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="OCR processes (default: CPUs).")] = None,
     ocr_lang: Annotated[str, typer.Option("--ocr-lang", help="Tesseract language(s), e.g. dan or dan+eng.")] = (
         DEFAULT_OCR_LANG
@@ -248,21 +256,21 @@ def ingest(
         path = _e(shown_path(outcome.path))
         if outcome.status == "ignored":
             if verbose:
-                progress.console.print(f"ignored: {path}: {_e(outcome.reason)}", highlight=False)
+                progress.console.print(f"ignored: {path}: {_line(outcome.reason)}", highlight=False)
             return
         progress.advance(task)
-        progress.update(task, description=f"ingesting {_e(outcome.path.name)}")
+        progress.update(task, description=f"ingesting {_line(outcome.path.name)}")
         if outcome.status == "failed":
-            progress.console.print(f"error: {path}: {_e(outcome.reason)}", highlight=False)
+            progress.console.print(f"error: {path}: {_line(outcome.reason)}", highlight=False)
         elif not show_progress and not json_output or verbose:  # a log line per file where no bar shows
             done = (
                 f"{outcome.pages} pages ({outcome.ocr_pages} OCR'd), {outcome.items} items"
                 if outcome.status == "ingested"
                 else outcome.reason
             )
-            progress.console.print(f"{outcome.status}: {path}: {_e(done)}", highlight=False)
+            progress.console.print(f"{outcome.status}: {path}: {_line(done)}", highlight=False)
         for warning in outcome.warnings:
-            progress.console.print(f"warning: {path}: {_e(warning)}", highlight=False)
+            progress.console.print(f"warning: {path}: {_line(warning)}", highlight=False)
 
     with progress:
         report = Archive().ingest(
@@ -276,6 +284,7 @@ def ingest(
             meeting_date=_date(meeting_date, "--meeting-date"),
             scheduler=scheduler,
             keep_duplicates=keep_duplicates,
+            follow_links=follow_links,
         )
     summary = {
         "ingested": report.count("ingested"),
@@ -648,7 +657,7 @@ def check(
             out.print("repaired" if result.get("repaired") else "run `minutesindex check --repair` to fix")
         if result.get("rebuilt"):
             out.print("the search index was damaged and has been rebuilt from the database")
-        else:
+        elif not (missing or stale):
             out.print("index and database agree")
     if (result["missing_from_index"] or result["stale_in_index"]) and not result.get("repaired"):
         raise typer.Exit(int(ExitCode.INDEX))

@@ -65,12 +65,16 @@ class NoHomeError(MinutesIndexError):
     exit_code = ExitCode.DATABASE
 
 
+MAX_ECHOED = 80  # characters of a user's value an error line repeats
+
+
 class UnknownCommitteeError(QuerySyntaxError):
     """A committee filter that matches no committee of the archive; the message lists the known ones."""
 
     def __init__(self, name: str, known: list[str]) -> None:
         listing = "; ".join(known) if known else "none yet"
-        super().__init__(f"no committee matches {name!r}; known committees: {listing}")
+        shown = name if len(name) <= MAX_ECHOED else f"{name[:MAX_ECHOED]}… ({len(name)} characters)"
+        super().__init__(f"no committee matches {shown!r}; known committees: {listing}")
         self.known = known
 
 

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -198,8 +199,11 @@ def write_decisions_xlsx(items: Iterable[ItemRow], out: Path | None) -> int:
     sheet.append(DECISION_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    cut = 0
     for row in rows:
-        sheet.append([_xlsx_value(column, row[column]) for column in DECISION_COLUMNS])
+        values = [_xlsx_value(column, row[column]) for column in DECISION_COLUMNS]
+        cut += sum(1 for value in values if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT)
+        sheet.append([_within_cell(value) for value in values])
     date_column = DECISION_COLUMNS.index("meeting_date") + 1
     for (cell,) in sheet.iter_rows(min_row=2, min_col=date_column, max_col=date_column):
         cell.number_format = "yyyy-mm-dd"
@@ -218,7 +222,14 @@ def write_decisions_xlsx(items: Iterable[ItemRow], out: Path | None) -> int:
         sys.stdout.buffer.write(buffer.getvalue())
         sys.stdout.buffer.flush()
     else:
-        workbook.save(out)
+        with replacing(out) as partial:
+            workbook.save(partial)
+    if cut:
+        print(
+            f"warning: {cut} cell(s) longer than Excel's limit of {XLSX_CELL_LIMIT:,} characters were cut, "
+            "as the cell says; the CSV export keeps them whole",
+            file=sys.stderr,
+        )
     return len(rows)
 
 
@@ -231,6 +242,17 @@ def _formula_safe(value: object) -> object:
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
+XLSX_CELL_LIMIT = 32_767  # characters Excel holds in one cell
+
+
+def _within_cell(value: object) -> object:
+    """A text longer than a cell holds, cut with a note that says so (never silently)."""
+    if not isinstance(value, str) or len(value) <= XLSX_CELL_LIMIT:
+        return value
+    note = f" … [cut at Excel's cell limit: {len(value):,} characters in all; the CSV export has the whole text]"
+    return value[: XLSX_CELL_LIMIT - len(note)] + note
+
+
 def _xlsx_value(column: str, value: object) -> object:
     if column == "meeting_date" and isinstance(value, str) and value:
         return dt.date.fromisoformat(value)
@@ -238,10 +260,22 @@ def _xlsx_value(column: str, value: object) -> object:
 
 
 @contextlib.contextmanager
+def replacing(out: Path) -> Iterator[Path]:
+    """A file beside `out` to write, which takes its place only once complete: an export that is
+    killed or fails leaves the previous file as it was (and no partial one)."""
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        yield partial
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
 def _text_output(out: Path | None, encoding: str) -> Iterator[TextIO]:
     """A file to write text to, or standard output (in the same encoding) for None."""
     if out is not None:
-        with out.open("w", encoding=encoding, newline="") as fh:
+        with replacing(out) as partial, partial.open("w", encoding=encoding, newline="") as fh:
             yield fh
         return
     stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=True)

@@ -17,8 +17,16 @@ CANONICAL_SECTIONS = (
 )
 
 
-# The warning of a page whose OCR ran past its time limit: stored empty, read again by the next ingest.
+# The warnings of a page whose OCR ran past its time limit, or failed (Tesseract or MuPDF could not
+# read it): the page is stored empty, and the next ingest of the file reads it again.
 OCR_TIMED_OUT = "OCR timed out"
+OCR_FAILED = "OCR failed"
+UNREAD_PAGE_WARNINGS = (OCR_TIMED_OUT, OCR_FAILED)
+
+
+def unread_page(warning: str | None) -> bool:
+    """Whether a page with this warning was stored without its text, to be read again."""
+    return (warning or "").startswith(UNREAD_PAGE_WARNINGS)
 
 
 @dataclass(frozen=True)

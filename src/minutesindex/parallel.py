@@ -57,13 +57,13 @@ def start_helper(target: Callable[..., None], args: tuple, name: str) -> BasePro
 
 def _helper_main(parent_pid: int, target: Callable[..., None], args: tuple) -> None:
     worker_signals()
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent_pid:  # the parent ended before the kernel was told
         return
     target(*args)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     libc_name = ctypes.util.find_library("c")
     if libc_name is None:
         return
@@ -73,6 +73,21 @@ def _die_with_parent() -> None:
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+# The process that owns an OCR pool, as its fork server reads it from the environment (pool_server).
+POOL_OWNER_VARIABLE = "MINUTESINDEX_POOL_OWNER"
+
+
+def _ocr_worker_init() -> None:
+    """In an OCR worker: signals as every worker's, and the worker ends with the fork server that
+    forked it (which ends with the ingest); one whose server ended already ends at once."""
+    from minutesindex.pool_server import SERVER_PID
+
+    worker_signals()
+    die_with_parent()
+    if os.getppid() != SERVER_PID:
+        os._exit(0)
 
 
 # A worker is replaced by a fresh one after this many pages: what Tesseract and MuPDF keep between
@@ -113,11 +128,12 @@ class OcrPool:
         context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported PyMuPDF and this module's code;
         # each loads its own Tesseract engine, one thread, on its first page.
-        context.set_forkserver_preload(["minutesindex.ingest.ocr"])
+        context.set_forkserver_preload(["minutesindex.ingest.ocr", "minutesindex.pool_server"])
+        os.environ[POOL_OWNER_VARIABLE] = str(os.getpid())  # the fork server, started now, inherits it
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
-            initializer=worker_signals,
+            initializer=_ocr_worker_init,
             max_tasks_per_child=PAGES_PER_WORKER,
         )
 

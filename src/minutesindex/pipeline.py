@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import os
 import re
+import stat
 import sys
 import time
 from collections import Counter, deque
@@ -31,7 +32,7 @@ from minutesindex.ingest.exports import (
 from minutesindex.ingest.ocr import OcrResult
 from minutesindex.ingest.pdf import iter_text_layer, open_pdf, read_outline
 from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
-from minutesindex.model import OCR_TIMED_OUT, ExtractedDocument, OutlineEntry, Page, SegmentedDocument
+from minutesindex.model import OCR_FAILED, ExtractedDocument, OutlineEntry, Page, SegmentedDocument, unread_page
 from minutesindex.parallel import Pool, ocr_pool
 from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
@@ -105,13 +106,16 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-def discover(paths: Iterable[Path], unpack_into: Path | None = None) -> tuple[list[Path], list[FileOutcome]]:
+def discover(
+    paths: Iterable[Path], unpack_into: Path | None = None, follow_links: bool = False
+) -> tuple[list[Path], list[FileOutcome]]:
     """Supported files under the given paths (recursive, sorted); missing paths are failures, other
     files in the folders are ignored (with an outcome that says so).
 
     An agenda system's export is one input by its entry file (`eDocAgendaPublishing.xml`,
     `XML_<id>.xml`, `Publication<N>.xml`, a FirstAgenda `.json`); the files beside it that belong to
-    it are not inputs of their own. A zip is unpacked under `unpack_into` and read like a folder."""
+    it are not inputs of their own. A zip is unpacked under `unpack_into` and read like a folder. In a
+    folder, a link to a file outside it is skipped (said so) unless `follow_links`."""
     found: list[Path] = []
     problems: list[FileOutcome] = []
 
@@ -119,6 +123,7 @@ def discover(paths: Iterable[Path], unpack_into: Path | None = None) -> tuple[li
         suffix = candidate.suffix.lower()
         if suffix == ".zip" and unpack_into is not None:
             try:
+                check_regular_file(candidate)
                 folder = unpack_zip(candidate, unpack_into, content_hash(candidate))
             except InputFileError as exc:
                 problems.append(FileOutcome(candidate, "failed", exc.reason))
@@ -139,7 +144,11 @@ def discover(paths: Iterable[Path], unpack_into: Path | None = None) -> tuple[li
                 reason = "XML that is no agenda system export this version reads"
             problems.append(FileOutcome(candidate, "ignored", reason))
 
+    def outside(candidate: Path, inside: Path) -> bool:
+        return not follow_links and candidate.is_symlink() and not candidate.resolve().is_relative_to(inside)
+
     def walk(folder: Path) -> None:
+        inside = folder.resolve()
         for root, dirs, files in os.walk(folder, followlinks=False):
             dirs.sort()
             entries = [Path(root) / name for name in sorted(files) if export_system(Path(name)) in _FOLDER_EXPORTS]
@@ -150,7 +159,13 @@ def discover(paths: Iterable[Path], unpack_into: Path | None = None) -> tuple[li
             parts = {part.name for entry in entries for part in export_parts(entry)}
             dirs[:] = [d for d in dirs if d not in parts]
             for name in sorted(files):
-                add_file(Path(root) / name, explicit=False)
+                candidate = Path(root) / name
+                if outside(candidate, inside):
+                    target = shown_path(candidate.resolve())
+                    reason = f"a link to {target}, outside the folder given (--follow-links reads it)"
+                    problems.append(FileOutcome(candidate, "skipped", reason))
+                else:
+                    add_file(candidate, explicit=False)
 
     for path in paths:
         if path.is_dir():
@@ -229,9 +244,9 @@ def _finish_extraction(pending: _Pending, pool: Pool) -> ExtractedDocument:
                 result = pool.result(future, source, number - 1)
             except ClusterError:
                 raise  # the batch stops: no page of this file can be read, nothing is half-written
-            except Exception as exc:
-                raise InputFileError(pending.read_from, f"OCR failed on page {number}: {exc}") from exc
-            warning = "; ".join(w for w in (result.warning, page.warning) if w) or None  # timeouts first
+            except Exception as exc:  # this page is lost to OCR for now, not the document
+                result = OcrResult("", None, f"{OCR_FAILED}: {one_line(str(exc) or type(exc).__name__)}")
+            warning = "; ".join(w for w in (result.warning, page.warning) if w) or None  # unread first
             page.raw_text, page.confidence, page.warning = result.text, result.confidence, warning
     finally:
         pool.done_with(source)
@@ -307,14 +322,16 @@ def ingest_paths(
     meeting_date: dt.date | None = None,
     scheduler: str | None = None,
     keep_duplicates: bool = False,
+    follow_links: bool = False,
 ) -> IngestReport:
     """Ingest files and folders; each file lands whole or not at all, and a bad file never stops the batch.
     `meeting_date` dates the meetings whose documents do not give their date; `scheduler` (a Dask
     scheduler's address) sends the scanned pages' OCR to that cluster's workers. A meeting already
-    stored from another file is kept once, from the file with more structure, unless `keep_duplicates`."""
+    stored from another file is kept once, from the file with more structure, unless `keep_duplicates`.
+    Links in folders to files outside them are read only with `follow_links`."""
     started = time.perf_counter()
     report = IngestReport()
-    files, problems = discover(paths, settings.home / "processed" / UNPACKED_FOLDER)
+    files, problems = discover(paths, settings.home / "processed" / UNPACKED_FOLDER, follow_links)
     for outcome in problems:
         report.outcomes.append(outcome)
         if on_file:
@@ -372,18 +389,19 @@ def _prepare(path: Path, engine, pool: Pool, force: bool) -> _Pending | FileOutc
             raise InputFileError(path, "file name is not valid UTF-8 (rename the file)")
         if not os.access(path, os.R_OK):
             raise InputFileError(path, "permission denied")
+        check_regular_file(path)
         digest = content_hash(path)
         reuse: dict[int, Page] = {}
         with session_scope(engine) as session:
             existing = find_by_hash(session, digest)
             if existing is not None and not force:
-                if not any((p.warning or "").startswith(OCR_TIMED_OUT) for p in existing.pages):
+                if not any(unread_page(p.warning) for p in existing.pages):
                     return FileOutcome(path, "skipped", f"already ingested as {existing.file_name}")
                 # Stored with pages whose OCR timed out: those pages are read again, the others kept.
                 reuse = {
                     p.number: Page(p.number, p.raw_text, p.method, p.confidence, warning=p.warning)
                     for p in existing.pages
-                    if not (p.warning or "").startswith(OCR_TIMED_OUT)
+                    if not unread_page(p.warning)
                 }
         pending = _read_file(path, digest, pool, reuse)
         pending.replaces = existing is not None
@@ -392,6 +410,29 @@ def _prepare(path: Path, engine, pool: Pool, force: bool) -> _Pending | FileOutc
         return FileOutcome(path, "failed", exc.reason)
     except OSError as exc:
         return FileOutcome(path, "failed", exc.strerror or str(exc))
+    except ClusterError:
+        raise
+    except Exception as exc:  # whatever a damaged file makes a library raise, it is that file's failure
+        return FileOutcome(path, "failed", f"cannot be read ({type(exc).__name__}: {one_line(str(exc))})")
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# The largest input read: a year of a council's scanned minutes is under 1 GB.
+MAX_FILE_BYTES = 4_000_000_000
+
+
+def check_regular_file(path: Path) -> None:
+    """Only regular files are read, and only up to MAX_FILE_BYTES: a FIFO, a device (a link to
+    /dev/zero) or a socket would block or never end."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise InputFileError(path, "not a regular file (a FIFO, device or socket); only regular files are read")
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputFileError(path, f"file larger than {MAX_FILE_BYTES // 1_000_000_000} GB")
 
 
 def _claim(session, digest: str) -> None:  # noqa: ANN001 - Session
@@ -411,9 +452,14 @@ def _utf8_name(path: Path) -> bool:
     return True
 
 
+_PATH_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def shown_path(path: Path) -> str:
-    """A path as text that any terminal or log can show: bytes that are not UTF-8 as `\xff`."""
-    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    """A path as text that any terminal or log can show on one line: bytes that are not UTF-8 as
+    `\xff`, control characters escaped (`\n`), so a file name cannot forge a line of the output."""
+    text = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return _PATH_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _land(  # noqa: ANN001, PLR0913 - Engine

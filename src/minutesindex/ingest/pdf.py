@@ -66,7 +66,12 @@ def open_pdf(path: Path) -> pymupdf.Document:
     if doc.is_repaired and b"%%EOF" not in tail:
         doc.close()
         raise InputFileError(path, "truncated PDF (file ends before its end-of-file marker)")
-    if doc.page_count == 0:
+    try:
+        pages = doc.page_count
+    except Exception as exc:  # a page tree that lies (`/Count 2147483648`) raises here
+        doc.close()
+        raise InputFileError(path, f"broken PDF page tree ({_short(exc)})") from exc
+    if pages == 0:
         doc.close()
         raise InputFileError(path, "PDF has no pages")
     return doc

@@ -11,12 +11,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, make_url, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, make_url, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from minutesindex.errors import DatabaseError, NotFoundError, QuerySyntaxError
-from minutesindex.model import OCR_TIMED_OUT, STRUCTURE_SOURCES, ExtractedDocument, SegmentedDocument
+from minutesindex.model import STRUCTURE_SOURCES, UNREAD_PAGE_WARNINGS, ExtractedDocument, SegmentedDocument
 from minutesindex.store.tables import (
     AttachmentRow,
     ChangeRow,
@@ -412,7 +412,9 @@ def statistics(session: Session) -> dict:
         "ocr_pages": session.scalar(select(func.count(PageRow.id)).where(PageRow.method == "ocr")) or 0,
         # Pages whose OCR timed out: empty until the next ingest reads them again.
         "ocr_failed_pages": session.scalar(
-            select(func.count(PageRow.id)).where(PageRow.warning.like(f"{OCR_TIMED_OUT}%"))
+            select(func.count(PageRow.id)).where(
+                or_(*(PageRow.warning.like(f"{prefix}%") for prefix in UNREAD_PAGE_WARNINGS))
+            )
         )
         or 0,
         "repaired_words": session.scalar(select(func.coalesce(func.sum(PageRow.repaired_words), 0))) or 0,
