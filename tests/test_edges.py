@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import random
 import re
 import shutil
 import signal
@@ -238,3 +239,34 @@ def test_a_decision_longer_than_an_excel_cell_is_cut_with_a_note(home: Settings,
     assert len(cell) <= XLSX_CELL_LIMIT and "cut at Excel's cell limit" in cell
     archive.export_decisions(tmp_path / "d.csv")
     assert long_decision in (tmp_path / "d.csv").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 400 KB file system (tmpfs), where the home's search index runs out of space."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {made.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_while_the_index_is_written_is_one_storage_line(small_disk: Path, tmp_path: Path, sample_files):
+    env = {**os.environ, "MINUTESINDEX_HOME": str(small_disk / "home")}
+    env["MINUTESINDEX_DB_URL"] = f"sqlite:///{tmp_path / 'minutes.sqlite'}"
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    rng = random.Random(8)
+    for k in range(12):  # words of their own, so the index grows past the disk
+        words = " ".join("".join(rng.choice("abdefghiklmnoprstuvy") for _ in range(8)) for _ in range(3000))
+        (batch / f"meeting {k}.txt").write_text(
+            f"Referat\nTeknisk Udvalg den {k + 1}. marts 2024\n\n1. Sag om stier\nBeslutning\n{words}\n",
+            encoding="utf-8",
+        )
+    for command in (["ingest", str(batch)], ["check", "--repair"]):
+        run = subprocess.run([sys.executable, "-m", "minutesindex", *command], env=env, capture_output=True, text=True)
+        errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+        assert run.returncode == 8, run.stderr[-2000:]
+        assert len(errors) == 1 and "no space left" in errors[0] and "unexpected" not in run.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -32,19 +33,21 @@ except ImportError:
 
 from minutesindex.archive import Archive
 from minutesindex.config import DEFAULT_OCR_LANG, load_settings
-from minutesindex.errors import ExitCode, MinutesIndexError
+from minutesindex.errors import ExitCode, MinutesIndexError, storage_error
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable or no home; "
     "4 search index unusable; 5 another process holds the home; 6 item or document not found; "
-    "7 Dask scheduler unreachable; 70 unexpected failure (its traceback is written to a file); 130 interrupted."
+    "7 Dask scheduler unreachable; 8 no space left on the disk; 70 unexpected failure (its traceback is written to "
+    "a file); 130 interrupted."
 )
 
 
 class _ErrorBoundary(TyperGroup):
     """The one place where failures become README's exit codes, for every command: a
     MinutesIndexError is its one line and its code; anything unexpected is one line naming where
-    its full traceback was written, and exit 70. Click's own exits, and Ctrl-C, pass through."""
+    its full traceback was written, and exit 70; a full disk, wherever it is met, is exit 8. Click's
+    own exits, and Ctrl-C, pass through."""
 
     def invoke(self, ctx: typer.Context) -> object:
         try:
@@ -53,14 +56,21 @@ class _ErrorBoundary(TyperGroup):
             raise _fail(exc) from exc
         except (ClickException, typer.Exit, typer.Abort):
             raise
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise _unexpected(exc) from exc
+            raise _fail(storage_error(exc.filename or f"the home {load_settings().home}")) from exc
         except Exception as exc:
-            log = _write_traceback(exc)
-            err.print(
-                f"error: unexpected failure ({type(exc).__name__}: {_e(str(exc)[:200])}); "
-                f"the full traceback is in {log}",
-                highlight=False,
-            )
-            raise typer.Exit(int(ExitCode.INTERNAL)) from exc
+            raise _unexpected(exc) from exc
+
+
+def _unexpected(exc: Exception) -> typer.Exit:
+    log = _write_traceback(exc)
+    err.print(
+        f"error: unexpected failure ({type(exc).__name__}: {_e(str(exc)[:200])}); the full traceback is in {log}",
+        highlight=False,
+    )
+    return typer.Exit(int(ExitCode.INTERNAL))
 
 
 def _write_traceback(exc: Exception) -> str:

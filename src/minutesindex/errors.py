@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     BUSY = 5  # another ingest holds the lock
     NOT_FOUND = 6  # an item id that does not exist
     CLUSTER = 7  # the Dask scheduler cannot be reached or was lost
+    STORAGE = 8  # the disk holding the home or the database is full
     INTERNAL = 70  # an unexpected failure (a bug): one line, the traceback written to a file (EX_SOFTWARE)
     INTERRUPTED = 130  # Ctrl-C or SIGTERM, as shells report a command ended by SIGINT
 
@@ -76,6 +77,22 @@ class UnknownCommitteeError(QuerySyntaxError):
         shown = name if len(name) <= MAX_ECHOED else f"{name[:MAX_ECHOED]}… ({len(name)} characters)"
         super().__init__(f"no committee matches {shown!r}; known committees: {listing}")
         self.known = known
+
+
+class StorageError(MinutesIndexError):
+    """No space left on the device the home, its index or the database is written to."""
+
+    exit_code = ExitCode.STORAGE
+
+
+NO_SPACE = "No space left on device"
+
+
+def storage_error(where: str) -> StorageError:
+    return StorageError(
+        f"no space left on the device holding {where}; free space, then `minutesindex check --repair` "
+        "brings the search index up to the database"
+    )
 
 
 class ClusterError(MinutesIndexError):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from minutesindex.errors import SearchIndexError
+from minutesindex.errors import NO_SPACE, SearchIndexError, storage_error
 from minutesindex.parallel import helper_queue, start_helper
 from minutesindex.search.index import IndexBatch, item_document
 from minutesindex.store.tables import ItemRow
@@ -28,6 +28,7 @@ PARENT_CHECK_S = 1.0
 
 class BackgroundIndexWriter:
     def __init__(self, index_dir: Path, max_items: int = 2000, max_seconds: float = 5.0) -> None:
+        self._index_dir = index_dir
         self._requests = helper_queue(maxsize=QUEUE_DOCUMENTS)
         self._replies = helper_queue()
         self._process = start_helper(
@@ -52,6 +53,8 @@ class BackgroundIndexWriter:
                     break
         self._process.join()
         if status != "ok":
+            if NO_SPACE in message:
+                raise storage_error(f"the search index {self._index_dir}")
             raise SearchIndexError(f"search index not updated: {message}; `minutesindex check --repair` fixes it")
 
     def cancel(self) -> None:
