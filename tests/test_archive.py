@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +39,25 @@ def test_reading_an_archive_that_does_not_exist_creates_nothing(tmp_path):
         with pytest.raises(NoHomeError):
             read()
     assert not (tmp_path / "nowhere").exists()
+
+
+def _mapped_index_files(index_dir: Path) -> int:
+    return sum(1 for line in Path("/proc/self/maps").read_text().splitlines() if str(index_dir) in line)
+
+
+def _rss_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
+
+
+def test_searching_in_a_loop_holds_its_memory_and_files_flat(sample_home):
+    settings, _ = sample_home
+    queries = ["takstmodel", "særlige pladser", "budget", "cykelsti", "tilsyn"]
+    with Archive(settings.home) as archive:
+        archive.search("takstmodel", committee="teknik")
+        mapped, rss = _mapped_index_files(settings.index_dir), _rss_mb()
+        for k in range(300):
+            archive.search(queries[k % len(queries)], committee="teknik" if k % 2 else None)
+        assert _mapped_index_files(settings.index_dir) <= mapped
+        assert _rss_mb() - rss < 50
+    assert _mapped_index_files(settings.index_dir) == 0  # closed: nothing of the index stays mapped

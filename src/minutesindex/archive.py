@@ -28,6 +28,43 @@ class Archive:
 
     def __init__(self, home: str | Path | None = None) -> None:
         self.settings: Settings = load_settings(home)
+        self._index = None  # the search index, opened once by the first search; see close()
+        self._committees: tuple[int, list[str]] | None = None  # (index generation, its committees)
+
+    def close(self) -> None:
+        """Release what searching opened (the index's searcher and its segment files). The archive
+        stays usable: the next search opens them again."""
+        from minutesindex.search.query import release_searcher
+
+        if self._index is not None:
+            release_searcher(self._index)
+            self._index = None
+            self._committees = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _search_index(self):  # noqa: ANN202 - a Whoosh Index
+        """The search index, opened once per archive: every search reuses it and its searcher, which
+        follows the writers' commits (opening them per search leaked their files and memory)."""
+        from minutesindex.search.index import open_index
+
+        if self._index is None:
+            self._index = open_index(self._existing().index_dir)
+        return self._index
+
+    def _known_committees(self) -> list[str]:
+        """The committees of the indexed items, read once per index generation."""
+        from minutesindex.search.query import known_committees
+
+        index = self._search_index()
+        generation = index.latest_generation()
+        if self._committees is None or self._committees[0] != generation:
+            self._committees = (generation, known_committees(index))
+        return self._committees[1]
 
     @property
     def home(self) -> Path:
@@ -122,18 +159,15 @@ class Archive:
     ):  # noqa: ANN201 - SearchHits
         """Agenda items matching the query, best first (see search.query.search); `committee` is
         matched forgivingly, and one that matches nothing raises UnknownCommitteeError."""
-        from minutesindex.search.index import open_index, reading_index
-        from minutesindex.search.query import known_committees
+        from minutesindex.search.index import reading_index
         from minutesindex.search.query import search as run_search
 
-        index_dir = self._existing().index_dir
-        with reading_index(index_dir):
-            index = open_index(index_dir)
+        with reading_index(self._existing().index_dir):
             return run_search(
-                index,
+                self._search_index(),
                 query,
                 limit=limit,
-                committee=self.resolve_committee(committee, known_committees(index)),
+                committee=self.resolve_committee(committee, self._known_committees()),
                 since=since,
                 until=until,
                 section=section,
@@ -167,7 +201,6 @@ class Archive:
         access: str | None = None,
     ) -> list:
         """The items (database rows, sections loaded) a search returns, or all matching the filters."""
-        from minutesindex.search.index import open_index
         from minutesindex.search.query import search as run_search
         from minutesindex.store.db import load_items, open_database, session_scope
 
@@ -180,7 +213,7 @@ class Archive:
         ids = None
         if query:
             hits = run_search(
-                open_index(settings.index_dir),
+                self._search_index(),
                 query,
                 limit=100_000,
                 committee=wanted,

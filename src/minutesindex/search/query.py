@@ -272,6 +272,13 @@ def _searcher(index: Index) -> Searcher:
     return searcher
 
 
+def release_searcher(index: Index) -> None:
+    """Close the searcher kept for an index (its open segment files and what they map)."""
+    searcher = _searchers.pop(index, None)
+    if searcher is not None:
+        searcher.close()
+
+
 def _no_phrase_on_folded(query: Query) -> Query:
     """The folded field has no positions; a phrase is matched on the main fields only."""
     if isinstance(query, Phrase) and query.fieldname == "folded":
