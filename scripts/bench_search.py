@@ -31,6 +31,7 @@ from minutesindex.store.tables import DocumentRow, ItemRow, SectionRow
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SECTIONS = ("sagsfremstilling", "indstilling", "beslutning", "baggrund")
 ITEMS_PER_MEETING = 15
+COMMITTEES = 12
 
 
 def vocabulary() -> list[str]:
@@ -55,7 +56,7 @@ def synthetic_items(count: int, words: list[str], rng: random.Random) -> Iterato
             doc_number,
             DocumentRow(
                 file_name=f"meeting{doc_number}.pdf",
-                committee="Udvalg",
+                committee=f"Udvalg {doc_number % COMMITTEES}",
                 meeting_date=dt.date(2020, 1, 1) + dt.timedelta(days=doc_number % 2000),
                 kind="referat",
             ),
@@ -98,23 +99,34 @@ def main() -> None:
         index = whoosh_index.open_dir(tmp)
         latencies: dict[str, list[float]] = {}
         keywords = sorted(set(common))
+        def one_year() -> dict:
+            year = rng.randrange(2020, 2025)
+            return {"since": dt.date(year, 1, 1), "until": dt.date(year, 12, 31)}
+
+        def committee() -> dict:
+            return {"committee": f"Udvalg {rng.randrange(COMMITTEES)}"}
+
         kinds = {
             # Words drawn from the distinct vocabulary: keywords as analysts type them (`takstmodel`).
-            "1-word": lambda: rng.choice(keywords),
-            "2-word": lambda: " ".join(rng.sample(keywords, 2)),
-            "3-word": lambda: " ".join(rng.sample(keywords, 3)),
-            "phrase": lambda: '"' + " ".join(rng.sample(keywords, 2)) + '"',
+            "1-word": lambda: (rng.choice(keywords), {}),
+            "2-word": lambda: (" ".join(rng.sample(keywords, 2)), {}),
+            "3-word": lambda: (" ".join(rng.sample(keywords, 3)), {}),
+            "phrase": lambda: ('"' + " ".join(rng.sample(keywords, 2)) + '"', {}),
             # Words drawn by corpus frequency: the commonest words of the minutes, each in a large
             # share of the items, so an AND of two scores tens of thousands of items. The worst case.
-            "2-common": lambda: " ".join(rng.sample(common, 2)),
-            "phrase-common": lambda: '"' + " ".join(rng.sample(common, 2)) + '"',
+            "2-common": lambda: (" ".join(rng.sample(common, 2)), {}),
+            "phrase-common": lambda: ('"' + " ".join(rng.sample(common, 2)) + '"', {}),
+            # Filtered as analysts filter: one year of meetings, or one committee of twelve.
+            "2-word-year": lambda: (" ".join(rng.sample(keywords, 2)), one_year()),
+            "2-common-year": lambda: (" ".join(rng.sample(common, 2)), one_year()),
+            "2-common-committee": lambda: (" ".join(rng.sample(common, 2)), committee()),
         }
         for kind, make in kinds.items():
             latencies[kind] = []
             for _ in range(args.queries):
-                query = make()
+                query, filters = make()
                 t0 = time.perf_counter()
-                search(index, query, limit=10)
+                search(index, query, limit=10, **filters)
                 latencies[kind].append((time.perf_counter() - t0) * 1000)
     result = {
         "items": args.items,

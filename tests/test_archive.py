@@ -61,3 +61,13 @@ def test_searching_in_a_loop_holds_its_memory_and_files_flat(sample_home):
         assert _mapped_index_files(settings.index_dir) <= mapped
         assert _rss_mb() - rss < 50
     assert _mapped_index_files(settings.index_dir) == 0  # closed: nothing of the index stays mapped
+
+
+def test_the_total_is_counted_when_asked_or_when_every_match_is_shown(sample_home):
+    settings, _ = sample_home
+    with Archive(settings.home) as archive:
+        every = archive.search("udvalget", limit=100)
+        assert every.total == len(every) > 2  # all shown: the total is known without counting
+        best = archive.search("udvalget", limit=2)
+        assert len(best) == 2 and best.total is None  # more match; not counted
+        assert archive.search("udvalget", limit=2, count=True).total == every.total

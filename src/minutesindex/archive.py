@@ -156,9 +156,11 @@ class Archive:
         sort: str = "score",
         include_undated: bool = False,
         access: str | None = None,
+        count: bool = False,
     ):  # noqa: ANN201 - SearchHits
         """Agenda items matching the query, best first (see search.query.search); `committee` is
-        matched forgivingly, and one that matches nothing raises UnknownCommitteeError."""
+        matched forgivingly, and one that matches nothing raises UnknownCommitteeError. `hits.total`
+        is how many match in all where fewer than `limit` did, or with `count`; else None."""
         from minutesindex.search.index import reading_index
         from minutesindex.search.query import search as run_search
 
@@ -174,6 +176,7 @@ class Archive:
                 sort=sort,
                 include_undated=include_undated,
                 access=access,
+                count=count,
             )
 
     def item(self, item_id: int) -> dict:

@@ -369,6 +369,9 @@ def search(
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     access: Annotated[str | None, ACCESS] = None,
+    count: Annotated[
+        bool, typer.Option("--count", help="Print only how many items match (counts every match).")
+    ] = False,
 ) -> None:
     """Search agenda items; shows meeting date, committee, item, title, file:page and a snippet.
 
@@ -395,7 +398,11 @@ def search(
         sort=sort,
         include_undated=include_undated,
         access=access,
+        count=count,
     )
+    if count:
+        out.print(str(hits.total), highlight=False)
+        return
     _print_hits(hits, fmt)
 
 
@@ -445,7 +452,8 @@ def _print_hits(hits, fmt: str) -> None:  # noqa: ANN001 - SearchHits
                 str(hit.item_id),
             )
         out.print(table)
-    err.print(f"showing {len(hits)} of {hits.total}", highlight=False)
+    shown = f"showing {len(hits)} of {hits.total}" if hits.total is not None else f"showing the best {len(hits)}"
+    err.print(shown + ("" if hits.total is not None else " (more match; --count counts them)"), highlight=False)
 
 
 def _plain(text: str) -> str:

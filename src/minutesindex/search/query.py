@@ -77,9 +77,12 @@ class SearchHit:
 
 
 class SearchHits(list):
-    """The hits shown, best first (or by date), and how many items match in all (`total`)."""
+    """The hits shown, best first (or by date), and how many items match in all (`total`): known
+    when fewer items matched than were asked for, or when the search was asked to count them; None
+    where more match and counting them was not asked for (counting runs the query again over every
+    match, which costs more than finding the best ones)."""
 
-    def __init__(self, hits: list[SearchHit], total: int) -> None:
+    def __init__(self, hits: list[SearchHit], total: int | None) -> None:
         super().__init__(hits)
         self.total = total
 
@@ -297,6 +300,7 @@ def search(
     sort: str = "score",
     include_undated: bool = False,
     access: str | None = None,
+    count: bool = False,
 ) -> SearchHits:
     """Items with every word of the query, best first (or newest meeting first with sort="date");
     where no item has them all and the query is plain words, the items with some of them (their
@@ -332,7 +336,9 @@ def search(
             raise QuerySyntaxError(f"cannot run query {query_text!r}: {type(exc).__name__} {exc}".strip()) from exc
         query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
         hits = [_hit(hit, query_terms, all_words=not any_word) for hit in results]
-        return SearchHits(hits, len(results) if hits else 0)
+        if count:
+            return SearchHits(hits, len(results) if hits else 0)
+        return SearchHits(hits, len(hits) if len(hits) < limit else None)
 
     hits = run(any_word=False)
     if not hits and _PLAIN_WORDS.fullmatch(query_text) and len(query_text.split()) > 1:
