@@ -99,6 +99,7 @@ def main() -> None:
         index = whoosh_index.open_dir(tmp)
         latencies: dict[str, list[float]] = {}
         keywords = sorted(set(common))
+
         def one_year() -> dict:
             year = rng.randrange(2020, 2025)
             return {"since": dt.date(year, 1, 1), "until": dt.date(year, 12, 31)}
