@@ -31,6 +31,7 @@ from minutesindex.ingest.exports import (
 )
 from minutesindex.ingest.ocr import OcrResult
 from minutesindex.ingest.pdf import iter_text_layer, open_pdf, read_outline
+from minutesindex.ingest.tesseract import TesseractUnavailable
 from minutesindex.ingest.text import TEXT_SUFFIXES, read_text_pages
 from minutesindex.model import OCR_FAILED, ExtractedDocument, OutlineEntry, Page, SegmentedDocument, unread_page
 from minutesindex.parallel import Pool, ocr_pool
@@ -244,6 +245,8 @@ def _finish_extraction(pending: _Pending, pool: Pool) -> ExtractedDocument:
                 result = pool.result(future, source, number - 1)
             except ClusterError:
                 raise  # the batch stops: no page of this file can be read, nothing is half-written
+            except TesseractUnavailable as exc:  # no page can be read: the file fails, and says why
+                raise InputFileError(pending.read_from, f"OCR failed on page {number}: {exc}") from exc
             except Exception as exc:  # this page is lost to OCR for now, not the document
                 result = OcrResult("", None, f"{OCR_FAILED}: {one_line(str(exc) or type(exc).__name__)}")
             warning = "; ".join(w for w in (result.warning, page.warning) if w) or None  # unread first

@@ -53,6 +53,11 @@ class TesseractError(RuntimeError):
     pass
 
 
+class TesseractUnavailable(TesseractError):
+    """Tesseract cannot read any page here (its library or the language is missing): the file fails,
+    where a page it cannot read is that page's warning."""
+
+
 @dataclass
 class PageReading:
     text: str
@@ -66,7 +71,7 @@ def _library() -> ctypes.CDLL:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     name = ctypes.util.find_library("tesseract")
     if name is None:
-        raise TesseractError("libtesseract is not installed (Debian: apt-get install tesseract-ocr)")
+        raise TesseractUnavailable("libtesseract is not installed (Debian: apt-get install tesseract-ocr)")
     library = ctypes.CDLL(name)
     for function, (arguments, result) in _SIGNATURES.items():
         getattr(library, function).argtypes = arguments
@@ -96,7 +101,7 @@ class TesseractEngine:
         if self._lib.TessBaseAPIInit3(self._api, None, lang.encode()) != 0:
             self._lib.TessBaseAPIDelete(self._api)
             package = f"tesseract-ocr-{lang}"
-            raise TesseractError(f"Tesseract cannot load language '{lang}' (Debian: apt-get install {package})")
+            raise TesseractUnavailable(f"Tesseract cannot load language '{lang}' (Debian: apt-get install {package})")
         self._lib.TessBaseAPISetPageSegMode(self._api, _PAGE_SEGMENTATION_AUTO)
 
     def read(self, samples: bytes, width: int, height: int, stride: int, dpi: int, timeout_s: float) -> PageReading:
