@@ -7,6 +7,7 @@ import difflib
 import functools
 import re
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -275,6 +276,27 @@ def _searcher(index: Index) -> Searcher:
     return searcher
 
 
+# Filters a searcher keeps as sets of its documents, the most recently used ones: an analyst pages
+# through one committee or one year, and each set of 100,000 items is about 4 MB.
+KEPT_FILTERS = 16
+_filter_sets: weakref.WeakKeyDictionary[Searcher, OrderedDict[str, set[int]]] = weakref.WeakKeyDictionary()
+
+
+def _allowed(searcher: Searcher, filters: list[Query]) -> set[int]:
+    """The documents the filters allow, as a set: built once per searcher (not per query), and tested
+    per match in constant time (Whoosh's own filter is a bit set whose truth test scans it whole,
+    on every match)."""
+    kept = _filter_sets.setdefault(searcher, OrderedDict())
+    key = repr(filters)
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    allowed = kept[key] = set(searcher.docs_for_query(And(filters)))
+    if len(kept) > KEPT_FILTERS:
+        kept.popitem(last=False)
+    return allowed
+
+
 def release_searcher(index: Index) -> None:
     """Close the searcher kept for an index (its open segment files and what they map)."""
     searcher = _searchers.pop(index, None)
@@ -329,9 +351,11 @@ def search(
         query = build_query(searcher.schema, query_text, section, functools.partial(_indexed, searcher), any_word)
         options: dict = {"sortedby": "meeting_date", "reverse": True} if sort == "date" else {}
         if access == "open":
-            options["mask"] = Term("closed", "1")
+            options["mask"] = _allowed(searcher, [Term("closed", "1")])
         try:
-            results = searcher.search(query, limit=limit, filter=And(filters) if filters else None, **options)
+            results = searcher.search(
+                query, limit=limit, filter=_allowed(searcher, filters) if filters else None, **options
+            )
         except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
             raise QuerySyntaxError(f"cannot run query {query_text!r}: {type(exc).__name__} {exc}".strip()) from exc
         query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
