@@ -345,3 +345,17 @@ def test_keep_duplicates_stores_every_file_of_a_meeting(home: Settings, tmp_path
     report = Archive(home.home).ingest([tmp_path / "edoc", pdf_copy], workers=1, keep_duplicates=True)
     assert report.count("ingested") == 2
     assert Archive(home.home).stats()["structure_sources"] == {"export": 1, "layout": 1}
+
+
+def test_a_pdf_and_its_scan_are_one_meeting_kept_from_the_text_layer(home: Settings, tmp_path: Path):
+    from minutesindex.samples import REFERAT_PAGES, scanned_pdf
+
+    with scanned_pdf(REFERAT_PAGES, "Referat Teknik- og Miljøudvalget 12.03.2024") as doc:
+        doc.save(tmp_path / "a scan.pdf")
+    with text_pdf(REFERAT_PAGES, "Referat Teknik- og Miljøudvalget 12.03.2024") as doc:
+        doc.save(tmp_path / "b digital.pdf")
+    report = ingest_paths([tmp_path / "a scan.pdf", tmp_path / "b digital.pdf"], home, workers=2)
+    scan, digital = report.outcomes
+    assert scan.status == "ingested" and scan.ocr_pages == 2
+    assert digital.status == "ingested" and any("replaces a scan.pdf" in w for w in digital.warnings)
+    assert Archive(home.home).stats()["structure_sources"] == {"layout": 1}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import socket
@@ -346,9 +347,23 @@ def same_meeting(session: Session, segmented: SegmentedDocument, exclude: int | 
             continue
         stored = {_key(item.title)[:40] for item in row.items if item.title}
         fewer = min(len(titles), len(stored))
-        if fewer and len(titles & stored) >= SAME_MEETING_TITLES * fewer:
+        if fewer and _shared_titles(titles, stored) >= SAME_MEETING_TITLES * fewer:
             return row
     return None
+
+
+# Two titles are the same where they differ in no more than this share of their letters: a scan's
+# OCR of a title against the text layer's (`Særlige pladser på plejecentret` read as `Saerlige
+# pladser pa plejecentret` differs in 3 of 32).
+SAME_TITLE_RATIO = 0.85
+
+
+def _shared_titles(titles: set[str], stored: set[str]) -> int:
+    exact = titles & stored
+    rest = titles - exact
+    others = list(stored - exact)
+    near = sum(1 for t in rest if any(difflib.SequenceMatcher(None, t, o).ratio() >= SAME_TITLE_RATIO for o in others))
+    return len(exact) + near
 
 
 def load_items(session: Session, item_ids: Sequence[int] | None = None) -> list[ItemRow]:
