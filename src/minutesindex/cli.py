@@ -7,6 +7,7 @@ Exit codes: 0 all good · 1 some input files failed · 2 usage error or bad quer
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import errno
@@ -16,6 +17,7 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -27,13 +29,13 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 try:  # newer Typers carry their own copy of Click
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import ClickException, UsageError
 except ImportError:
-    from click.exceptions import ClickException
+    from click.exceptions import ClickException, UsageError
 
 from minutesindex.archive import Archive
 from minutesindex.config import DEFAULT_OCR_LANG, load_settings
-from minutesindex.errors import ExitCode, MinutesIndexError, storage_error
+from minutesindex.errors import ExitCode, MinutesIndexError, StorageError, storage_error
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable or no home; "
@@ -54,6 +56,11 @@ class _ErrorBoundary(TyperGroup):
             return super().invoke(ctx)
         except MinutesIndexError as exc:
             raise _fail(exc) from exc
+        except BrokenPipeError:  # the reader stopped reading (`| head -1`): not a failure
+            _quiet_stdout()
+            raise typer.Exit(int(ExitCode.OK)) from None
+        except UsageError as exc:
+            raise _usage(exc) from exc
         except (ClickException, typer.Exit, typer.Abort):
             raise
         except OSError as exc:
@@ -62,6 +69,22 @@ class _ErrorBoundary(TyperGroup):
             raise _fail(storage_error(exc.filename or f"the home {load_settings().home}")) from exc
         except Exception as exc:
             raise _unexpected(exc) from exc
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that nothing more is written to the closed pipe
+    (Python's own flush at exit would report it)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _usage(exc: UsageError) -> typer.Exit:
+    """A usage error as one line, like every other error, with where to look next."""
+    command = exc.ctx.command_path if exc.ctx is not None else "minutesindex"
+    message = " ".join(exc.format_message().split())
+    err.print(f"error: {_e(message)} (see `{_e(command)} --help`)", highlight=False)
+    return typer.Exit(int(ExitCode.USAGE))
 
 
 def _unexpected(exc: Exception) -> typer.Exit:
@@ -95,7 +118,18 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export agenda items (JSON Lines) or decision tables (CSV, xlsx).")
 app.add_typer(export_app, name="export")
-out = Console(soft_wrap=True)
+
+
+class _Output(Console):
+    """Standard output; a reader that stops reading (`| head -1`) ends the command quietly, exit 0
+    (rich's own answer is exit 1)."""
+
+    def on_broken_pipe(self) -> None:
+        _quiet_stdout()
+        raise typer.Exit(int(ExitCode.OK))
+
+
+out = _Output(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -332,6 +366,9 @@ def ingest(
 
 
 SEARCH_FORMATS = ("table", "plain", "tsv", "csv", "json", "nl")
+# Below this many columns the table breaks words mid-word and runs long (3 hits took 148 lines at
+# 80 columns, 218 at 60): the plain two-line layout reads better there.
+TABLE_MIN_WIDTH = 110
 ACCESS = typer.Option("--access", help="open or closed: only the items the source marks open, or closed (lukket).")
 
 
@@ -383,7 +420,7 @@ def search(
 
       minutesindex search 'beslutning:godkendt' --sort date --json
     """
-    fmt = "json" if json_output else fmt or ("table" if out.is_terminal else "plain")
+    fmt = "json" if json_output else fmt or ("table" if out.is_terminal and out.width >= TABLE_MIN_WIDTH else "plain")
     if fmt not in SEARCH_FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(SEARCH_FORMATS)}", param_hint="--format")
     since_d, until_d = _date_range(since, until)
@@ -424,7 +461,7 @@ def _print_hits(hits, fmt: str) -> None:  # noqa: ANN001 - SearchHits
         sys.stdout.write(buffer.getvalue())
         return
     if not hits:
-        err.print("no matching items")
+        err.print(f"no matching items: {hits.note}" if hits.note else "no matching items", highlight=False)
         return
     if not hits[0].all_words:
         err.print("no item has all the words; items with some of them:")
@@ -516,6 +553,21 @@ def _output(out_path: Path) -> Path | None:
     return out_path
 
 
+@contextlib.contextmanager
+def _writing(target: Path | None) -> Iterator[None]:
+    """An export that cannot write its --out (a full disk, a folder it may not write) is one line and
+    exit 8, naming the file; the previous file stays as it was."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        where = target or "standard output"
+        raise StorageError(f"cannot write {where}: {exc.strerror or exc}") from exc
+
+
+# What an export's --out suffix says it is; a file without a suffix (or /dev/stdout) is CSV.
+EXPORT_SUFFIXES = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 INCLUDE_UNDATED = typer.Option("--include-undated", help="Keep meetings without a date in a date range.")
 
 
@@ -536,15 +588,16 @@ def export_items(
     _check_access(access)
     target = _output(out_path)
     since_d, until_d = _date_range(since, until)
-    count = Archive().export_items(
-        target,
-        query=query,
-        committee=committee,
-        since=since_d,
-        until=until_d,
-        include_undated=include_undated,
-        access=access,
-    )
+    with _writing(target):
+        count = Archive().export_items(
+            target,
+            query=query,
+            committee=committee,
+            since=since_d,
+            until=until_d,
+            include_undated=include_undated,
+            access=access,
+        )
     err.print(f"wrote {count} items to {target or 'standard output'}", highlight=False)
 
 
@@ -576,25 +629,31 @@ def export_decisions(
     if kind not in (None, "referat", "dagsorden"):
         raise typer.BadParameter("use referat or dagsorden", param_hint="--kind")
     _check_access(access)
-    fmt = fmt or ("xlsx" if out_path.suffix.lower() == ".xlsx" else "csv")
+    suffix = out_path.suffix.lower()
+    if fmt is None and suffix and suffix not in EXPORT_SUFFIXES:
+        raise typer.BadParameter(
+            f"{suffix} is no format this writes: use .csv or .xlsx, or say which with --format csv", param_hint="--out"
+        )
+    fmt = fmt or EXPORT_SUFFIXES.get(suffix, "csv")
     if fmt not in ("csv", "xlsx"):
         raise typer.BadParameter("use csv or xlsx", param_hint="--format")
     target = _output(out_path)
     if target is None and fmt == "xlsx" and sys.stdout.isatty():
         raise typer.BadParameter("an xlsx workbook is binary; write it to a file or a pipe", param_hint="--out")
     since_d, until_d = _date_range(since, until)
-    count = Archive().export_decisions(
-        target,
-        fmt=fmt,
-        excel=excel,
-        query=query,
-        committee=committee,
-        since=since_d,
-        until=until_d,
-        kind=kind,
-        include_undated=include_undated,
-        access=access,
-    )
+    with _writing(target):
+        count = Archive().export_decisions(
+            target,
+            fmt=fmt,
+            excel=excel,
+            query=query,
+            committee=committee,
+            since=since_d,
+            until=until_d,
+            kind=kind,
+            include_undated=include_undated,
+            access=access,
+        )
     err.print(f"wrote {count} rows to {target or 'standard output'}", highlight=False)
 
 
@@ -692,29 +751,41 @@ def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the co
         out.print_json(json.dumps(result, ensure_ascii=False))
         return
     extra = [
-        f"{result[key]} {label}"
-        for key, label in (
-            ("unsegmented_documents", "documents without agenda items"),
-            ("undated_documents", "documents without a meeting date"),
-            ("closed_items", "closed items"),
+        _counted(result[key], one, many)
+        for key, one, many in (
+            ("unsegmented_documents", "document without agenda items", "documents without agenda items"),
+            ("undated_documents", "document without a meeting date", "documents without a meeting date"),
+            ("closed_items", "closed item", "closed items"),
         )
         if result[key]
     ]
     sources = ", ".join(f"{count} from {name or 'before sources were recorded'}"
                         for name, count in sorted(result["structure_sources"].items()))  # fmt: skip
     out.print(
-        f"{result['documents']} documents, {result['pages']} pages ({result['ocr_pages']} OCR'd), "
-        f"{result['repaired_words']} words repaired, {result['items']} items"
-        + "".join(f", {e}" for e in extra)
-        + f" (home: {_e(result['home'])})",
+        f"{_counted(result['documents'], 'document')}, {_counted(result['pages'], 'page')} "
+        f"({result['ocr_pages']} OCR'd), {_counted(result['repaired_words'], 'word')} repaired, "
+        f"{_counted(result['items'], 'item')}" + "".join(f", {e}" for e in extra) + f" (home: {_e(result['home'])})",
         highlight=False,
     )
     if sources:
         out.print(f"structure: {sources}", highlight=False)
-    table = Table("committee", "documents", "pages", "items")
-    for row in result["committees"]:
-        table.add_row(_e(row["committee"]), str(row["documents"]), str(row["pages"]), str(row["items"]))
+    columns = ("committee", "documents", "pages", "items")
+    rows = [
+        (row["committee"], str(row["documents"]), str(row["pages"]), str(row["items"])) for row in result["committees"]
+    ]
+    if not out.is_terminal:  # a pipe or a file: tab-separated lines, as `search` writes them
+        for row in [columns, *rows]:
+            sys.stdout.write("\t".join(_plain(value) for value in row) + "\n")
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(_e(row[0]), *row[1:])
     out.print(table)
+
+
+def _counted(count: int, one: str, many: str | None = None) -> str:
+    """`1 document`, `2 documents`."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 @app.command("set-date")

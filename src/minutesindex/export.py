@@ -262,7 +262,11 @@ def _xlsx_value(column: str, value: object) -> object:
 @contextlib.contextmanager
 def replacing(out: Path) -> Iterator[Path]:
     """A file beside `out` to write, which takes its place only once complete: an export that is
-    killed or fails leaves the previous file as it was (and no partial one)."""
+    killed or fails leaves the previous file as it was (and no partial one). Something that is not a
+    regular file (a FIFO, /dev/stdout) is written as it is."""
+    if out.exists() and not out.is_file():
+        yield out
+        return
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
         yield partial

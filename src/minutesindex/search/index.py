@@ -11,7 +11,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import Index
 from whoosh.writing import CLEAR
 
@@ -65,6 +65,7 @@ def build_schema() -> Schema:
         # Filters.
         committee_key=ID(),
         dated=ID(),  # "0" for an item whose meeting has no date: `--include-undated` keeps it
+        day=NUMERIC(sortable=True),  # the meeting's day (ordinal), 0 undated: newest first, undated last
         kind=ID(stored=True),
         closed=ID(),  # "1" for an item its source marks closed (lukket)
         meeting_date=DATETIME(stored=True),
@@ -155,6 +156,7 @@ def item_document(item: ItemRow) -> dict:
         "path": doc.path,
         "committee": doc.committee or "",
         "dated": "1" if doc.meeting_date else "0",
+        "day": doc.meeting_date.toordinal() if doc.meeting_date else 0,
         "number": item.number,
         "page": item.page_start,
         "title_display": item.title,

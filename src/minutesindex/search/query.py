@@ -20,7 +20,7 @@ from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 from whoosh.searching import Hit, Searcher
 
 from minutesindex.errors import QuerySyntaxError
-from minutesindex.repair.lexicon import load_lexicon
+from minutesindex.repair.lexicon import load_lexicon, load_stopwords
 from minutesindex.search.analysis import (
     BAND_WIDTH,
     MIN_COMPOUND_LEN,
@@ -83,9 +83,10 @@ class SearchHits(list):
     where more match and counting them was not asked for (counting runs the query again over every
     match, which costs more than finding the best ones)."""
 
-    def __init__(self, hits: list[SearchHit], total: int | None) -> None:
+    def __init__(self, hits: list[SearchHit], total: int | None, note: str = "") -> None:
         super().__init__(hits)
         self.total = total
+        self.note = note  # why nothing matched, where the query itself says (only stop words)
 
 
 class InSection(WrappingSpan):
@@ -349,7 +350,8 @@ def search(
 
     def run(any_word: bool) -> SearchHits:
         query = build_query(searcher.schema, query_text, section, functools.partial(_indexed, searcher), any_word)
-        options: dict = {"sortedby": "meeting_date", "reverse": True} if sort == "date" else {}
+        # Newest meeting first, undated meetings last.
+        options: dict = {"sortedby": "day", "reverse": True} if sort == "date" else {}
         if access == "open":
             options["mask"] = _allowed(searcher, [Term("closed", "1")])
         try:
@@ -367,6 +369,9 @@ def search(
     hits = run(any_word=False)
     if not hits and _PLAIN_WORDS.fullmatch(query_text) and len(query_text.split()) > 1:
         hits = run(any_word=True)
+    stopwords = load_stopwords()
+    if not hits and _PLAIN_WORDS.fullmatch(query_text) and all(w.lower() in stopwords for w in query_text.split()):
+        hits.note = "every word of the query is a stop word, which the index leaves out; search for other words"
     return hits
 
 

@@ -1,0 +1,111 @@
+"""What still tripped an analyst at the shell: a closed pipe, a narrow terminal, usage errors as
+panels, piped stats, stop-word queries, undated meetings first by date, an export's unknown suffix or
+unwritable --out, counting hits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from minutesindex.cli import app
+
+runner = CliRunner()
+
+
+def _cli(*args: str, home: Path) -> list[str]:
+    return [sys.executable, "-m", "minutesindex", "--home", str(home), *args]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["search", "udvalget", "--limit", "100"],
+        ["export", "decisions", "--out", "-"],
+        ["export", "items", "--out", "-"],
+        ["show", "2"],
+    ],
+)
+def test_a_reader_that_stops_reading_ends_the_command_quietly(sample_home, command, tmp_path):
+    settings, _ = sample_home
+    before = set(Path("/tmp").glob("minutesindex-error-*"))
+    reader = f"{' '.join(_quote(a) for a in _cli(*command, home=settings.home))} | head -c 1 >/dev/null"
+    run = subprocess.run(["bash", "-c", reader + "; echo ${PIPESTATUS[0]}"], capture_output=True, text=True)
+    assert run.stdout.strip() == "0", run.stderr
+    assert "Traceback" not in run.stderr and "error" not in run.stderr
+    assert set(Path("/tmp").glob("minutesindex-error-*")) == before
+
+
+def _quote(arg: str) -> str:
+    return "'" + arg.replace("'", "'\\''") + "'"
+
+
+def test_a_narrow_terminal_gets_the_plain_two_line_layout(use_sample_home):
+    wide = runner.invoke(app, ["search", "Kvisten", "--format", "table"], env={"COLUMNS": "160"})
+    assert "┃" in wide.stdout
+    narrow = subprocess.run(
+        ["script", "-qec", f"{sys.executable} -m minutesindex search Kvisten", "/dev/null"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80", "LINES": "40"},
+    )
+    assert "┃" not in narrow.stdout and "Kvisten" in narrow.stdout
+    assert len(narrow.stdout.splitlines()) <= 4
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["search", "x", "--since", "2022-13-01"], "is not a date"),
+        (["show", "abc"], "item_id"),
+        (["export", "decisions"], "Missing option '--out'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_the_next_step(use_sample_home, args, said):
+    result = runner.invoke(app, args)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 2 and len(lines) == 1
+    assert lines[0].startswith("error: ") and said in lines[0] and "--help" in lines[0] and "╭" not in lines[0]
+
+
+def test_piped_stats_are_plain_lines_counted_in_good_english(use_sample_home):
+    result = runner.invoke(app, ["stats"])
+    first, *rest = result.stdout.splitlines()
+    assert first.startswith("3 documents, 5 pages") and "1 documents" not in first
+    assert "┃" not in result.stdout and "committee\tdocuments\tpages\titems" in rest
+
+
+def test_a_query_of_only_stop_words_says_so(use_sample_home):
+    result = runner.invoke(app, ["search", "og i at det"])
+    assert result.exit_code == 0 and "every word of the query is a stop word" in result.stderr
+
+
+def test_newest_first_puts_undated_meetings_last(home, tmp_path):
+    undated = tmp_path / "udateret.txt"
+    undated.write_text("Referat\n\n1. Cykelsti ved skolen\nBeslutning\nCykelstien blev godkendt.\n", encoding="utf-8")
+    dated = tmp_path / "dateret.txt"
+    dated.write_text(
+        "Referat\nTeknisk Udvalg den 3. marts 2021\n\n1. Cykelsti ved havnen\nBeslutning\nCykelstien blev godkendt.\n",
+        encoding="utf-8",
+    )
+    runner.invoke(app, ["ingest", str(undated), str(dated)])
+    result = runner.invoke(app, ["search", "cykelstien", "--sort", "date", "--format", "nl"])
+    dates = [line.split('"meeting_date": ')[1].split(",")[0] for line in result.stdout.splitlines()]
+    assert dates == ['"2021-03-03"', "null"]
+
+
+def test_an_export_refuses_a_suffix_it_cannot_write_and_says_when_it_cannot_write(use_sample_home, tmp_path):
+    unknown = runner.invoke(app, ["export", "decisions", "--out", str(tmp_path / "beslutninger.ods")])
+    assert unknown.exit_code == 2 and ".ods" in unknown.output and not (tmp_path / "beslutninger.ods").exists()
+    full = runner.invoke(app, ["export", "decisions", "--out", "/dev/full"])
+    assert full.exit_code == 8 and "cannot write /dev/full" in full.output
+    assert Path("/dev/full").is_char_device()
+
+
+def test_count_prints_how_many_items_match(use_sample_home):
+    result = runner.invoke(app, ["search", "udvalget", "--count"])
+    assert result.exit_code == 0 and int(result.stdout.strip()) > 2
