@@ -40,8 +40,8 @@ from minutesindex.errors import ExitCode, MinutesIndexError, StorageError, stora
 EXIT_CODES_HELP = (
     "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable or no home; "
     "4 search index unusable; 5 another process holds the home; 6 item or document not found; "
-    "7 Dask scheduler unreachable; 8 no space left on the disk, or an export's --out cannot be written; 70 unexpected failure (its traceback is written to "
-    "a file); 130 interrupted."
+    "7 Dask scheduler unreachable; 8 no space left on the disk, or an export's --out cannot be written; "
+    "70 unexpected failure (its traceback is written to a file); 130 interrupted."
 )
 
 
