@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
 
 from minutesindex import Archive
+from minutesindex.config import load_settings
 from minutesindex.errors import NoHomeError, UnknownCommitteeError
 
 
@@ -50,8 +52,9 @@ def _rss_mb() -> float:
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
 
 
-def test_searching_in_a_loop_holds_its_memory_and_files_flat(sample_home):
-    settings, _ = sample_home
+def test_searching_in_a_loop_holds_its_memory_and_files_flat(sample_home, tmp_path):
+    home = shutil.copytree(sample_home[0].home, tmp_path / "home")  # a home no other test holds open
+    settings = load_settings(home)
     queries = ["takstmodel", "særlige pladser", "budget", "cykelsti", "tilsyn"]
     with Archive(settings.home) as archive:
         archive.search("takstmodel", committee="teknik")

@@ -109,3 +109,13 @@ def test_an_export_refuses_a_suffix_it_cannot_write_and_says_when_it_cannot_writ
 def test_count_prints_how_many_items_match(use_sample_home):
     result = runner.invoke(app, ["search", "udvalget", "--count"])
     assert result.exit_code == 0 and int(result.stdout.strip()) > 2
+
+
+def test_a_committee_part_of_several_names_means_all_of_them_and_says_which(use_sample_home):
+    result = runner.invoke(app, ["search", "udvalget", "--committee", "udvalget", "--format", "nl", "--limit", "50"])
+    committees = {line.split('"committee": "')[1].split('"')[0] for line in result.stdout.splitlines()}
+    assert len(committees) == 3
+    said = next(line for line in result.stderr.splitlines() if line.startswith("committee: "))
+    assert all(name in said for name in committees)
+    exact = runner.invoke(app, ["search", "takstmodel", "--committee", "Teknik- og Miljøudvalget"])
+    assert "committee: " not in exact.stderr

@@ -425,7 +425,9 @@ def search(
         raise typer.BadParameter(f"use one of {', '.join(SEARCH_FORMATS)}", param_hint="--format")
     since_d, until_d = _date_range(since, until)
     _check_access(access)
-    hits = Archive().search(
+    archive = Archive()
+    _say_committees(archive, committee)
+    hits = archive.search(
         query,
         limit=limit,
         committee=committee,
@@ -441,6 +443,17 @@ def search(
         out.print(str(hits.total), highlight=False)
         return
     _print_hits(hits, fmt)
+
+
+def _say_committees(archive: Archive, committee: str | None) -> None:
+    """Say on stderr which committees a --committee spelling stands for, unless it names one exactly."""
+    if committee is None:
+        return
+    from minutesindex.search.query import committee_key
+
+    used = archive.resolve_committee(committee)
+    if len(used) > 1 or committee_key(used[0]) != committee_key(committee):
+        err.print(f"committee: {'; '.join(_e(name) for name in used)}", highlight=False)
 
 
 def _print_hits(hits, fmt: str) -> None:  # noqa: ANN001 - SearchHits
@@ -588,8 +601,10 @@ def export_items(
     _check_access(access)
     target = _output(out_path)
     since_d, until_d = _date_range(since, until)
+    archive = Archive()
+    _say_committees(archive, committee)
     with _writing(target):
-        count = Archive().export_items(
+        count = archive.export_items(
             target,
             query=query,
             committee=committee,
@@ -641,8 +656,10 @@ def export_decisions(
     if target is None and fmt == "xlsx" and sys.stdout.isatty():
         raise typer.BadParameter("an xlsx workbook is binary; write it to a file or a pipe", param_hint="--out")
     since_d, until_d = _date_range(since, until)
+    archive = Archive()
+    _say_committees(archive, committee)
     with _writing(target):
-        count = Archive().export_decisions(
+        count = archive.export_decisions(
             target,
             fmt=fmt,
             excel=excel,

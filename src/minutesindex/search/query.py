@@ -354,10 +354,11 @@ def search(
         options: dict = {"sortedby": "day", "reverse": True} if sort == "date" else {}
         if access == "open":
             options["mask"] = _allowed(searcher, [Term("closed", "1")])
+        allowed = _allowed(searcher, filters) if filters else None
+        if allowed is not None and not allowed:  # Whoosh takes an empty filter for none at all
+            return SearchHits([], 0)
         try:
-            results = searcher.search(
-                query, limit=limit, filter=_allowed(searcher, filters) if filters else None, **options
-            )
+            results = searcher.search(query, limit=limit, filter=allowed, **options)
         except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
             raise QuerySyntaxError(f"cannot run query {query_text!r}: {type(exc).__name__} {exc}".strip()) from exc
         query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
@@ -387,25 +388,25 @@ def known_committees(index: Index) -> list[str]:
 
 
 def resolve_committee(name: str, known: list[str]) -> list[str]:
-    """The stored committees a user's spelling means: the same name with case, hyphens, spaces and
-    æøå folded away (`Teknik og Miljøudvalget`, `teknik- og miljoeudvalget`), else the one committee
-    it begins or is a part of, else the one it nearly spells (`DASOS` for `DASSOS`). Empty when none
-    matches; several when the spelling is a part of several names."""
-    wanted = _committee_key(name)
+    """The stored committees a user's spelling means, by one rule: the same name with case, hyphens,
+    spaces and æøå folded away (`Teknik og Miljøudvalget`, `teknik- og miljoeudvalget`), else every
+    committee whose name it begins or is a part of (`udvalget` is all the udvalg), else the one it
+    nearly spells (`DASOS` for `DASSOS`). Empty when none matches."""
+    wanted = committee_key(name)
     if not wanted:
         return []
-    keys = {known_name: _committee_key(known_name) for known_name in known}
+    keys = {known_name: committee_key(known_name) for known_name in known}
     exact = [n for n, key in keys.items() if key == wanted]
     if exact:
         return exact
-    parts = [n for n, key in keys.items() if key.startswith(wanted)] or [n for n, key in keys.items() if wanted in key]
+    parts = [n for n, key in keys.items() if wanted in key]
     if parts:
         return parts
     close = difflib.get_close_matches(wanted, list(keys.values()), n=2, cutoff=COMMITTEE_SIMILARITY)
     return [n for n, key in keys.items() if key in close[:1]]
 
 
-def _committee_key(name: str) -> str:
+def committee_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", fold(name.lower())).replace("aa", "a").replace("oe", "o")
 
 
