@@ -119,3 +119,10 @@ def test_a_committee_part_of_several_names_means_all_of_them_and_says_which(use_
     assert all(name in said for name in committees)
     exact = runner.invoke(app, ["search", "takstmodel", "--committee", "Teknik- og Miljøudvalget"])
     assert "committee: " not in exact.stderr
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["search"], ["export", "decisions"], ["export", "items"], ["show"]])
+def test_help_names_what_an_option_takes_not_its_python_type(command):
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "160"})
+    options = result.stdout.split("Options")[1]
+    assert "<bool>" not in result.stdout and "<str>" not in options and "<int range>" not in options

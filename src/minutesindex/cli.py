@@ -235,7 +235,9 @@ def _date_range(since: str | None, until: str | None) -> tuple[dt.date | None, d
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="PDF or text files, or folders to search recursively.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="PDF or text files, or folders to search recursively.")
+    ],
     force: Annotated[bool, typer.Option("--force", help="Re-ingest files already stored, replacing them.")] = False,
     keep_duplicates: Annotated[
         bool,
@@ -246,13 +248,16 @@ def ingest(
     follow_links: Annotated[
         bool, typer.Option("--follow-links", help="Read links in folders to files outside the folders given.")
     ] = False,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="OCR processes (default: CPUs).")] = None,
-    ocr_lang: Annotated[str, typer.Option("--ocr-lang", help="Tesseract language(s), e.g. dan or dan+eng.")] = (
-        DEFAULT_OCR_LANG
-    ),
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, metavar="N", help="OCR processes (default: CPUs).")
+    ] = None,
+    ocr_lang: Annotated[
+        str, typer.Option("--ocr-lang", metavar="LANG", help="Tesseract language(s), e.g. dan or dan+eng.")
+    ] = (DEFAULT_OCR_LANG),
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     meeting_date: Annotated[
-        str | None, typer.Option("--meeting-date", help="The meeting date of documents that do not give it.")
+        str | None,
+        typer.Option("--meeting-date", metavar="DATE", help="The meeting date of documents that do not give it."),
     ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="A line per file, also for files in folders that are not supported.")
@@ -262,6 +267,7 @@ def ingest(
         typer.Option(
             "--scheduler",
             envvar="MINUTESINDEX_SCHEDULER",
+            metavar="ADDRESS",
             help="OCR scanned pages on the workers of this Dask scheduler (tcp://host:8786).",
         ),
     ] = None,
@@ -369,7 +375,9 @@ SEARCH_FORMATS = ("table", "plain", "tsv", "csv", "json", "nl")
 # Below this many columns the table breaks words mid-word and runs long (3 hits took 148 lines at
 # 80 columns, 218 at 60): the plain two-line layout reads better there.
 TABLE_MIN_WIDTH = 110
-ACCESS = typer.Option("--access", help="open or closed: only the items the source marks open, or closed (lukket).")
+ACCESS = typer.Option(
+    "--access", metavar="open|closed", help="open or closed: only the items the source marks open, or closed (lukket)."
+)
 
 
 def _check_access(access: str | None) -> None:
@@ -383,26 +391,41 @@ SEARCH_COLUMNS = ("item_id", "meeting_date", "committee", "number", "title", "pa
 @app.command()
 def search(
     query: Annotated[
-        str, typer.Argument(help='Words (AND), "phrases", OR, -exclusion, title:/indstilling:/beslutning:…')
+        str,
+        typer.Argument(
+            metavar="QUERY", help='Words (AND), "phrases", OR, -exclusion, title:/indstilling:/beslutning:…'
+        ),
     ],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Most results to show.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="Most results to show.")] = 10,
     committee: Annotated[
-        str | None, typer.Option("--committee", help="Only this committee (any case, æøå or not, a unique part).")
+        str | None,
+        typer.Option("--committee", metavar="NAME", help="Only this committee (any case, æøå or not, a unique part)."),
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Meetings on or after a date: YYYY-MM-DD, DD-MM-YYYY, YYYY-MM, YYYY.")
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", help="Meetings on or after a date: YYYY-MM-DD, DD-MM-YYYY, YYYY-MM, YYYY."
+        ),
     ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Meetings on or before a date (as --since).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Meetings on or before a date (as --since).")
+    ] = None,
     include_undated: Annotated[
         bool, typer.Option("--include-undated", help="Keep meetings without a date in a date range.")
     ] = False,
     section: Annotated[
-        str | None, typer.Option("--section", help="Search one section: indstilling, beslutning…")
+        str | None, typer.Option("--section", metavar="NAME", help="Search one section: indstilling, beslutning…")
     ] = None,
-    sort: Annotated[str, typer.Option("--sort", help="score (best first) or date (newest first).")] = "score",
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="score|date", help="score (best first) or date (newest first).")
+    ] = "score",
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="table, plain, tsv, csv, json or nl (default: table on a terminal, else plain)."),
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="table, plain, tsv, csv, json or nl (default: table on a terminal, else plain).",
+        ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     access: Annotated[str | None, ACCESS] = None,
@@ -513,7 +536,7 @@ def _plain(text: str) -> str:
 
 @app.command()
 def show(
-    item_id: Annotated[int, typer.Argument(help="Item id from search results.")],
+    item_id: Annotated[int, typer.Argument(metavar="ID", help="Item id from search results.")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the item as JSON.")] = False,
 ) -> None:
     """Print one agenda item with all its sections, its meeting and its page range.
@@ -586,11 +609,15 @@ INCLUDE_UNDATED = typer.Option("--include-undated", help="Keep meetings without 
 
 @export_app.command("items")
 def export_items(
-    out_path: Annotated[Path, typer.Option("--out", help="Output file (.jsonl), or - for standard output.")],
-    committee: Annotated[str | None, typer.Option("--committee")] = None,
-    since: Annotated[str | None, typer.Option("--since")] = None,
-    until: Annotated[str | None, typer.Option("--until")] = None,
-    query: Annotated[str | None, typer.Option("--query", help="Export exactly the items this search returns.")] = None,
+    out_path: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="Output file (.jsonl), or - for standard output.")
+    ],
+    committee: Annotated[str | None, typer.Option("--committee", metavar="NAME")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="DATE")] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", metavar="QUERY", help="Export exactly the items this search returns.")
+    ] = None,
     include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
     access: Annotated[str | None, ACCESS] = None,
 ) -> None:
@@ -619,16 +646,24 @@ def export_items(
 @export_app.command("decisions")
 def export_decisions(
     out_path: Annotated[
-        Path, typer.Option("--out", help="Output file (.csv or .xlsx: the suffix picks the format), or - for stdout.")
+        Path,
+        typer.Option(
+            "--out", metavar="FILE", help="Output file (.csv or .xlsx: the suffix picks the format), or - for stdout."
+        ),
     ],
-    committee: Annotated[str | None, typer.Option("--committee")] = None,
-    since: Annotated[str | None, typer.Option("--since")] = None,
-    until: Annotated[str | None, typer.Option("--until")] = None,
-    query: Annotated[str | None, typer.Option("--query", help="Export exactly the items this search returns.")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="referat or dagsorden.")] = None,
+    committee: Annotated[str | None, typer.Option("--committee", metavar="NAME")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="DATE")] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", metavar="QUERY", help="Export exactly the items this search returns.")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", metavar="referat|dagsorden", help="referat or dagsorden.")
+    ] = None,
     excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with BOM and ';' for Danish Excel.")] = False,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv or xlsx (default: from the --out suffix, else csv).")
+        str | None,
+        typer.Option("--format", metavar="FORMAT", help="csv or xlsx (default: from the --out suffix, else csv)."),
     ] = None,
     include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
     access: Annotated[str | None, ACCESS] = None,
@@ -676,7 +711,9 @@ def export_decisions(
 
 @app.command()
 def repair(
-    file: Annotated[Path | None, typer.Argument(help="Text file to repair (default: standard input).")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(metavar="FILE", help="Text file to repair (default: standard input).")
+    ] = None,
 ) -> None:
     """Repair OCR-mangled Danish text (a Unix filter: text in, repaired text out).
 
@@ -807,8 +844,10 @@ def _counted(count: int, one: str, many: str | None = None) -> str:
 
 @app.command("set-date")
 def set_date(
-    document: Annotated[str, typer.Argument(help="The document: its id, path or file name.")],
-    date: Annotated[str, typer.Argument(help="The meeting date: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY.")],
+    document: Annotated[str, typer.Argument(metavar="DOCUMENT", help="The document: its id, path or file name.")],
+    date: Annotated[
+        str, typer.Argument(metavar="DATE", help="The meeting date: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY.")
+    ],
 ) -> None:
     """Give a document's meeting its date, where the text did not give it (or gave it wrong).
 
