@@ -61,7 +61,7 @@ def test_a_narrow_terminal_gets_the_plain_two_line_layout(use_sample_home):
     ("args", "said"),
     [
         (["search", "x", "--since", "2022-13-01"], "is not a date"),
-        (["show", "abc"], "item_id"),
+        (["show", "abc"], "'abc'"),
         (["export", "decisions"], "Missing option '--out'"),
     ],
 )
@@ -69,7 +69,9 @@ def test_usage_errors_are_one_line_with_the_next_step(use_sample_home, args, sai
     result = runner.invoke(app, args)
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert result.exit_code == 2 and len(lines) == 1
-    assert lines[0].startswith("error: ") and said in lines[0] and "--help" in lines[0] and "╭" not in lines[0]
+    assert lines[0].startswith("error: ") and said in lines[0] and "╭" not in lines[0]
+    command = "export decisions" if args[0] == "export" else args[0]
+    assert f"(see `minutesindex {command} --help`)" in lines[0]
 
 
 def test_piped_stats_are_plain_lines_counted_in_good_english(use_sample_home):
@@ -126,3 +128,24 @@ def test_help_names_what_an_option_takes_not_its_python_type(command):
     result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "160"})
     options = result.stdout.split("Options")[1]
     assert "<bool>" not in result.stdout and "<str>" not in options and "<int range>" not in options
+
+
+def test_exit_status_is_one_when_nothing_matched_if_asked(use_sample_home):
+    assert runner.invoke(app, ["search", "zzzyxq"]).exit_code == 0  # the default stays
+    assert runner.invoke(app, ["search", "zzzyxq", "--exit-status"]).exit_code == 1
+    assert runner.invoke(app, ["search", "takstmodel", "--exit-status"]).exit_code == 0
+
+
+def test_the_library_takes_dates_as_typed_and_gives_dates(use_sample_home):
+    import datetime as dt
+
+    from minutesindex import Archive
+    from minutesindex.errors import QuerySyntaxError
+
+    with Archive() as archive:
+        (hit,) = archive.search("takstmodel", since="2024", until="2024-03")
+        assert hit.meeting_date == dt.date(2024, 3, 12)
+        assert archive.search("takstmodel", since="2024-04") == []
+        with pytest.raises(QuerySyntaxError):
+            archive.search("takstmodel", since="next week")
+        assert archive.item(hit.item_id)["outcome"] == "godkendt"

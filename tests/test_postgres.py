@@ -146,4 +146,4 @@ def test_sync_brings_one_machines_index_up_to_what_another_stored(postgres_url, 
     first.set_date("uden_dato.txt", dt.date(2024, 6, 10))
     assert second.sync() == (1, 0)
     hits = second.search("bostøtte", since=dt.date(2024, 6, 1))
-    assert [h.meeting_date for h in hits] == ["2024-06-10"]
+    assert [h.meeting_date for h in hits] == [dt.date(2024, 6, 10)]

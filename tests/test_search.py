@@ -126,7 +126,7 @@ def test_committee_and_date_filters(index):
 
 def test_hits_carry_meeting_page_and_highlighted_snippet(index):
     hit = search(index, "familieplanlægningsindsats")[0]
-    assert (hit.committee, hit.meeting_date, hit.number, hit.page) == ("Socialudvalget", "2022-05-05", "2", 1)
+    assert (hit.committee, hit.meeting_date, hit.number, hit.page) == ("Socialudvalget", dt.date(2022, 5, 5), "2", 1)
     assert "**" in hit.snippet
 
 

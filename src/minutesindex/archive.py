@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from minutesindex.config import DEFAULT_OCR_LANG, Settings, load_settings
+from minutesindex.dates import parse_date
 from minutesindex.errors import NoHomeError, NotFoundError, QuerySyntaxError, UnknownCommitteeError
 
 
@@ -150,8 +151,8 @@ class Archive:
         *,
         limit: int = 10,
         committee: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
         section: str | None = None,
         sort: str = "score",
         include_undated: bool = False,
@@ -159,11 +160,13 @@ class Archive:
         count: bool = False,
     ):  # noqa: ANN201 - SearchHits
         """Agenda items matching the query, best first (see search.query.search); `committee` is
-        matched forgivingly, and one that matches nothing raises UnknownCommitteeError. `hits.total`
+        matched forgivingly, and one that matches nothing raises UnknownCommitteeError; `since` and
+        `until` are dates or what the command line takes (`2022`, `2022-03`, `10.03.2022`). `hits.total`
         is how many match in all where fewer than `limit` did, or with `count`; else None."""
         from minutesindex.search.index import reading_index
         from minutesindex.search.query import search as run_search
 
+        since, until = parse_date(since), parse_date(until, end=True)
         with reading_index(self._existing().index_dir):
             return run_search(
                 self._search_index(),
@@ -197,8 +200,8 @@ class Archive:
         *,
         query: str | None = None,
         committee: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
         kind: str | None = None,
         include_undated: bool = False,
         access: str | None = None,
@@ -208,6 +211,7 @@ class Archive:
         from minutesindex.store.db import load_items, open_database, session_scope
 
         settings = self._existing()
+        since, until = parse_date(since), parse_date(until, end=True)
         if since and until and since > until:
             raise QuerySyntaxError(f"the date range is reversed: {since} is after {until}")
         if access not in (None, "open", "closed"):

@@ -35,7 +35,8 @@ except ImportError:
 
 from minutesindex.archive import Archive
 from minutesindex.config import DEFAULT_OCR_LANG, load_settings
-from minutesindex.errors import ExitCode, MinutesIndexError, StorageError, storage_error
+from minutesindex.dates import DATE_FORMS, parse_date
+from minutesindex.errors import ExitCode, MinutesIndexError, QuerySyntaxError, StorageError, storage_error
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable or no home; "
@@ -81,7 +82,7 @@ def _quiet_stdout() -> None:
 
 def _usage(exc: UsageError) -> typer.Exit:
     """A usage error as one line, like every other error, with where to look next."""
-    command = exc.ctx.command_path if exc.ctx is not None else "minutesindex"
+    command = " ".join(["minutesindex", *(exc.ctx.command_path.split()[1:] if exc.ctx is not None else [])])
     message = " ".join(exc.format_message().split())
     err.print(f"error: {_e(message)} (see `{_e(command)} --help`)", highlight=False)
     return typer.Exit(int(ExitCode.USAGE))
@@ -200,30 +201,12 @@ def _fail(exc: MinutesIndexError) -> typer.Exit:
     return typer.Exit(int(exc.exit_code))
 
 
-_YEAR = re.compile(r"^(\d{4})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
-
-
 def _date(value: str | None, option: str, end: bool = False) -> dt.date | None:
-    """A date as analysts type it: `2022-03-10`, `10-03-2022`, `10.03.2022`, or a month (`2022-03`) or
-    year (`2022`), which `--since` reads as its first day and `--until` as its last."""
-    if value is None:
-        return None
-    text = value.strip()
+    """A date as analysts type it (see dates.parse_date); a usage error naming the option otherwise."""
     try:
-        if year := _YEAR.match(text):
-            return dt.date(int(year[1]), 12, 31) if end else dt.date(int(year[1]), 1, 1)
-        if month := _MONTH.match(text):
-            first = dt.date(int(month[1]), int(month[2]), 1)
-            return (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1) if end else first
-        if danish := _DANISH_DATE.match(text):
-            return dt.date(int(danish[3]), int(danish[2]), int(danish[1]))
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD, DD-MM-YYYY, DD.MM.YYYY, YYYY-MM or YYYY)", param_hint=option
-        ) from None
+        return parse_date(value, end=end)
+    except QuerySyntaxError:
+        raise typer.BadParameter(f"{value!r} is not a date ({DATE_FORMS})", param_hint=option) from None
 
 
 def _date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -380,6 +363,9 @@ ACCESS = typer.Option(
 )
 
 
+NOTHING_MATCHED = 1  # `search --exit-status` with no hit, as grep's exit status
+
+
 def _check_access(access: str | None) -> None:
     if access not in (None, "open", "closed"):
         raise typer.BadParameter("use open or closed", param_hint="--access")
@@ -432,6 +418,9 @@ def search(
     count: Annotated[
         bool, typer.Option("--count", help="Print only how many items match (counts every match).")
     ] = False,
+    exit_status: Annotated[
+        bool, typer.Option("--exit-status", help="Exit 1 when no item matched, as grep does (for scripts).")
+    ] = False,
 ) -> None:
     """Search agenda items; shows meeting date, committee, item, title, file:page and a snippet.
 
@@ -464,8 +453,10 @@ def search(
     )
     if count:
         out.print(str(hits.total), highlight=False)
-        return
-    _print_hits(hits, fmt)
+    else:
+        _print_hits(hits, fmt)
+    if exit_status and not hits:
+        raise typer.Exit(NOTHING_MATCHED)
 
 
 def _say_committees(archive: Archive, committee: str | None) -> None:
@@ -504,7 +495,8 @@ def _print_hits(hits, fmt: str) -> None:  # noqa: ANN001 - SearchHits
     if fmt == "plain":
         for hit in hits:
             where = f"{hit.path or hit.document}:{hit.page}"
-            fields = (hit.meeting_date or "no date", hit.committee or "-", hit.number or "-", hit.title, where)
+            when = hit.meeting_date.isoformat() if hit.meeting_date else "no date"
+            fields = (when, hit.committee or "-", hit.number or "-", hit.title, where)
             sys.stdout.write("  ".join(_plain(f) for f in fields) + "\n")
             sys.stdout.write(f"    {_plain(hit.snippet)}\n")
     else:
@@ -516,7 +508,7 @@ def _print_hits(hits, fmt: str) -> None:  # noqa: ANN001 - SearchHits
             parts = snippet.split("\x00")
             snippet = "".join(f"[bold yellow]{p}[/]" if k % 2 else p for k, p in enumerate(parts))
             table.add_row(
-                hit.meeting_date or "",
+                hit.meeting_date.isoformat() if hit.meeting_date else "",
                 _e(hit.committee),
                 hit.number,
                 _e(hit.title),

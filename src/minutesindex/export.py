@@ -320,6 +320,7 @@ def item_record(item: ItemRow) -> dict:
         "attachments": [str_attachment(a) for a in item.attachments],
         "path": doc.path,
         "segmented": doc.segmented,  # False: no agenda item was found; this is the whole document
+        "outcome": item.outcome,
         "closed": item.closed,
         "case_number": item.case_number,
         "structure_source": doc.structure_source,  # export, outline, layout or text

@@ -53,7 +53,7 @@ class SearchHit:
     item_id: int
     document: str
     committee: str
-    meeting_date: str | None
+    meeting_date: dt.date | None
     number: str
     title: str
     score: float
@@ -68,7 +68,7 @@ class SearchHit:
             "document": self.document,
             "path": self.path,
             "committee": self.committee,
-            "meeting_date": self.meeting_date,
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
             "number": self.number,
             "title": self.title,
             "score": round(self.score, 4),
@@ -420,7 +420,7 @@ def _hit(hit: Hit, query_terms: set[tuple[str, str]], all_words: bool) -> Search
         item_id=int(hit["item_id"]),
         document=hit["document"],
         committee=hit["committee"],
-        meeting_date=date.date().isoformat() if date else None,
+        meeting_date=date.date() if date else None,
         number=hit["number"],
         title=hit["title_display"],
         score=float(hit.score),
