@@ -4,6 +4,8 @@ unwritable --out, counting hits."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -149,3 +151,21 @@ def test_the_library_takes_dates_as_typed_and_gives_dates(use_sample_home):
         with pytest.raises(QuerySyntaxError):
             archive.search("takstmodel", since="next week")
         assert archive.item(hit.item_id)["outcome"] == "godkendt"
+
+
+def test_the_decision_workbook_fits_its_columns_and_links_each_item_to_its_page(use_sample_home, tmp_path):
+    from openpyxl import load_workbook
+
+    runner.invoke(app, ["export", "decisions", "--out", str(tmp_path / "d.xlsx")])
+    sheet = load_workbook(tmp_path / "d.xlsx").active
+    header = [c.value for c in sheet[1]]
+    column = {name: sheet.cell(row=1, column=k + 1).column_letter for k, name in enumerate(header)}
+    documents = [sheet[f"{column['document']}{r}"].value for r in range(2, sheet.max_row + 1)]
+    assert sheet.column_dimensions[column["document"]].width >= max(len(d) for d in documents)
+    assert sheet.column_dimensions[column["outcome"]].width >= len("taget til efterretning")
+    link = sheet[f"{column['link']}2"]
+    assert link.value.startswith("file:///") and "#page=" in link.value and link.hyperlink.target == link.value
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["export", "decisions", "--out", "-"]).stdout)))
+    assert all(row["link"].startswith("file:///") for row in rows)
+    pdf_rows = [row for row in rows if row["document"].endswith(".pdf")]
+    assert all(row["link"].endswith(f"#page={row['page_start']}") for row in pdf_rows)

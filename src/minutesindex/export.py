@@ -37,6 +37,7 @@ DECISION_COLUMNS = [
     "closed",
     "case_number",
     "structure_source",
+    "link",
 ]
 
 # Ordered: the first rule that matches labels the decision.
@@ -148,7 +149,16 @@ def decision_row(item: ItemRow) -> dict:
         "closed": "lukket" if item.closed else "",
         "case_number": item.case_number or "",
         "structure_source": doc.structure_source or "",
+        "link": source_link(doc.pdf_path or doc.path, item.page_start),
     }
+
+
+def source_link(path: str, page: int) -> str:
+    """A link that opens the source file, a PDF at the item's page (`file:///…/referat.pdf#page=4`)."""
+    if not path:
+        return ""
+    uri = Path(path).resolve().as_uri()
+    return f"{uri}#page={page}" if path.lower().endswith(".pdf") else uri
 
 
 def str_attachment(attachment) -> str:  # noqa: ANN001 - AttachmentRow
@@ -207,13 +217,17 @@ def write_decisions_xlsx(items: Iterable[ItemRow], out: Path | None) -> int:
     date_column = DECISION_COLUMNS.index("meeting_date") + 1
     for (cell,) in sheet.iter_rows(min_row=2, min_col=date_column, max_col=date_column):
         cell.number_format = "yyyy-mm-dd"
-    widths = {"title": 50, "indstilling": 60, "decision": 60, "attachments": 40, "presenter": 30, "committee": 20}
     for k, column in enumerate(DECISION_COLUMNS, start=1):
         letter = sheet.cell(row=1, column=k).column_letter
-        sheet.column_dimensions[letter].width = widths.get(column, max(12, len(column) + 2))
-        if column in widths:
+        sheet.column_dimensions[letter].width = _column_width(column, [row[column] for row in rows])
+        if column in WRAPPED_COLUMNS:
             for cell in sheet[letter][1:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+    link_column = DECISION_COLUMNS.index("link") + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=link_column, max_col=link_column):
+        if cell.value:
+            cell.hyperlink = cell.value
+            cell.style = "Hyperlink"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     if out is None:
@@ -236,6 +250,19 @@ def write_decisions_xlsx(items: Iterable[ItemRow], out: Path | None) -> int:
 # OWASP's advice for CSV injection: a cell that a spreadsheet would read as a formula gets a leading
 # apostrophe, which the spreadsheet shows as text and does not display.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Long texts wrap in columns this wide; other columns are as wide as their longest value (up to
+# MAX_COLUMN_WIDTH), so a 55-character file name or a 22-character outcome shows whole.
+WRAPPED_COLUMNS = {"title": 50, "indstilling": 60, "decision": 60, "attachments": 40, "presenter": 30}
+MAX_COLUMN_WIDTH = 60
+
+
+def _column_width(column: str, values: list[object]) -> int:
+    if column in WRAPPED_COLUMNS:
+        return WRAPPED_COLUMNS[column]
+    longest = max((len(str(v).split("\n")[0]) for v in values if v not in (None, "")), default=0)
+    return min(MAX_COLUMN_WIDTH, max(len(column), longest) + 2)
 
 
 def _formula_safe(value: object) -> object:
