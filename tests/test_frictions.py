@@ -169,3 +169,16 @@ def test_the_decision_workbook_fits_its_columns_and_links_each_item_to_its_page(
     assert all(row["link"].startswith("file:///") for row in rows)
     pdf_rows = [row for row in rows if row["document"].endswith(".pdf")]
     assert all(row["link"].endswith(f"#page={row['page_start']}") for row in pdf_rows)
+
+
+def test_search_writes_its_hits_as_decision_rows_best_first(use_sample_home, tmp_path):
+    from openpyxl import load_workbook
+
+    shown = runner.invoke(app, ["search", "udvalget", "--format", "nl", "--limit", "4"]).stdout.splitlines()
+    result = runner.invoke(app, ["search", "udvalget", "--limit", "4", "--out", str(tmp_path / "hits.xlsx")])
+    assert result.exit_code == 0 and "wrote 4 hits" in result.stderr
+    sheet = load_workbook(tmp_path / "hits.xlsx").active
+    header = [c.value for c in sheet[1]]
+    ids = [str(sheet.cell(row=r, column=header.index("item_id") + 1).value) for r in range(2, sheet.max_row + 1)]
+    assert ids == [line.split('"item_id": ')[1].split(",")[0] for line in shown]
+    assert runner.invoke(app, ["search", "udvalget", "--out", str(tmp_path / "hits.ods")]).exit_code == 2

@@ -255,6 +255,20 @@ class Archive:
         items = self.select_items(**filters)
         return write_decisions_xlsx(items, target) if fmt == "xlsx" else write_decisions_csv(items, target, excel=excel)
 
+    def export_hits(self, out: str | Path | None, hits: list, *, fmt: str | None = None, excel: bool = False) -> int:
+        """Write search hits as the decision table's rows, in the order of the hits (best first)."""
+        from minutesindex.export import write_decisions_csv, write_decisions_xlsx
+        from minutesindex.store.db import load_items, open_database, session_scope
+
+        target = None if out is None or str(out) == "-" else Path(out)
+        fmt = fmt or ("xlsx" if target is not None and target.suffix.lower() == ".xlsx" else "csv")
+        with session_scope(open_database(self._existing().db_url)) as session:
+            rows = {item.id: item for item in load_items(session, [hit.item_id for hit in hits])}
+            ordered = [rows[hit.item_id] for hit in hits if hit.item_id in rows]
+            if fmt == "xlsx":
+                return write_decisions_xlsx(ordered, target, keep_order=True)
+            return write_decisions_csv(ordered, target, excel=excel, keep_order=True)
+
     def export_items(self, out: str | Path | None, **filters: object) -> int:
         """Write the selected items as JSON Lines to a file, or to standard output for None."""
         from minutesindex.export import write_items_jsonl

@@ -421,6 +421,10 @@ def search(
     exit_status: Annotated[
         bool, typer.Option("--exit-status", help="Exit 1 when no item matched, as grep does (for scripts).")
     ] = False,
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Write the hits as decision-table rows (.csv or .xlsx) to FILE."),
+    ] = None,
 ) -> None:
     """Search agenda items; shows meeting date, committee, item, title, file:page and a snippet.
 
@@ -453,6 +457,12 @@ def search(
     )
     if count:
         out.print(str(hits.total), highlight=False)
+    elif out_path is not None:
+        table_format = _table_format(out_path, None)
+        target = _output(out_path)
+        with _writing(target):
+            written = archive.export_hits(target, hits, fmt=table_format)
+        err.print(f"wrote {written} hits to {target or 'standard output'}", highlight=False)
     else:
         _print_hits(hits, fmt)
     if exit_status and not hits:
@@ -581,6 +591,17 @@ def _output(out_path: Path) -> Path | None:
     return out_path
 
 
+def _table_format(out_path: Path, fmt: str | None) -> str:
+    """The format of a decision table: --format, else the --out suffix; a suffix that names another
+    format (.ods, .xls) is a usage error rather than CSV under the wrong name."""
+    suffix = out_path.suffix.lower()
+    if fmt is None and suffix and suffix not in EXPORT_SUFFIXES:
+        raise typer.BadParameter(
+            f"{suffix} is no format this writes: use .csv or .xlsx, or say which with --format csv", param_hint="--out"
+        )
+    return fmt or EXPORT_SUFFIXES.get(suffix, "csv")
+
+
 @contextlib.contextmanager
 def _writing(target: Path | None) -> Iterator[None]:
     """An export that cannot write its --out (a full disk, a folder it may not write) is one line and
@@ -671,12 +692,7 @@ def export_decisions(
     if kind not in (None, "referat", "dagsorden"):
         raise typer.BadParameter("use referat or dagsorden", param_hint="--kind")
     _check_access(access)
-    suffix = out_path.suffix.lower()
-    if fmt is None and suffix and suffix not in EXPORT_SUFFIXES:
-        raise typer.BadParameter(
-            f"{suffix} is no format this writes: use .csv or .xlsx, or say which with --format csv", param_hint="--out"
-        )
-    fmt = fmt or EXPORT_SUFFIXES.get(suffix, "csv")
+    fmt = _table_format(out_path, fmt)
     if fmt not in ("csv", "xlsx"):
         raise typer.BadParameter("use csv or xlsx", param_hint="--format")
     target = _output(out_path)

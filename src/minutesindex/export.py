@@ -183,10 +183,12 @@ def sort_items(items: Iterable[ItemRow]) -> list[ItemRow]:
     )
 
 
-def write_decisions_csv(items: Iterable[ItemRow], out: Path | None, excel: bool = False) -> int:
+def write_decisions_csv(
+    items: Iterable[ItemRow], out: Path | None, excel: bool = False, keep_order: bool = False
+) -> int:
     """RFC 4180 CSV in UTF-8 to a file, or to standard output for None; with excel, UTF-8 with BOM and
     `;` so Danish Excel opens it by double-click, and cells Excel would read as formulas neutralised."""
-    rows = [decision_row(it) for it in sort_items(items)]
+    rows = [decision_row(it) for it in (items if keep_order else sort_items(items))]
     if excel:
         rows = [{column: _formula_safe(value) for column, value in row.items()} for row in rows]
     with _text_output(out, "utf-8-sig" if excel else "utf-8") as fh:
@@ -196,13 +198,13 @@ def write_decisions_csv(items: Iterable[ItemRow], out: Path | None, excel: bool 
     return len(rows)
 
 
-def write_decisions_xlsx(items: Iterable[ItemRow], out: Path | None) -> int:
+def write_decisions_xlsx(items: Iterable[ItemRow], out: Path | None, keep_order: bool = False) -> int:
     """A workbook with a bold, frozen, filterable header row; text cells stay text (`1.1` is no
     number), meeting dates are dates, and cells Excel would read as formulas are neutralised."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    rows = [decision_row(it) for it in sort_items(items)]
+    rows = [decision_row(it) for it in (items if keep_order else sort_items(items))]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "decisions"
