@@ -182,3 +182,27 @@ def test_search_writes_its_hits_as_decision_rows_best_first(use_sample_home, tmp
     ids = [str(sheet.cell(row=r, column=header.index("item_id") + 1).value) for r in range(2, sheet.max_row + 1)]
     assert ids == [line.split('"item_id": ')[1].split(",")[0] for line in shown]
     assert runner.invoke(app, ["search", "udvalget", "--out", str(tmp_path / "hits.ods")]).exit_code == 2
+
+
+def test_datasette_searches_the_decision_table_as_the_command_line_folds_words(sample_home):
+    import asyncio
+    import json
+
+    from datasette.app import Datasette
+
+    settings, _ = sample_home
+    metadata = json.loads((Path(__file__).resolve().parents[1] / "datasette-metadata.json").read_text())
+    database = settings.home / "processed" / "minutesindex.sqlite"
+
+    async def titles(path: str) -> list[str]:
+        datasette = Datasette([str(database)], metadata=metadata, immutables=[])
+        response = await datasette.client.get(path)
+        assert response.status_code == 200, response.text
+        return sorted(row["title"] for row in response.json())
+
+    decisions = asyncio.run(titles("/minutesindex/decisions.json?_search=takstmodel&_shape=array"))
+    assert decisions == ["Ny takstmodel for affaldsgebyrer"]  # no longer every row
+    folded = asyncio.run(titles("/minutesindex/items.json?_search=saerlige&_shape=array"))
+    assert folded == ["Særlige pladser på plejecentret Kvisten"]
+    ascii_spelling = asyncio.run(titles("/minutesindex/items.json?_search=aavej&_shape=array"))
+    assert ascii_spelling == ["Cykelsti langs Åvej"]

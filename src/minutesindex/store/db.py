@@ -132,7 +132,7 @@ def migrate(connection: Connection) -> None:
 
 # SQLite only, for datasette and any SQL tool: full-text search over each item's title and text
 # (rowid = items.id, written in the transaction that writes the item), and a decision table view.
-_FTS_TABLE = "CREATE VIRTUAL TABLE items_fts USING fts5(title, text, tokenize = 'unicode61 remove_diacritics 0')"
+_FTS_TABLE = "CREATE VIRTUAL TABLE items_fts USING fts5(title, text, terms, tokenize = 'unicode61 remove_diacritics 0')"
 _DECISIONS_VIEW = """
 CREATE VIEW IF NOT EXISTS decisions AS
 SELECT d.meeting_date, d.committee, d.kind, i.number, i.title,
@@ -147,19 +147,45 @@ ORDER BY d.meeting_date, d.id, i.position
 
 
 def _add_sqlite_search(engine: Engine) -> None:
-    """The FTS5 table (filled from the items already stored when it is new) and the decisions view."""
+    """The FTS5 table (filled from the items already stored when it is new, or made by a version
+    without its `terms` column) and the decisions view."""
     with engine.begin() as connection:
-        exists = connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'items_fts'")).first()
-        if not exists:
+        columns = [row[1] for row in connection.execute(text("PRAGMA table_info(items_fts)"))]
+        if columns and "terms" not in columns:
+            connection.execute(text("DROP TABLE items_fts"))
+        if "terms" not in columns:
             connection.execute(text(_FTS_TABLE))
-            connection.execute(
+            rows = connection.execute(
                 text(
-                    "INSERT INTO items_fts(rowid, title, text) SELECT i.id, i.title, i.body || char(10) || "
-                    "coalesce((SELECT group_concat(s.text, char(10)) FROM sections s WHERE s.item_id = i.id), '') "
-                    "FROM items i"
+                    "SELECT i.id, i.title, i.body || char(10) || coalesce((SELECT group_concat(s.text, char(10)) "
+                    "FROM sections s WHERE s.item_id = i.id), '') FROM items i"
                 )
-            )
+            ).all()
+            for item_id, title, body in rows:
+                connection.execute(text(_FTS_INSERT), {"id": item_id, "title": title, "text": body,
+                                                       "terms": search_terms(f"{title}\n{body}")})  # fmt: skip
         connection.execute(text(_DECISIONS_VIEW))
+
+
+_FTS_INSERT = "INSERT INTO items_fts(rowid, title, text, terms) VALUES (:id, :title, :text, :terms)"
+
+
+def search_terms(text: str) -> str:
+    """What SQL's full-text search (datasette, any SQLite tool) needs besides the text to match as
+    `minutesindex search` does: each word's spellings without Danish letters (`boernehus` and
+    `bornehus` for `børnehus`, `aarhus` and `arhus` for `århus`), its base form (`takst` for
+    `taksterne`) and its compound parts (`aftale` in `samarbejdsaftalen`), once each."""
+    from minutesindex.repair.lexicon import load_lexicon
+    from minutesindex.search.analysis import compound_parts, fold
+
+    lexicon = load_lexicon()
+    terms: dict[str, None] = {}
+    for word in re.findall(r"[^\W\d_]{2,}", text.lower()):
+        for form in (word, lexicon.base_form(word), *compound_parts(word)):
+            for term in (form, form.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"), fold(form)):
+                if term != word:
+                    terms[term] = None
+    return " ".join(terms)
 
 
 def _write_fts(session: Session, items: Sequence[ItemRow], remove: Sequence[int] = ()) -> None:
@@ -169,10 +195,8 @@ def _write_fts(session: Session, items: Sequence[ItemRow], remove: Sequence[int]
         session.execute(text("DELETE FROM items_fts WHERE rowid = :id"), {"id": item_id})
     for item in items:
         body = "\n".join([item.body or "", *(s.text for s in item.sections)])
-        session.execute(
-            text("INSERT INTO items_fts(rowid, title, text) VALUES (:id, :title, :text)"),
-            {"id": item.id, "title": item.title, "text": body},
-        )
+        terms = search_terms(f"{item.title}\n{body}")
+        session.execute(text(_FTS_INSERT), {"id": item.id, "title": item.title, "text": body, "terms": terms})
 
 
 def record_changes(session: Session, item_ids: Iterable[int], action: str) -> None:
