@@ -198,7 +198,7 @@ def test_ingest_reports_each_file_and_with_verbose_the_files_it_ignores(home, tm
     (folder / "referat.txt").write_text(sample_files[2].read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "bilag.docx").write_bytes(b"PK\x03\x04 not minutes")
     result = runner.invoke(app, ["ingest", str(folder), "-v"])
-    assert f"ingested: {folder / 'referat.txt'}: 1 pages (0 OCR'd)" in result.stderr
+    assert f"ingested: {folder / 'referat.txt'}: 1 page (0 OCR'd)" in result.stderr
     assert f"ignored: {folder / 'bilag.docx'}: unsupported file type .docx" in result.stderr
     summary = json.loads(runner.invoke(app, ["ingest", str(folder), "--json"]).stdout)
     assert summary["skipped"] == 1 and summary["ignored"] == 1

@@ -206,3 +206,15 @@ def test_datasette_searches_the_decision_table_as_the_command_line_folds_words(s
     assert folded == ["Særlige pladser på plejecentret Kvisten"]
     ascii_spelling = asyncio.run(titles("/minutesindex/items.json?_search=aavej&_shape=array"))
     assert ascii_spelling == ["Cykelsti langs Åvej"]
+
+
+def test_an_ingest_that_needs_ocr_counts_its_pages(home, tmp_path):
+    from minutesindex.pipeline import ingest_paths
+    from minutesindex.samples import SCAN_PAGES, scanned_pdf
+
+    with scanned_pdf(SCAN_PAGES * 2, "Dagsorden") as doc:
+        doc.save(tmp_path / "scan.pdf")
+    seen: list[tuple[int, int, str]] = []
+    ingest_paths([tmp_path / "scan.pdf"], home, workers=2, on_pages=lambda *state: seen.append(state))
+    assert seen[0] == (0, 4, "scan.pdf") and seen[-1] == (4, 4, "scan.pdf")
+    assert [read for read, _, _ in seen] == sorted(read for read, _, _ in seen)

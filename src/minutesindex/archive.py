@@ -94,6 +94,7 @@ class Archive:
         scheduler: str | None = None,
         keep_duplicates: bool = False,
         follow_links: bool = False,
+        on_pages: Callable[[int, int, str], None] | None = None,
     ):  # noqa: ANN201 - IngestReport
         """Ingest files and folders (see pipeline.ingest_paths); returns the IngestReport. With
         `scheduler` (a Dask scheduler's address), scanned pages are OCR'd on that cluster."""
@@ -112,6 +113,7 @@ class Archive:
             scheduler=scheduler,
             keep_duplicates=keep_duplicates,
             follow_links=follow_links,
+            on_pages=on_pages,
         )
 
     def sync(self) -> tuple[int, int]:

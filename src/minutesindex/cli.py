@@ -24,7 +24,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -279,11 +286,20 @@ def ingest(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
         transient=True,
         disable=not show_progress,
     )
     task = progress.add_task("ingesting", total=None)
+    ocr_task = None
+
+    def on_pages(read: int, sent: int, name: str) -> None:
+        """Once a file needs OCR, the bar counts pages: read of sent, the file, the time left."""
+        nonlocal ocr_task
+        if ocr_task is None:
+            ocr_task = progress.add_task("OCR", total=sent)
+        progress.update(ocr_task, completed=read, total=sent, description=f"OCR {_line(name)} (pages)")
 
     def on_file(outcome: FileOutcome) -> None:
         path = _e(shown_path(outcome.path))
@@ -297,7 +313,7 @@ def ingest(
             progress.console.print(f"error: {path}: {_line(outcome.reason)}", highlight=False)
         elif not show_progress and not json_output or verbose:  # a log line per file where no bar shows
             done = (
-                f"{outcome.pages} pages ({outcome.ocr_pages} OCR'd), {outcome.items} items"
+                f"{_counted(outcome.pages, 'page')} ({outcome.ocr_pages} OCR'd), {_counted(outcome.items, 'item')}"
                 if outcome.status == "ingested"
                 else outcome.reason
             )
@@ -314,6 +330,7 @@ def ingest(
             on_file=on_file,
             on_wait=lambda message: err.print(message),
             on_total=lambda n: progress.update(task, total=n),
+            on_pages=on_pages,
             meeting_date=_date(meeting_date, "--meeting-date"),
             scheduler=scheduler,
             keep_duplicates=keep_duplicates,
@@ -344,10 +361,11 @@ def ingest(
     if json_output:
         out.print_json(json.dumps(summary))
     else:
+        ignored = f", ignored {summary['ignored']} (-v names them)" if summary["ignored"] else ""
         out.print(
-            f"ingested {summary['ingested']}, skipped {summary['skipped']}, failed {summary['failed']}; "
-            f"{summary['pages']} pages ({summary['ocr_pages']} OCR'd), {summary['items']} items "
-            f"in {summary['seconds']:.1f} s",
+            f"ingested {summary['ingested']}, skipped {summary['skipped']}, failed {summary['failed']}{ignored}; "
+            f"{_counted(summary['pages'], 'page')} ({summary['ocr_pages']} OCR'd), "
+            f"{_counted(summary['items'], 'item')} in {summary['seconds']:.1f} s",
             highlight=False,
         )
     if report.failed:

@@ -236,7 +236,26 @@ def _read_file(path: Path, digest: str, pool: Pool, reuse: dict[int, Page] | Non
     return _Pending(path, digest, pages, ocr, outline=outline, export=exported, pdf=pdf)
 
 
-def _finish_extraction(pending: _Pending, pool: Pool) -> ExtractedDocument:
+@dataclass
+class OcrProgress:
+    """Pages sent to OCR and read so far in this ingest, told to `on_pages(read, sent, file name)`."""
+
+    on_pages: Callable[[int, int, str], None] | None = None
+    sent: int = 0
+    read: int = 0
+
+    def queued(self, pages: int, name: str) -> None:
+        self.sent += pages
+        if pages and self.on_pages:
+            self.on_pages(self.read, self.sent, name)
+
+    def page_read(self, name: str) -> None:
+        self.read += 1
+        if self.on_pages:
+            self.on_pages(self.read, self.sent, name)
+
+
+def _finish_extraction(pending: _Pending, pool: Pool, progress: OcrProgress | None = None) -> ExtractedDocument:
     source = str(pending.read_from)
     try:
         for number, future in pending.ocr.items():
@@ -251,6 +270,8 @@ def _finish_extraction(pending: _Pending, pool: Pool) -> ExtractedDocument:
                 result = OcrResult("", None, f"{OCR_FAILED}: {one_line(str(exc) or type(exc).__name__)}")
             warning = "; ".join(w for w in (result.warning, page.warning) if w) or None  # unread first
             page.raw_text, page.confidence, page.warning = result.text, result.confidence, warning
+            if progress is not None:
+                progress.page_read(pending.path.name)
     finally:
         pool.done_with(source)
     return ExtractedDocument(pending.path, pending.digest, pending.pages, pending.outline)
@@ -326,12 +347,14 @@ def ingest_paths(
     scheduler: str | None = None,
     keep_duplicates: bool = False,
     follow_links: bool = False,
+    on_pages: Callable[[int, int, str], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders; each file lands whole or not at all, and a bad file never stops the batch.
     `meeting_date` dates the meetings whose documents do not give their date; `scheduler` (a Dask
     scheduler's address) sends the scanned pages' OCR to that cluster's workers. A meeting already
     stored from another file is kept once, from the file with more structure, unless `keep_duplicates`.
-    Links in folders to files outside them are read only with `follow_links`."""
+    Links in folders to files outside them are read only with `follow_links`. `on_pages(read, sent,
+    file name)` follows the OCR: pages read and pages sent to it so far."""
     started = time.perf_counter()
     report = IngestReport()
     files, problems = discover(paths, settings.home / "processed" / UNPACKED_FOLDER, follow_links)
@@ -349,6 +372,7 @@ def ingest_paths(
         stack.callback(lambda: finished and _catch_up(engine, settings))
         pool = stack.enter_context(ocr_pool(workers, ocr_lang, settings.ocr_timeout_s, scheduler))
         lookahead = max(2, pool.workers * 2)
+        ocr_progress = OcrProgress(on_pages)
         queue: deque[tuple[Path, _Pending | FileOutcome]] = deque()
         remaining = iter(files)
 
@@ -357,7 +381,10 @@ def ingest_paths(
                 path = next(remaining, None)
                 if path is None:
                     return
-                queue.append((path, _prepare(path, engine, pool, force)))
+                prepared = _prepare(path, engine, pool, force)
+                if isinstance(prepared, _Pending):
+                    ocr_progress.queued(len(prepared.ocr), path.name)
+                queue.append((path, prepared))
 
         index = open_index(settings.index_dir, for_writing=True)
         sync_index(engine, index)
@@ -371,7 +398,8 @@ def ingest_paths(
             if isinstance(prepared, FileOutcome):
                 outcome = prepared
             else:
-                outcome = _land(prepared, engine, pool, index_writer, repairer, meeting_date, keep_duplicates)
+                landing = (index_writer, repairer, meeting_date, keep_duplicates, ocr_progress)
+                outcome = _land(prepared, engine, pool, *landing)
             fill()
             report.outcomes.append(outcome)
             if on_file:
@@ -473,10 +501,11 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
     repairer: LetterRepairer,
     meeting_date: dt.date | None = None,
     keep_duplicates: bool = False,
+    progress: OcrProgress | None = None,
 ) -> FileOutcome:
     path = pending.path
     try:
-        extracted = _finish_extraction(pending, pool)
+        extracted = _finish_extraction(pending, pool, progress)
         segmented = process_document(extracted, repairer, pending.export)
         if segmented.meeting.meeting_date is None:
             segmented.meeting.meeting_date = meeting_date
