@@ -8,6 +8,7 @@ import pickle
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
@@ -18,8 +19,9 @@ from whoosh.writing import CLEAR
 from minutesindex.errors import MinutesIndexError, SearchIndexError
 from minutesindex.model import CANONICAL_SECTIONS
 from minutesindex.search.analysis import BandedText, banded_text, folded_analyzer
-from minutesindex.search.segments import GroupedSegmentWriter, add_in_processes
-from minutesindex.store.tables import ItemRow
+
+if TYPE_CHECKING:
+    from minutesindex.store.tables import ItemRow
 
 SECTION_FIELDS = CANONICAL_SECTIONS + ("other",)
 OPEN_RETRIES = 10
@@ -226,6 +228,8 @@ def update_index(
     index's table of contents, puts them in place of the old: until then searches read the old
     index, and a rebuild that fails or is killed leaves it as it was.
     """
+    from minutesindex.search.segments import GroupedSegmentWriter, add_in_processes  # writing only
+
     options = _writer_options(limitmb=512)
     documents = (item_document(item) for item in add)
     remove_terms = [("item_id", str(item_id)) for item_id in remove]
@@ -269,6 +273,8 @@ class IndexBatch:
         id up in every segment first, which costs more the larger the index grows.
         """
         if self._writer is None:
+            from minutesindex.search.segments import GroupedSegmentWriter  # writing only
+
             self._writer = GroupedSegmentWriter(self.index, **_writer_options(limitmb=256))
             self._opened_at = time.monotonic()
         try:
