@@ -218,3 +218,18 @@ def test_an_ingest_that_needs_ocr_counts_its_pages(home, tmp_path):
     ingest_paths([tmp_path / "scan.pdf"], home, workers=2, on_pages=lambda *state: seen.append(state))
     assert seen[0] == (0, 4, "scan.pdf") and seen[-1] == (4, 4, "scan.pdf")
     assert [read for read, _, _ in seen] == sorted(read for read, _, _ in seen)
+
+
+def test_a_word_found_only_as_its_parts_is_said_to_be(home, tmp_path):
+    source = tmp_path / "referat.txt"
+    source.write_text(
+        "Referat\nTeknisk Udvalg den 3. marts 2024\n\n1. Pladser ved skolen\nBeslutning\n"
+        "Der etableres parkering til hver cykel ved skolen.\n",
+        encoding="utf-8",
+    )
+    runner.invoke(app, ["ingest", str(source)])
+    parts = runner.invoke(app, ["search", "cykelparkering"])
+    assert "Pladser ved skolen" in parts.stdout
+    assert "no item has the word 'cykelparkering'; these items have its parts (cykel, parkering)" in parts.stderr
+    whole = runner.invoke(app, ["search", "parkering"])
+    assert "no item has the word" not in whole.stderr

@@ -520,6 +520,8 @@ def _print_hits(hits, fmt: str) -> None:  # noqa: ANN001 - SearchHits
         return
     if not hits[0].all_words:
         err.print("no item has all the words; items with some of them:")
+    if hits.note:
+        err.print(_e(hits.note), highlight=False)
     if fmt == "plain":
         for hit in hits:
             where = f"{hit.path or hit.document}:{hit.page}"

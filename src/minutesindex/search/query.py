@@ -373,7 +373,21 @@ def search(
     stopwords = load_stopwords()
     if not hits and _PLAIN_WORDS.fullmatch(query_text) and all(w.lower() in stopwords for w in query_text.split()):
         hits.note = "every word of the query is a stop word, which the index leaves out; search for other words"
+    elif hits:
+        hits.note = _found_only_as_parts(query_text, functools.partial(_indexed, searcher))
     return hits
+
+
+def _found_only_as_parts(query_text: str, indexed: Callable[[str], bool]) -> str:
+    """Say so where a word of the query is in no item and was looked for as its parts (`hjemløse`
+    as `hjem` and `løse`): the hits have the parts, not the word."""
+    unquoted = " ".join(query_text.split('"')[::2])
+    notes = [
+        f"no item has the word {word!r}; these items have its parts ({', '.join(parts)})"
+        for word in dict.fromkeys(w.lower() for w in _BARE_WORD.findall(unquoted))
+        if (parts := query_parts(word)) and not indexed(word)
+    ]
+    return "; ".join(notes)
 
 
 def known_committees(index: Index) -> list[str]:
