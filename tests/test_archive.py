@@ -74,3 +74,17 @@ def test_the_total_is_counted_when_asked_or_when_every_match_is_shown(sample_hom
         best = archive.search("udvalget", limit=2)
         assert len(best) == 2 and best.total is None  # more match; not counted
         assert archive.search("udvalget", limit=2, count=True).total == every.total
+
+
+def test_select_items_gives_plain_records_with_their_meeting(sample_home):
+    from dataclasses import fields
+
+    from minutesindex.archive import ItemRecord
+
+    settings, _ = sample_home
+    records = Archive(settings.home).select_items(query="takstmodel")
+    (record,) = records
+    assert isinstance(record, ItemRecord) and {f.name for f in fields(record)} >= {"committee", "meeting_date"}
+    assert record.meeting_date == dt.date(2024, 3, 12) and record.committee == "Teknik- og Miljøudvalget"
+    assert record.outcome == "godkendt" and record.section_text("indstilling").startswith("Forvaltningen indstiller")
+    assert not [name for name in dir(record) if name.startswith("_sa_")]

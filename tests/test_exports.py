@@ -150,7 +150,7 @@ def _sbsys_zip(folder: Path) -> Path:
 
 
 def _items(settings: Settings) -> list[dict]:
-    return [Archive(settings.home).item(item.id) for item in Archive(settings.home).select_items()]
+    return [Archive(settings.home).item(item.item_id) for item in Archive(settings.home).select_items()]
 
 
 def test_a_firstagenda_meeting_lands_with_its_items_sections_and_closed_item(home: Settings, tmp_path: Path):
@@ -203,8 +203,8 @@ def test_an_acadre_export_keeps_every_decision_of_the_item_history(home: Setting
     )
     decisions = [s.text for s in item.sections if s.name == "beslutning"]
     assert decisions == ["Punktet blev udsat.", "Godkendt."]
-    assert item.document.kind == "referat" and item.document.committee == "Kulturudvalget (KU)"
-    assert str(item.document.meeting_date) == "2019-09-10"
+    assert item.kind == "referat" and item.committee == "Kulturudvalget (KU)"
+    assert str(item.meeting_date) == "2019-09-10"
 
 
 def test_an_sbsys_publication_zip_is_unpacked_and_read(home: Settings, tmp_path: Path):
@@ -217,7 +217,7 @@ def test_an_sbsys_publication_zip_is_unpacked_and_read(home: Settings, tmp_path:
         "Godkendt.",
     ]
     assert [(a.title, a.url) for a in item.attachments] == [("Tilbud", "Enclosures/1.pdf")]
-    assert Path(item.document.path).is_relative_to(home.home / "processed" / "unpacked")
+    assert Path(item.path).is_relative_to(home.home / "processed" / "unpacked")
 
 
 def _zip_with(path: Path, name: str, data: bytes) -> Path:
@@ -287,7 +287,7 @@ def test_an_outline_that_lists_the_items_gives_them_and_marks_the_closed_one(hom
         ("1", "Godkendelse af dagsorden", 2, False),
         ("2", "Salg af ejendom", 3, True),
     ]
-    assert items[0].document.structure_source == "outline"
+    assert items[0].structure_source == "outline"
     assert [s.text for s in items[1].sections if s.name == "beslutning"] == ["Salget blev godkendt."]
 
 
@@ -306,7 +306,7 @@ def test_an_outline_that_does_not_list_the_items_leaves_the_text_to_decide(home:
     plain_home = Archive(tmp_path / "plain")
     plain_home.ingest([_outlined_pdf(tmp_path / "without.pdf", [])], workers=1)
     without = plain_home.select_items()
-    assert with_outline[0].document.structure_source == "layout"
+    assert with_outline[0].structure_source == "layout"
     assert [(i.number, i.title, i.page_start) for i in with_outline] == [
         (i.number, i.title, i.page_start) for i in without
     ]

@@ -13,11 +13,66 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from minutesindex.config import DEFAULT_OCR_LANG, Settings, load_settings
 from minutesindex.dates import parse_date
 from minutesindex.errors import NoHomeError, NotFoundError, QuerySyntaxError, UnknownCommitteeError
+from minutesindex.model import Attachment, Section
+
+
+@dataclass
+class ItemRecord:
+    """One agenda item as the library gives it: plain values, its meeting's with it."""
+
+    item_id: int
+    document: str  # the file's name
+    path: str  # the file as ingested
+    committee: str | None
+    kind: str | None  # referat | dagsorden
+    meeting_date: dt.date | None
+    number: str
+    title: str
+    presenter: str | None
+    page_start: int
+    page_end: int
+    body: str
+    sections: list[Section]  # in the order printed, each under its canonical name
+    attachments: list[Attachment]
+    outcome: str | None
+    closed: bool
+    case_number: str | None
+    structure_source: str | None  # export | outline | layout | text
+    segmented: bool  # False: no agenda item was found; this is the whole document
+
+    def section_text(self, name: str) -> str:
+        return "\n\n".join(s.text for s in self.sections if s.name == name)
+
+
+def _record(row) -> ItemRecord:  # noqa: ANN001 - an ItemRow, sections and document loaded
+    doc = row.document
+    return ItemRecord(
+        item_id=row.id,
+        document=doc.file_name,
+        path=doc.path,
+        committee=doc.committee,
+        kind=doc.kind,
+        meeting_date=doc.meeting_date,
+        number=row.number,
+        title=row.title,
+        presenter=row.presenter,
+        page_start=row.page_start,
+        page_end=row.page_end,
+        body=row.body or "",
+        sections=[Section(s.name, s.heading, s.text, s.raw_text) for s in row.sections],
+        attachments=[Attachment(a.label, a.title, a.url) for a in row.attachments],
+        outcome=row.outcome,
+        closed=row.closed,
+        case_number=row.case_number,
+        structure_source=doc.structure_source,
+        segmented=doc.segmented,
+    )
 
 
 class Archive:
@@ -207,8 +262,31 @@ class Archive:
         kind: str | None = None,
         include_undated: bool = False,
         access: str | None = None,
+    ) -> list[ItemRecord]:
+        """The items a search returns, or all matching the filters, as plain records in meeting order."""
+        rows = self._select_rows(
+            query=query,
+            committee=committee,
+            since=since,
+            until=until,
+            kind=kind,
+            include_undated=include_undated,
+            access=access,
+        )
+        return [_record(row) for row in rows]
+
+    def _select_rows(  # noqa: PLR0913
+        self,
+        *,
+        query: str | None = None,
+        committee: str | None = None,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        kind: str | None = None,
+        include_undated: bool = False,
+        access: str | None = None,
     ) -> list:
-        """The items (database rows, sections loaded) a search returns, or all matching the filters."""
+        """The database rows (sections and document loaded) of select_items."""
         from minutesindex.search.query import search as run_search
         from minutesindex.store.db import load_items, open_database, session_scope
 
@@ -254,7 +332,7 @@ class Archive:
         fmt = fmt or ("xlsx" if target is not None and target.suffix.lower() == ".xlsx" else "csv")
         if fmt not in ("csv", "xlsx"):
             raise QuerySyntaxError(f"unknown format {fmt!r}; use csv or xlsx")
-        items = self.select_items(**filters)
+        items = self._select_rows(**filters)
         return write_decisions_xlsx(items, target) if fmt == "xlsx" else write_decisions_csv(items, target, excel=excel)
 
     def export_hits(self, out: str | Path | None, hits: list, *, fmt: str | None = None, excel: bool = False) -> int:
@@ -276,7 +354,7 @@ class Archive:
         from minutesindex.export import write_items_jsonl
 
         target = None if out is None or str(out) == "-" else Path(out)
-        return write_items_jsonl(self.select_items(**filters), target)
+        return write_items_jsonl(self._select_rows(**filters), target)
 
     def stats(self) -> dict:
         """Documents, pages, OCR'd pages, items (also per committee), undated and unsegmented documents."""
