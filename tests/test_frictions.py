@@ -233,3 +233,15 @@ def test_a_word_found_only_as_its_parts_is_said_to_be(home, tmp_path):
     assert "no item has the word 'cykelparkering'; these items have its parts (cykel, parkering)" in parts.stderr
     whole = runner.invoke(app, ["search", "parkering"])
     assert "no item has the word" not in whole.stderr
+
+
+def test_a_name_no_lexicon_knows_finds_the_compounds_it_begins(home, tmp_path):
+    source = tmp_path / "referat.txt"
+    source.write_text(
+        "Referat\nTeknisk Udvalg den 3. marts 2024\n\n1. Trafik\nBeslutning\n"
+        "Hastigheden i Kvistrupområdet nedsættes.\n",
+        encoding="utf-8",
+    )
+    runner.invoke(app, ["ingest", str(source)])
+    found = runner.invoke(app, ["search", "Kvistrup", "--format", "nl"])
+    assert '"title": "Trafik"' in found.stdout

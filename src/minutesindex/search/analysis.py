@@ -29,6 +29,7 @@ TOKEN_RE = re.compile(r"\w+(?:[.,]\d+)*")
 MIN_COMPOUND_LEN = 7
 MIN_QUERY_PART = 4
 MIN_INDEX_PART = 4
+MIN_TAIL = 5  # a known word ending an unknown one is a compound's tail only this long (`området`, not `det`)
 _DOUBLING_ENDINGS = ("et", "en", "er", "ene", "erne", "ets", "ens")
 _VOWELS = set("aeiouyæøå")
 MIN_UNDOUBLED_LEN = 4
@@ -112,7 +113,9 @@ def compound_parts(word: str) -> tuple[str, ...]:
     split = lexicon.split_compound(word)
     # A part shorter than MIN_INDEX_PART is a spurious split (`kon|takt`, `tak|ster`), not a compound.
     if not split or len(split) < 2 or min(map(len, split)) < MIN_INDEX_PART:
-        return ()
+        split = _unknown_head(word, lexicon)
+        if split is None:
+            return ()
     out: list[str] = list(split)
     # Longer heads (`familieplanlægning` of `familie|planlægning|indsats`), linking s/e removed.
     position = 0
@@ -122,6 +125,20 @@ def compound_parts(word: str) -> tuple[str, ...]:
         if head not in out and head != word:
             out.append(head)
     return tuple(out)
+
+
+def _unknown_head(word: str, lexicon) -> tuple[str, ...] | None:  # noqa: ANN001 - a Lexicon
+    """A word no lexicon knows that ends in a word it knows (`sølundområdet`: `sølund` + `området`, a
+    name the lexicon lacks before a common word): the head and the tail, the longest known tail
+    leaving a head of MIN_INDEX_PART letters. So a query for the name finds the compound."""
+    if word in lexicon:
+        return None
+    for start in range(MIN_INDEX_PART, len(word) - MIN_TAIL + 1):
+        tail = word[start:]
+        if tail in lexicon and lexicon.base_form(tail) in lexicon:
+            head = word[:start]
+            return (head[:-1] if head.endswith("s") and len(head) > MIN_INDEX_PART else head), tail
+    return None
 
 
 @functools.lru_cache(maxsize=10_000)
@@ -155,7 +172,7 @@ def index_terms(word: str) -> tuple[str, ...]:
 
 
 # Changes whenever the terms a word gives change, so an index of older terms is rebuilt.
-TERMS_VERSION = 3
+TERMS_VERSION = 4
 
 
 class _StopListTokenizer(Tokenizer):
