@@ -38,7 +38,7 @@ def test_text_layer_pdf_is_found_on_the_right_page(sample_home):
     assert hits[0].title == "Særlige pladser på plejecentret Kvisten"
     assert hits[0].document == "teknik-og-miljoe_referat_2024-03-12.pdf"
     assert hits[0].page == 2
-    assert hits[0].meeting_date == "2024-03-12"
+    assert str(hits[0].meeting_date) == "2024-03-12"
 
 
 def test_scanned_pdf_becomes_searchable_through_tesseract(sample_home):
