@@ -112,6 +112,13 @@ class Archive:
             self._index = open_index(self._existing().index_dir)
         return self._index
 
+    def indexed_committees(self) -> list[str]:
+        """The committees of the indexed items, read once per index generation (no database)."""
+        from minutesindex.search.index import reading_index
+
+        with reading_index(self._existing().index_dir):
+            return self._known_committees()
+
     def _known_committees(self) -> list[str]:
         """The committees of the indexed items, read once per index generation."""
         from minutesindex.search.query import known_committees

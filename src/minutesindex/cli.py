@@ -460,7 +460,8 @@ def search(
     since_d, until_d = _date_range(since, until)
     _check_access(access)
     archive = Archive()
-    _say_committees(archive, committee)
+    if committee is not None:
+        _say_committees(archive, committee, archive.indexed_committees())
     hits = archive.search(
         query,
         limit=limit,
@@ -487,13 +488,14 @@ def search(
         raise typer.Exit(NOTHING_MATCHED)
 
 
-def _say_committees(archive: Archive, committee: str | None) -> None:
-    """Say on stderr which committees a --committee spelling stands for, unless it names one exactly."""
+def _say_committees(archive: Archive, committee: str | None, known: list[str] | None = None) -> None:
+    """Say on stderr which committees a --committee spelling stands for, unless it names one exactly
+    (`known`: the committees to choose from, else the database's)."""
     if committee is None:
         return
     from minutesindex.search.query import committee_key
 
-    used = archive.resolve_committee(committee)
+    used = archive.resolve_committee(committee, known)
     if len(used) > 1 or committee_key(used[0]) != committee_key(committee):
         err.print(f"committee: {'; '.join(_e(name) for name in used)}", highlight=False)
 
