@@ -637,6 +637,24 @@ def _writing(target: Path | None) -> Iterator[None]:
         raise StorageError(f"cannot write {where}: {exc.strerror or exc}") from exc
 
 
+def _selection(  # noqa: PLR0913 - the filters both exports take
+    committee: str | None,
+    since: str | None,
+    until: str | None,
+    query: str | None,
+    include_undated: bool,
+    access: str | None,
+) -> tuple[Archive, dict]:
+    """The archive and the items an export selects, the filters checked (and the committees a
+    --committee spelling stands for said on stderr)."""
+    _check_access(access)
+    since_d, until_d = _date_range(since, until)
+    archive = Archive()
+    _say_committees(archive, committee)
+    selection = {"query": query, "committee": committee, "since": since_d, "until": until_d}
+    return archive, {**selection, "include_undated": include_undated, "access": access}
+
+
 # What an export's --out suffix says it is; a file without a suffix (or /dev/stdout) is CSV.
 EXPORT_SUFFIXES = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 INCLUDE_UNDATED = typer.Option("--include-undated", help="Keep meetings without a date in a date range.")
@@ -660,21 +678,10 @@ def export_items(
 
     Example: minutesindex export items --out items.jsonl --since 2023
     """
-    _check_access(access)
     target = _output(out_path)
-    since_d, until_d = _date_range(since, until)
-    archive = Archive()
-    _say_committees(archive, committee)
+    archive, selection = _selection(committee, since, until, query, include_undated, access)
     with _writing(target):
-        count = archive.export_items(
-            target,
-            query=query,
-            committee=committee,
-            since=since_d,
-            until=until_d,
-            include_undated=include_undated,
-            access=access,
-        )
+        count = archive.export_items(target, **selection)
     err.print(f"wrote {count} items to {target or 'standard output'}", highlight=False)
 
 
@@ -713,29 +720,15 @@ def export_decisions(
     """
     if kind not in (None, "referat", "dagsorden"):
         raise typer.BadParameter("use referat or dagsorden", param_hint="--kind")
-    _check_access(access)
     fmt = _table_format(out_path, fmt)
     if fmt not in ("csv", "xlsx"):
         raise typer.BadParameter("use csv or xlsx", param_hint="--format")
     target = _output(out_path)
     if target is None and fmt == "xlsx" and sys.stdout.isatty():
         raise typer.BadParameter("an xlsx workbook is binary; write it to a file or a pipe", param_hint="--out")
-    since_d, until_d = _date_range(since, until)
-    archive = Archive()
-    _say_committees(archive, committee)
+    archive, selection = _selection(committee, since, until, query, include_undated, access)
     with _writing(target):
-        count = archive.export_decisions(
-            target,
-            fmt=fmt,
-            excel=excel,
-            query=query,
-            committee=committee,
-            since=since_d,
-            until=until_d,
-            kind=kind,
-            include_undated=include_undated,
-            access=access,
-        )
+        count = archive.export_decisions(target, fmt=fmt, excel=excel, kind=kind, **selection)
     err.print(f"wrote {count} rows to {target or 'standard output'}", highlight=False)
 
 
