@@ -12,3 +12,11 @@ SERVER_PID = os.getpid()
 die_with_parent()
 if os.getppid() != int(os.environ.get(POOL_OWNER_VARIABLE) or os.getppid()):
     os._exit(0)
+# The server's standard error, which the workers it forks inherit, goes nowhere: a worker reports
+# through its page's future, and Tesseract's own messages are caught per page (ocr._tesseract_
+# messages). What is left is a worker forked just as the ingest ends (Ctrl-C), failing to read its
+# start-up state from an ingest that is gone: a traceback about the ingest's semaphores on the
+# terminal of a command that ended as asked.
+_devnull = os.open(os.devnull, os.O_WRONLY)
+os.dup2(_devnull, 2)
+os.close(_devnull)
