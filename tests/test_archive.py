@@ -88,3 +88,23 @@ def test_select_items_gives_plain_records_with_their_meeting(sample_home):
     assert record.meeting_date == dt.date(2024, 3, 12) and record.committee == "Teknik- og Miljøudvalget"
     assert record.outcome == "godkendt" and record.section_text("indstilling").startswith("Forvaltningen indstiller")
     assert not [name for name in dir(record) if name.startswith("_sa_")]
+
+
+def test_reindex_reads_the_items_in_batches_and_finds_them_all(sample_home, tmp_path, monkeypatch):
+    from minutesindex import pipeline
+
+    home = shutil.copytree(sample_home[0].home, tmp_path / "home")
+    settings = load_settings(home)
+    batches: list[int] = []
+    load = pipeline.load_items
+
+    def counted(session, ids=None):  # noqa: ANN001
+        batches.append(len(ids))
+        return load(session, ids)
+
+    monkeypatch.setattr(pipeline, "REINDEX_BATCH", 3)
+    monkeypatch.setattr(pipeline, "load_items", counted)
+    assert pipeline.reindex(settings) == 10
+    assert batches == [3, 3, 3, 1]
+    with Archive(home) as archive:
+        assert [h.title for h in archive.search("takstmodel")] == ["Ny takstmodel for affaldsgebyrer"]
