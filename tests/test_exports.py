@@ -359,3 +359,38 @@ def test_a_pdf_and_its_scan_are_one_meeting_kept_from_the_text_layer(home: Setti
     assert scan.status == "ingested" and scan.ocr_pages == 2
     assert digital.status == "ingested" and any("replaces a scan.pdf" in w for w in digital.warnings)
     assert Archive(home.home).stats()["structure_sources"] == {"layout": 1}
+
+
+def test_an_edoc_item_without_its_text_in_the_xml_takes_it_from_its_pdf(home: Settings, tmp_path: Path):
+    folder = _edoc(tmp_path / "edoc")
+    xml = (folder / "eDocAgendaPublishing.xml").read_bytes().decode("utf-8")  # its bare CRs kept
+    start = xml.index("<FullText>\r\r2.")
+    end = xml.index("</FullText>", start) + len("</FullText>")
+    (folder / "eDocAgendaPublishing.xml").write_bytes((xml[:start] + "<FullText></FullText>" + xml[end:]).encode())
+    ingest_paths([tmp_path / "edoc"], home, workers=1)
+    item = next(i for i in Archive(home.home).select_items() if i.number == "2")
+    assert item.section_text("indstilling") == "Forvaltningen indstiller, at byggeriet godkendes."
+
+
+def test_a_firstagenda_field_in_plain_text_is_read(home: Settings, tmp_path: Path):
+    path = _firstagenda(tmp_path)
+    meeting = json.loads(path.read_text(encoding="utf-8"))
+    meeting["Dagsordenpunkter"][1]["Felter"] = [{"Navn": "", "Html": None, "Tekst": "Planen for cykelstier."}]
+    path.write_text(json.dumps(meeting, ensure_ascii=False), encoding="utf-8")
+    ingest_paths([path], home, workers=1)
+    assert [h.title for h in Archive(home.home).search("cykelstier")] == ["Cykelstiplan 2025"]
+
+
+def test_an_sbsys_package_with_its_agenda_pdf_takes_the_pages_from_it(home: Settings, tmp_path: Path):
+    package = _sbsys_zip(tmp_path)
+    with (
+        zipfile.ZipFile(package, "a") as archive,
+        text_pdf(
+            ["IT-udvalget\nDagsorden 15.05.2013", "1. Indkøb af tablets\nSagsfremstilling\nNye tablets."], "IT"
+        ) as doc,
+    ):
+        archive.writestr("Publication9/Publication9.pdf", doc.tobytes())
+    ingest_paths([package], home, workers=1)
+    (item,) = Archive(home.home).select_items()
+    assert item.page_start == 2 and item.document == "Publication9.xml"
+    assert Archive(home.home).item(item.item_id)["pdf_path"].endswith("Publication9.pdf")

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+import pymupdf
+
 from minutesindex.ingest.exports import ExportedMeeting, find_file, parse_export_date, parse_xml, plain, text_of
 from minutesindex.model import Attachment, Item, Line, Meeting
 from minutesindex.segment.items import item_in_span
@@ -51,6 +53,17 @@ def read(path: Path) -> ExportedMeeting:
                            warnings)  # fmt: skip
 
 
+def _pdf_text(path: Path | None) -> str:
+    """The text layer of an item's own PDF ('' where there is none to read)."""
+    if path is None:
+        return ""
+    try:
+        with pymupdf.open(path) as doc:
+            return "\n".join(page.get_text() for page in doc)
+    except Exception:  # a damaged item PDF: the item lands with its title; the meeting PDF has the pages
+        return ""
+
+
 def _item(raw: Element, closed_part: bool, folder: Path, missing: list[str]) -> Item:
     number = text_of(raw, "AgendaItemNumber")
     document = raw.find("Document")
@@ -58,6 +71,8 @@ def _item(raw: Element, closed_part: bool, folder: Path, missing: list[str]) -> 
     publishing = text_of(document, "PublishingType").lower()
     closed = closed_part or bool(publishing and publishing != PUBLIC)
     full_text = raw.findtext("FullText") or ""
+    if not full_text.strip():  # an export without the item's text: its own PDF has it
+        full_text = _pdf_text(find_file(folder, text_of(raw, "PDFDocument")))
     lines = [Line(t, t, 1) for t in re.split(r"\r\n|\r|\n", full_text)]
     start = next((i for i, ln in enumerate(lines) if ln.text.strip()), 0)
     if lines and any(ln.text.strip() for ln in lines):

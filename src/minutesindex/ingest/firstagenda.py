@@ -9,6 +9,7 @@ decisions is minutes.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -66,7 +67,12 @@ def _item(raw: dict, position: int, path: Path, warnings: list[str]) -> tuple[It
     closed = bool(_CLOSED_TITLE.match(title))
     title = _CLOSED_TITLE.sub("", title)
     fields = raw.get("Felter") if isinstance(raw.get("Felter"), list) else []
-    markup = "\n".join(str(f.get("Html") or "") for f in fields if isinstance(f, dict))
+    # The item's text as HTML, or where a field has none, as plain text (`Tekst`).
+    markup = "\n".join(
+        str(f.get("Html") or "") or html.escape(str(f.get("Tekst") or "")).replace("\n", "<br>")
+        for f in fields
+        if isinstance(f, dict)
+    )
     if raw.get("Felter") is not None and not isinstance(raw.get("Felter"), list):
         warnings.append(f"item {number}: field Felter is not a list; its text left out")
     body, sections = sections_from_html(markup)

@@ -51,7 +51,10 @@ def read(path: Path) -> ExportedMeeting:
         kind=kind,
         participants=[plain(text_of(m, "Name")) for m in members if text_of(m, "Name")],
     )
-    return ExportedMeeting("sbsys", meeting, items, None, warnings)
+    # The whole agenda as a PDF, where the package holds it (`Publication32.pdf` beside the XML).
+    name = text_of(root, "OutputFileNameWithoutExtension") or path.stem
+    pdf = find_file(path.parent, f"{name}.pdf")
+    return ExportedMeeting("sbsys", meeting, items, pdf, warnings)
 
 
 def _item(raw: Element, folder: Path, missing: list[str]) -> Item:
