@@ -658,6 +658,11 @@ def _selection(  # noqa: PLR0913 - the filters both exports take
 # What an export's --out suffix says it is; a file without a suffix (or /dev/stdout) is CSV.
 EXPORT_SUFFIXES = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 INCLUDE_UNDATED = typer.Option("--include-undated", help="Keep meetings without a date in a date range.")
+# The filters both exports take.
+EXPORT_COMMITTEE = typer.Option("--committee", metavar="NAME")
+EXPORT_SINCE = typer.Option("--since", metavar="DATE")
+EXPORT_UNTIL = typer.Option("--until", metavar="DATE")
+EXPORT_QUERY = typer.Option("--query", metavar="QUERY", help="Export exactly the items this search returns.")
 
 
 @export_app.command("items")
@@ -665,12 +670,10 @@ def export_items(
     out_path: Annotated[
         Path, typer.Option("--out", metavar="FILE", help="Output file (.jsonl), or - for standard output.")
     ],
-    committee: Annotated[str | None, typer.Option("--committee", metavar="NAME")] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="DATE")] = None,
-    until: Annotated[str | None, typer.Option("--until", metavar="DATE")] = None,
-    query: Annotated[
-        str | None, typer.Option("--query", metavar="QUERY", help="Export exactly the items this search returns.")
-    ] = None,
+    committee: Annotated[str | None, EXPORT_COMMITTEE] = None,
+    since: Annotated[str | None, EXPORT_SINCE] = None,
+    until: Annotated[str | None, EXPORT_UNTIL] = None,
+    query: Annotated[str | None, EXPORT_QUERY] = None,
     include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
     access: Annotated[str | None, ACCESS] = None,
 ) -> None:
@@ -693,12 +696,10 @@ def export_decisions(
             "--out", metavar="FILE", help="Output file (.csv or .xlsx: the suffix picks the format), or - for stdout."
         ),
     ],
-    committee: Annotated[str | None, typer.Option("--committee", metavar="NAME")] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="DATE")] = None,
-    until: Annotated[str | None, typer.Option("--until", metavar="DATE")] = None,
-    query: Annotated[
-        str | None, typer.Option("--query", metavar="QUERY", help="Export exactly the items this search returns.")
-    ] = None,
+    committee: Annotated[str | None, EXPORT_COMMITTEE] = None,
+    since: Annotated[str | None, EXPORT_SINCE] = None,
+    until: Annotated[str | None, EXPORT_UNTIL] = None,
+    query: Annotated[str | None, EXPORT_QUERY] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", metavar="referat|dagsorden", help="referat or dagsorden.")
     ] = None,

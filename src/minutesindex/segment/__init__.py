@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from minutesindex.model import Item, Line, Meeting, OutlineEntry, Page, SegmentedDocument
 from minutesindex.segment.cleaning import clean_lines, strip_markup
-from minutesindex.segment.items import find_items
+from minutesindex.segment.items import find_items, title_line, words_of
 from minutesindex.segment.meeting import read_meeting
 from minutesindex.segment.outline import outline_items
 
@@ -63,48 +63,22 @@ def exported_document(meeting: Meeting, items: list[Item], pages: list[Page], pl
 
 
 def _place_items(items: list[Item], pages: list[Page]) -> None:
-    page_lines = [[ln for ln in (page.text or page.raw_text).split("\n") if ln.strip()] for page in pages]
-    titles = [_words(item.title)[:TITLE_PREFIX] for item in items]
-    page_words = [_words(" ".join(lines)) for lines in page_lines]
+    lines = [line for line in lines_of(pages) if line.text.strip()]
+    titles = [words_of(item.title)[:TITLE_PREFIX] for item in items]
+    page_words = [words_of(page.text or page.raw_text) for page in pages]
     # Pages that print two or more titles, and most of them, list them: the table of contents.
-    listing = {k for k, words in enumerate(page_words) if 2 * _titles_on(titles, words) > max(len(items), 2)}
-    at = 0
+    listing = {page.number for page, words in zip(pages, page_words, strict=True)
+               if 2 * sum(1 for t in titles if t and t in words) > max(len(items), 2)}  # fmt: skip
+    at, floor = 0, 0
     for item, title in zip(items, titles, strict=True):
-        found = next(
-            (k for k in range(at, len(pages)) if k not in listing and title and _heads_a_line(title, page_lines[k])),
-            None,
-        )
-        if found is not None:
-            at = found
+        for k in range(at, len(pages)):
+            found = None if pages[k].number in listing else title_line(lines, pages[k].number, floor, title)
+            if found is not None:
+                at, floor = k, found + 1
+                break
         item.page_start = pages[at].number
     for item, following in zip(items, [*items[1:], None], strict=True):
         item.page_end = max(item.page_start, following.page_start if following else pages[-1].number)
-
-
-_CONTENTS_LEADER = re.compile(r"(?:\.{4,}|…{2,})\s*\d+\s*$")  # `Title ........ 2` in a table of contents
-_LEADING_NUMBER = re.compile(r"^\s*(?:punkt\s*)?\d{1,4}(?:\.\d{1,2})*\s*[.:)]?\s*", re.I)
-
-
-def _heads_a_line(title: str, lines: list[str]) -> bool:
-    """Whether a line of the page begins with the title (after the item's number; the title may wrap
-    onto the next lines), not as a line of a table of contents."""
-    if not title:
-        return False
-    for k in range(len(lines)):
-        window = " ".join(lines[k : k + 3])
-        if _words(_LEADING_NUMBER.sub("", window)).startswith(title):
-            wrapped = lines[k : k + 3]
-            if not any(_CONTENTS_LEADER.search(part) for part in wrapped):
-                return True
-    return False
-
-
-def _titles_on(titles: list[str], words: str) -> int:
-    return sum(1 for title in titles if title and title in words)
-
-
-def _words(text: str) -> str:
-    return " ".join(re.sub(r"\W+", " ", text.casefold()).split())
 
 
 def _settle_kind(meeting: Meeting, items: list[Item]) -> None:

@@ -803,18 +803,48 @@ def parse_attachments(raw_text: str, text: str) -> list[Attachment]:
     return out
 
 
-def _words(text: str) -> str:
-    return re.sub(r"\W+", " ", text.casefold()).strip()
+def words_of(text: str) -> str:
+    """A text's words, lower-case, one space apart: titles compared as printed however set."""
+    return " ".join(re.sub(r"\W+", " ", text.casefold()).split())
+
+
+# A title as a source gives it opens with its number (`Punkt 3:`, `3.`) and, for a closed item,
+# `Lukket:`; neither is part of the title.
+_TITLE_NUMBER = re.compile(r"^\s*(?:(?:punkt|pkt\.?|sag)\s*)?\d{1,4}(?:\.\d{1,2}){0,2}\s*[.:)\-–]?\s*", re.I)
+CLOSED_MARK = re.compile(r"^\s*lukket\s*(?:punkt|sag)?\s*[:\-–]\s*", re.I)
+_CONTENTS_LEADER = re.compile(r"(?:\.{4,}|…{2,})\s*\d+\s*$")  # `Title ........ 2` in a table of contents
+TITLE_WINDOW = 3  # lines a wrapped title may run over
+
+
+def title_line(lines: list[Line], page: int, floor: int, title: str) -> int | None:
+    """The first line from `floor` on the page that begins `title` (its words, as words_of gives
+    them), after the item's number and any `Lukket:`, the title wrapping onto the next lines; a line
+    of a table of contents (`Title ...... 2`) is not the item."""
+    if not title:
+        return None
+    for i in range(floor, len(lines)):
+        if lines[i].page != page:
+            if lines[i].page > page:
+                break
+            continue
+        window = [ln.text.strip() for ln in lines[i : i + TITLE_WINDOW] if ln.page == page]
+        printed = " ".join(window)
+        head = CLOSED_MARK.sub("", _TITLE_NUMBER.sub("", printed, count=1))
+        if (words_of(head).startswith(title) or words_of(printed).startswith(title)) and not any(
+            _CONTENTS_LEADER.search(text) for text in window
+        ):
+            return i
+    return None
 
 
 def title_lines_at(lines: list[Line], start: int, end: int, heading: str) -> list[int]:
     """The lines from `start` that print `heading` (a title the source gives, wrapped over lines or
     printed again right under itself, as FirstAgenda's PDFs do); at least the start line."""
-    wanted = _words(heading)
+    wanted = words_of(heading)
     taken: list[int] = []
     printed = ""
     for j in range(start, end):
-        words = _words(lines[j].text)
+        words = words_of(lines[j].text)
         if not words:
             if taken:
                 break

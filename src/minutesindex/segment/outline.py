@@ -13,13 +13,12 @@ import re
 from collections import Counter
 
 from minutesindex.model import Item, Line, OutlineEntry
-from minutesindex.segment.items import item_in_span
+from minutesindex.segment.items import CLOSED_MARK, item_in_span, title_line, words_of
 from minutesindex.segment.sections import find_headings
 
 _ENTRY = re.compile(
     r"^\s*(?:(?:punkt|pkt\.?|sag)\s*)?(?P<number>\d{1,3}(?:\.\d{1,2}){0,2})\s*[.:)\-–]?\s+(?P<title>\S.*)$", re.I
 )
-_CLOSED = re.compile(r"^\s*lukket\s*(?:punkt|sag)?\s*[:\-–]\s*", re.I)
 # The share of item entries whose title must be printed on the page they point to. One entry in ten
 # may be set otherwise in the text (an abbreviation, a title rewritten after the outline was made);
 # more than that and the outline describes some other document.
@@ -27,11 +26,6 @@ MIN_FOUND_SHARE = 0.9
 # The characters of an entry's title that must be printed on its page (outline titles run longer
 # than the printed title where the page wraps or shortens it).
 TITLE_PREFIX = 30
-_WINDOW = 4  # lines from a candidate start in which a wrapped title is read
-
-
-def _words(text: str) -> str:
-    return re.sub(r"\W+", " ", text.casefold()).strip()
 
 
 def _item_entry(entry: OutlineEntry) -> tuple[str, str, bool] | None:
@@ -40,8 +34,8 @@ def _item_entry(entry: OutlineEntry) -> tuple[str, str, bool] | None:
     if not match:
         return None
     title = match["title"].strip()
-    closed = bool(_CLOSED.match(title))
-    return ".".join(str(int(p)) for p in match["number"].split(".")), _CLOSED.sub("", title).strip(), closed
+    closed = bool(CLOSED_MARK.match(title))
+    return ".".join(str(int(p)) for p in match["number"].split(".")), CLOSED_MARK.sub("", title).strip(), closed
 
 
 def outline_items(outline: list[OutlineEntry], lines: list[Line]) -> list[Item] | None:
@@ -60,8 +54,8 @@ def outline_items(outline: list[OutlineEntry], lines: list[Line]) -> list[Item] 
         return None  # every entry on one page: the outline of a table of contents
     starts: list[int | None] = []
     floor = 0
-    for entry, (number, title, _) in parsed:
-        at = _printed_at(lines, entry.page, floor, number, title)
+    for entry, (_, title, _) in parsed:
+        at = title_line(lines, entry.page, floor, words_of(title)[:TITLE_PREFIX])
         starts.append(at)
         if at is not None:
             floor = at + 1
@@ -76,25 +70,6 @@ def outline_items(outline: list[OutlineEntry], lines: list[Line]) -> list[Item] 
         item.closed = closed
         items.append(item)
     return items
-
-
-def _printed_at(lines: list[Line], page: int, floor: int, number: str, title: str) -> int | None:
-    """The first line from `floor` on the page whose text, with the lines after it, begins with the
-    entry's title (after its number and any `Lukket:`)."""
-    wanted = _words(title)[:TITLE_PREFIX]
-    if not wanted:
-        return None
-    for i in range(floor, len(lines)):
-        if lines[i].page != page:
-            if lines[i].page > page:
-                break
-            continue
-        window = " ".join(ln.text.strip() for ln in lines[i : i + _WINDOW] if ln.page == page)
-        numbered = _ENTRY.match(window)
-        head = _CLOSED.sub("", numbered["title"] if numbered else window)
-        if _words(head).startswith(wanted) or _words(window).startswith(wanted):
-            return i
-    return None
 
 
 def _resolve(starts: list[int | None], pages: list[int], lines: list[Line]) -> list[int]:

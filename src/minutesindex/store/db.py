@@ -350,26 +350,24 @@ def richness(source: str | None, items: int, pages: int) -> tuple:
 SAME_MEETING_TITLES = 0.6
 
 
-def _key(text: str | None) -> str:
-    return " ".join(re.sub(r"\W+", " ", (text or "").casefold()).split())
-
-
 def same_meeting(session: Session, segmented: SegmentedDocument, exclude: int | None = None) -> DocumentRow | None:
     """A stored document of the same meeting (committee, date and kind agree, and the item titles),
     as an export and its PDF, a referat and an extract of its items, a PDF and its scan are."""
     meeting = segmented.meeting
     if meeting.meeting_date is None or not segmented.segmented:
         return None
-    committee = _key(meeting.committee)
-    titles = {_key(item.title)[:40] for item in segmented.items if item.title}
+    from minutesindex.segment.items import words_of
+
+    committee = words_of(meeting.committee or "")
+    titles = {words_of(item.title)[:40] for item in segmented.items if item.title}
     query = select(DocumentRow).where(DocumentRow.meeting_date == meeting.meeting_date, DocumentRow.segmented.is_(True))
     for row in session.scalars(query.options(selectinload(DocumentRow.items))):
         if row.id == exclude or (meeting.kind and row.kind and meeting.kind != row.kind):
             continue
-        other = _key(row.committee)
+        other = words_of(row.committee or "")
         if not (committee and other and (committee in other or other in committee)):
             continue
-        stored = {_key(item.title)[:40] for item in row.items if item.title}
+        stored = {words_of(item.title)[:40] for item in row.items if item.title}
         fewer = min(len(titles), len(stored))
         if fewer and _shared_titles(titles, stored) >= SAME_MEETING_TITLES * fewer:
             return row
