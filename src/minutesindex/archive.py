@@ -30,6 +30,7 @@ class ItemRecord:
     document: str  # the file's name
     path: str  # the file as ingested
     committee: str | None
+    municipality: str | None
     kind: str | None  # referat | dagsorden
     meeting_date: dt.date | None
     number: str
@@ -57,6 +58,7 @@ def _record(row) -> ItemRecord:  # noqa: ANN001 - an ItemRow, sections and docum
         document=doc.file_name,
         path=doc.path,
         committee=doc.committee,
+        municipality=doc.municipality,
         kind=doc.kind,
         meeting_date=doc.meeting_date,
         number=row.number,
@@ -73,6 +75,21 @@ def _record(row) -> ItemRecord:  # noqa: ANN001 - an ItemRow, sections and docum
         structure_source=doc.structure_source,
         segmented=doc.segmented,
     )
+
+
+KINDS = ("dagsorden", "referat")
+
+
+def _municipality(name: str | None) -> str | None:
+    """The official name of a municipality or region a user's spelling means; QuerySyntaxError if none."""
+    if name is None:
+        return None
+    from minutesindex.segment.places import resolve_municipality
+
+    found = resolve_municipality(name)
+    if found is None:
+        raise QuerySyntaxError(f"no Danish municipality or region is called {name!r}")
+    return found
 
 
 class Archive:
@@ -186,9 +203,20 @@ class Archive:
 
     def set_date(self, document: str, date: dt.date) -> tuple[str, int]:
         """Date a document's meeting (by id, path or file name); returns its file name and items updated."""
-        from minutesindex.pipeline import set_meeting_date
+        return self.set_meeting(document, meeting_date=date)
 
-        return set_meeting_date(self._existing(), document, date)
+    def set_meeting(self, document: str, **fields: object) -> tuple[str, int]:
+        """Set what the text gave wrong or not at all of a document's meeting (by id, path or file
+        name): `meeting_date`, `committee`, `municipality` (any spelling of one of the 98
+        municipalities or 5 regions) or `kind` (dagsorden or referat). Returns its file name and the
+        number of items updated."""
+        from minutesindex.pipeline import set_meeting
+
+        if "municipality" in fields:
+            fields["municipality"] = _municipality(str(fields["municipality"]))
+        if "kind" in fields and fields["kind"] not in KINDS:
+            raise QuerySyntaxError(f"unknown kind {fields['kind']!r}; use {' or '.join(KINDS)}")
+        return set_meeting(self._existing(), document, **fields)
 
     # -- reading -----------------------------------------------------------------------------
     def committees(self) -> list[str]:
@@ -222,6 +250,7 @@ class Archive:
         include_undated: bool = False,
         access: str | None = None,
         count: bool = False,
+        municipality: str | None = None,
     ):  # noqa: ANN201 - SearchHits
         """Agenda items matching the query, best first (see search.query.search); `committee` is
         matched forgivingly, and one that matches nothing raises UnknownCommitteeError; `since` and
@@ -244,6 +273,7 @@ class Archive:
                 include_undated=include_undated,
                 access=access,
                 count=count,
+                municipality=_municipality(municipality),
             )
 
     def item(self, item_id: int) -> dict:
@@ -269,6 +299,7 @@ class Archive:
         kind: str | None = None,
         include_undated: bool = False,
         access: str | None = None,
+        municipality: str | None = None,
     ) -> list[ItemRecord]:
         """The items a search returns, or all matching the filters, as plain records in meeting order."""
         rows = self._select_rows(
@@ -279,6 +310,7 @@ class Archive:
             kind=kind,
             include_undated=include_undated,
             access=access,
+            municipality=municipality,
         )
         return [_record(row) for row in rows]
 
@@ -292,6 +324,7 @@ class Archive:
         kind: str | None = None,
         include_undated: bool = False,
         access: str | None = None,
+        municipality: str | None = None,
     ) -> list:
         """The database rows (sections and document loaded) of select_items."""
         from minutesindex.search.query import search as run_search
@@ -304,6 +337,7 @@ class Archive:
         if access not in (None, "open", "closed"):
             raise QuerySyntaxError(f"unknown access {access!r}; use open or closed")
         wanted = self.resolve_committee(committee)
+        place = _municipality(municipality)
         ids = None
         if query:
             hits = run_search(
@@ -315,6 +349,7 @@ class Archive:
                 until=until,
                 include_undated=include_undated,
                 access=access,
+                municipality=place,
             )
             ids = [h.item_id for h in hits]
         with session_scope(open_database(settings.db_url)) as session:
@@ -324,6 +359,7 @@ class Archive:
             for item in items
             if (wanted is None or item.document.committee in wanted)
             and (kind is None or item.document.kind == kind)
+            and (place is None or item.document.municipality == place)
             and (access is None or item.closed == (access == "closed"))
             and _in_range(item.document.meeting_date, since, until, include_undated)
         ]

@@ -376,6 +376,9 @@ SEARCH_FORMATS = ("table", "plain", "tsv", "csv", "json", "nl")
 # Below this many columns the table breaks words mid-word and runs long (3 hits took 148 lines at
 # 80 columns, 218 at 60): the plain two-line layout reads better there.
 TABLE_MIN_WIDTH = 110
+MUNICIPALITY = typer.Option(
+    "--municipality", metavar="NAME", help="Only this municipality or region (`aarhus`, `Region Midtjylland`)."
+)
 ACCESS = typer.Option(
     "--access", metavar="open|closed", help="open or closed: only the items the source marks open, or closed (lukket)."
 )
@@ -405,6 +408,7 @@ def search(
         str | None,
         typer.Option("--committee", metavar="NAME", help="Only this committee (any case, æøå or not, a unique part)."),
     ] = None,
+    municipality: Annotated[str | None, MUNICIPALITY] = None,
     since: Annotated[
         str | None,
         typer.Option(
@@ -473,6 +477,7 @@ def search(
         include_undated=include_undated,
         access=access,
         count=count,
+        municipality=municipality,
     )
     if count:
         out.print(str(hits.total), highlight=False)
@@ -644,6 +649,7 @@ def _selection(  # noqa: PLR0913 - the filters both exports take
     query: str | None,
     include_undated: bool,
     access: str | None,
+    municipality: str | None = None,
 ) -> tuple[Archive, dict]:
     """The archive and the items an export selects, the filters checked (and the committees a
     --committee spelling stands for said on stderr)."""
@@ -652,7 +658,7 @@ def _selection(  # noqa: PLR0913 - the filters both exports take
     archive = Archive()
     _say_committees(archive, committee)
     selection = {"query": query, "committee": committee, "since": since_d, "until": until_d}
-    return archive, {**selection, "include_undated": include_undated, "access": access}
+    return archive, {**selection, "include_undated": include_undated, "access": access, "municipality": municipality}
 
 
 # What an export's --out suffix says it is; a file without a suffix (or /dev/stdout) is CSV.
@@ -676,13 +682,14 @@ def export_items(
     query: Annotated[str | None, EXPORT_QUERY] = None,
     include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
     access: Annotated[str | None, ACCESS] = None,
+    municipality: Annotated[str | None, MUNICIPALITY] = None,
 ) -> None:
     """Write one JSON object per agenda item (JSON Lines).
 
     Example: minutesindex export items --out items.jsonl --since 2023
     """
     target = _output(out_path)
-    archive, selection = _selection(committee, since, until, query, include_undated, access)
+    archive, selection = _selection(committee, since, until, query, include_undated, access, municipality)
     with _writing(target):
         count = archive.export_items(target, **selection)
     err.print(f"wrote {count} items to {target or 'standard output'}", highlight=False)
@@ -710,6 +717,7 @@ def export_decisions(
     ] = None,
     include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
     access: Annotated[str | None, ACCESS] = None,
+    municipality: Annotated[str | None, MUNICIPALITY] = None,
 ) -> None:
     """Write a decision table: one row per agenda item, with recommendation, decision and outcome.
 
@@ -727,7 +735,7 @@ def export_decisions(
     target = _output(out_path)
     if target is None and fmt == "xlsx" and sys.stdout.isatty():
         raise typer.BadParameter("an xlsx workbook is binary; write it to a file or a pipe", param_hint="--out")
-    archive, selection = _selection(committee, since, until, query, include_undated, access)
+    archive, selection = _selection(committee, since, until, query, include_undated, access, municipality)
     with _writing(target):
         count = archive.export_decisions(target, fmt=fmt, excel=excel, kind=kind, **selection)
     err.print(f"wrote {count} rows to {target or 'standard output'}", highlight=False)
@@ -864,6 +872,50 @@ def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the co
 def _counted(count: int, one: str, many: str | None = None) -> str:
     """`1 document`, `2 documents`."""
     return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+DOCUMENT_ARGUMENT = typer.Argument(metavar="DOCUMENT", help="The document: its id, path or file name.")
+
+
+@app.command("set-committee")
+def set_committee(
+    document: Annotated[str, DOCUMENT_ARGUMENT],
+    committee: Annotated[str, typer.Argument(metavar="COMMITTEE", help="The committee, as it should be shown.")],
+) -> None:
+    """Give a document's meeting its committee, where the text did not give it (or gave it wrong).
+
+    Example: minutesindex set-committee referat.pdf "Teknik- og Miljøudvalget"
+    """
+    name, items = Archive().set_meeting(document, committee=committee.strip() or None)
+    err.print(f"{name}: committee {committee.strip()}, {items} items updated", highlight=False)
+
+
+@app.command("set-municipality")
+def set_municipality(
+    document: Annotated[str, DOCUMENT_ARGUMENT],
+    municipality: Annotated[
+        str, typer.Argument(metavar="MUNICIPALITY", help="A municipality or region: `aarhus`, `Region Sjælland`.")
+    ],
+) -> None:
+    """Give a document's meeting its municipality or region, where the text and path did not (or wrongly).
+
+    Example: minutesindex set-municipality referat.pdf aarhus
+    """
+    name, items = Archive().set_meeting(document, municipality=municipality)
+    err.print(f"{name}: municipality set, {items} items updated", highlight=False)
+
+
+@app.command("set-kind")
+def set_kind(
+    document: Annotated[str, DOCUMENT_ARGUMENT],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="dagsorden (an agenda) or referat (minutes).")],
+) -> None:
+    """Say whether a document is an agenda (dagsorden) or minutes (referat), where it was read wrong.
+
+    Example: minutesindex set-kind referat.pdf referat
+    """
+    name, items = Archive().set_meeting(document, kind=kind.strip().lower())
+    err.print(f"{name}: kind {kind.strip().lower()}, {items} items updated", highlight=False)
 
 
 @app.command("set-date")

@@ -38,6 +38,7 @@ DECISION_COLUMNS = [
     "case_number",
     "structure_source",
     "link",
+    "municipality",
 ]
 
 # Ordered: the first rule that matches labels the decision.
@@ -132,6 +133,7 @@ def decision_row(item: ItemRow) -> dict:
     return {
         "meeting_date": doc.meeting_date.isoformat() if doc.meeting_date else "",
         "committee": doc.committee or "",
+        "municipality": doc.municipality or "",
         "kind": doc.kind or "",
         "item_number": item.number,
         "title": item.title,
@@ -337,6 +339,7 @@ def item_record(item: ItemRow) -> dict:
         "item_id": item.id,
         "document": doc.file_name,
         "committee": doc.committee,
+        "municipality": doc.municipality,
         "kind": doc.kind,
         "meeting_date": doc.meeting_date.isoformat() if doc.meeting_date else None,
         "number": item.number,

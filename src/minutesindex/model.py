@@ -119,6 +119,9 @@ class Item:
     sections: list[Section] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     body: str = ""  # text before the first section heading
+    # Text before this item that belongs to no item (the first item carries the meeting's title
+    # block, attendance and contents): kept so that every word of the document is found.
+    preface: str = ""
     closed: bool = False  # marked closed (lukket) by the source: only its decision, if anything, is public
     case_number: str | None = None  # the case (sagsnr.) as the source gives it
 
@@ -129,6 +132,7 @@ class Item:
 @dataclass
 class Meeting:
     committee: str | None = None
+    municipality: str | None = None  # `Aarhus Kommune`, `Region Midtjylland`
     meeting_date: dt.date | None = None
     kind: str | None = None  # "dagsorden" or "referat"
     participants: list[str] = field(default_factory=list)

@@ -49,6 +49,7 @@ from minutesindex.search.index import (
 )
 from minutesindex.search.writer import BackgroundIndexWriter
 from minutesindex.segment import exported_document, segment_pages
+from minutesindex.segment.meeting import settle_from_path
 from minutesindex.store.db import (
     WRITER,
     add_vocabulary,
@@ -507,6 +508,7 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
     try:
         extracted = _finish_extraction(pending, pool, progress)
         segmented = process_document(extracted, repairer, pending.export)
+        path_notes = settle_from_path(segmented.meeting, pending.path)
         if segmented.meeting.meeting_date is None:
             segmented.meeting.meeting_date = meeting_date
     except InputFileError as exc:
@@ -523,7 +525,7 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
             return FileOutcome(path, "skipped", f"already ingested as {existing.file_name} (by another ingest)")
         if existing is not None:
             replaced = delete_document(session, existing)
-        notes: list[str] = []
+        notes: list[str] = path_notes
         twin = None if keep_duplicates else same_meeting(session, segmented, exclude=existing.id if existing else None)
         if twin is not None:
             if richness(twin.structure_source, len(twin.items), twin.page_count) >= richness(
@@ -607,14 +609,21 @@ def sync(settings: Settings) -> tuple[int, int]:
         return sync_index(engine, open_index(settings.index_dir, for_writing=True))
 
 
-def set_meeting_date(settings: Settings, document: str, date: dt.date) -> tuple[str, int]:
-    """Give a document's meeting a date (one the text did not give, or gave wrong), in the database
-    and the search index. `document` is its id, its file name or its path. Returns the file name and
-    the number of items updated."""
+MEETING_FIELDS = ("meeting_date", "committee", "municipality", "kind")
+
+
+def set_meeting(settings: Settings, document: str, **fields: object) -> tuple[str, int]:
+    """Set fields of a document's meeting (MEETING_FIELDS: what the text did not give, or gave
+    wrong), in the database and the search index. `document` is its id, its file name or its path.
+    Returns the file name and the number of items updated."""
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValueError(f"not a meeting field: {', '.join(sorted(unknown))}")
     engine = open_database(settings.db_url)
     with ingest_lock(settings), session_scope(engine) as session:
         row = find_document(session, document)
-        row.meeting_date = date
+        for name, value in fields.items():
+            setattr(row, name, value)
         items = load_items(session, item_ids_of(session, row.id))
         record_changes(session, [item.id for item in items], "update")
         update_index(open_index(settings.index_dir, for_writing=True), items, remove=[item.id for item in items])

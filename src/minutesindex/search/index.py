@@ -60,12 +60,14 @@ def build_schema() -> Schema:
         document=STORED(),
         path=STORED(),  # the file as ingested, so a hit leads to its source
         committee=STORED(),
+        municipality=STORED(),
         number=STORED(),
         page=STORED(),
         title_display=STORED(),
         content=STORED(),  # for snippets: the text of every band
         # Filters.
         committee_key=ID(),
+        municipality_key=ID(),
         dated=ID(),  # "0" for an item whose meeting has no date: `--include-undated` keeps it
         day=NUMERIC(sortable=True),  # the meeting's day (ordinal), 0 undated: newest first, undated last
         kind=ID(stored=True),
@@ -142,11 +144,13 @@ def item_document(item: ItemRow) -> dict:
     """The indexed fields of one agenda item."""
     doc = item.document
     sections = [(s.name if s.name in CANONICAL_SECTIONS else "other", s.text) for s in item.sections]
-    content = "\n\n".join(text for text in [item.title, item.body, *(t for _, t in sections)] if text and text.strip())
+    content = "\n\n".join(
+        text for text in [item.title, item.body, *(t for _, t in sections), item.preface] if text and text.strip()
+    )
     bands: dict[str, list[str]] = {
         "title": [item.title],
         "presenter": [item.presenter or ""],
-        "body": [item.body or ""],
+        "body": [item.body or "", item.preface or ""],
     }
     for name, text in sections:
         bands.setdefault(name, []).append(text)
@@ -157,6 +161,7 @@ def item_document(item: ItemRow) -> dict:
         "document": doc.file_name,
         "path": doc.path,
         "committee": doc.committee or "",
+        "municipality": doc.municipality or "",
         "dated": "1" if doc.meeting_date else "0",
         "day": doc.meeting_date.toordinal() if doc.meeting_date else 0,
         "number": item.number,
@@ -169,6 +174,8 @@ def item_document(item: ItemRow) -> dict:
     # Empty fields are left out: each field a document has costs the writer, even an empty one.
     if doc.committee:
         fields["committee_key"] = doc.committee.lower()
+    if doc.municipality:
+        fields["municipality_key"] = doc.municipality.lower()
     if doc.kind:
         fields["kind"] = doc.kind
     if item.closed:

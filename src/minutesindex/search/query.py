@@ -61,6 +61,7 @@ class SearchHit:
     page: int
     all_words: bool = True  # False: no item had every word of the query, and this one has some
     path: str = ""  # the file as ingested
+    municipality: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -74,6 +75,7 @@ class SearchHit:
             "score": round(self.score, 4),
             "snippet": self.snippet,
             "page": self.page,
+            "municipality": self.municipality or None,
         }
 
 
@@ -324,6 +326,7 @@ def search(
     include_undated: bool = False,
     access: str | None = None,
     count: bool = False,
+    municipality: str | None = None,
 ) -> SearchHits:
     """Items with every word of the query, best first (or newest meeting first with sort="date");
     where no item has them all and the query is plain words, the items with some of them (their
@@ -338,6 +341,8 @@ def search(
     committees = [committee] if isinstance(committee, str) else committee
     if committees:
         filters.append(Or([Term("committee_key", name.lower()) for name in committees]))
+    if municipality:
+        filters.append(Term("municipality_key", municipality.lower()))
     if since or until:
         start = dt.datetime.combine(since, dt.time()) if since else None
         end = dt.datetime.combine(until, dt.time.max) if until else None
@@ -442,6 +447,7 @@ def _hit(hit: Hit, query_terms: set[tuple[str, str]], all_words: bool) -> Search
         page=int(hit["page"]),
         all_words=all_words,
         path=hit.get("path") or "",
+        municipality=hit.get("municipality") or "",
     )
 
 

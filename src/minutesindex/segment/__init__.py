@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from minutesindex.model import Item, Line, Meeting, OutlineEntry, Page, SegmentedDocument
 from minutesindex.segment.cleaning import clean_lines, strip_markup
-from minutesindex.segment.items import find_items, title_line, words_of
+from minutesindex.segment.items import items_from_labels, title_line, words_of
+from minutesindex.segment.labeller import label_lines
 from minutesindex.segment.meeting import read_meeting
 from minutesindex.segment.outline import outline_items
 
@@ -31,16 +33,20 @@ def lines_of(pages: list[Page]) -> list[Line]:
     return lines
 
 
-def segment_pages(pages: list[Page], outline: list[OutlineEntry] | None = None) -> SegmentedDocument:
+def segment_pages(
+    pages: list[Page], outline: list[OutlineEntry] | None = None, model: Path | None = None
+) -> SegmentedDocument:
     """Meeting and items of a document: the items from its PDF outline where that lists them as the
-    pages print them, else from its lines (their layout where the PDF gives it)."""
+    pages print them, else from its lines as the line labeller (`model`, else the shipped one)
+    labels them, with their layout where the PDF gives it."""
     lines = [replace(line, text=strip_markup(line.text)) for line in lines_of(pages)]
     cleaned = clean_lines(lines, page_count=len(pages))
     meeting = read_meeting(lines, cleaned)
     items = outline_items(outline, cleaned) if outline and cleaned else None
     source = "outline"
     if items is None:
-        items = find_items(cleaned)
+        labelled = label_lines(cleaned, model)
+        items = items_from_labels(cleaned, labelled.tokens, labelled.labels, labelled.numbers)
         source = "layout" if any(line.style for line in cleaned) else "text"
     if not items:
         return SegmentedDocument(meeting=meeting, items=[whole_document_unit(cleaned)], segmented=False, source=source)

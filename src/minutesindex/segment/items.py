@@ -1,8 +1,10 @@
-"""Find numbered agenda items, their titles, presenters, sections and attachments.
+"""Agenda items from labelled lines: their numbers, titles, presenters, sections and attachments.
 
-Evidence used, in order of strength: numbered headings that continue the numbering, a table of
-contents (recognised, never emitted), numbers printed away from their titles (OCR margin numbers),
-and the shape of an item (a title paragraph followed by "Ved …" or the first section heading).
+`labeller.py` gives every line one label; here the items are read off the labels: an `item` line
+opens an item with its title, `title` lines continue that title, a `section` line opens a section,
+a `number` line is a number printed away from its title, a `category` line heads the items under it,
+and every other line is text of the item it falls in. The vocabulary and the numbering evidence the
+line features use (`evidence.py`) live here too, one list each.
 """
 
 from __future__ import annotations
@@ -25,18 +27,18 @@ from minutesindex.segment.numbering import (
     successors,
     without_widget,
 )
-from minutesindex.segment.sections import Heading, find_headings, parse_heading
+from minutesindex.segment.sections import Heading, parse_heading
 
 _NUMBER = r"\d{1,3}(?:\.\d{1,2}){0,2}"
 # An outline bullet before the number, as printed (`•`) or as OCR reads it (`¢`, `«`, `*`, `e`).
 _BULLET_MARK = r"(?:(?:[^\w\s]{1,3}|[eo](?=\s))\s*)?"
 # `3. Title`, `Punkt 4: Title`, `Pkt. 452 Title`, `Nr.143 - Title`, `• 159. Title`, `154Title` (glued).
-_NUMBERED = re.compile(
+NUMBERED = re.compile(
     rf"^\s*{_BULLET_MARK}(?P<prefix>(?:punkt|pkt\.?|sag(?:\s+nr\.?)?|nr\.?)\s*)?(?P<number>{_NUMBER})\.?"
     r"(?:\s*[:.)\-–]\s*|\s+|(?=[A-ZÆØÅ][a-zæøå]))(?P<title>\S.*)$",
     re.I,
 )
-_DETACHED = re.compile(
+DETACHED = re.compile(
     rf"^\s*{_BULLET_MARK}(?P<under>sag(?:\s+nr\.?)?\s*)?(?:punkt\s+|pkt\.?\s*|nr\.?\s*)?({_NUMBER})\.?\s*$", re.I
 )
 _TOC_TAIL = re.compile(r"(?:\t+|\s{2,}|\.{3,}\s*)(\d{1,3})\s*$")
@@ -64,7 +66,7 @@ COMMITTEE_DECISION = re.compile(
 )
 DECIDING_SECTIONS = {"indstilling", "beslutning", "referat"}
 # A recommendation printed without its heading: `Det indstilles, at …`, `Direktionen indstiller, at …`.
-_RECOMMENDS = re.compile(
+RECOMMENDS = re.compile(
     r"^\s*(?:[Dd]et\s+indstilles|[A-ZÆØÅ][\wæøå-]*(?:\s+[\wæøå-]+){0,3}\s+indstiller)\b[^.]{0,40}?\bat\b"
 )
 _LOOSE_PAGE = re.compile(r"\s+\d{1,3}\s*$")  # a page number after one space, in a table of contents
@@ -73,18 +75,14 @@ ACCESS_MARKER = re.compile(
     r"^\s*(?:lukket|lukkede|åben|åbent|aaben|aabent|fortrolig)(?:\s+(?:sag|punkt|møde|dagsordenspunkt|referat))?\s*$",
     re.I,
 )
-_PRESENTER = re.compile(r"^\s*(?:ved|v\.|oplæg ved|fremlægges af)\s+(\S.*)$", re.I)
-_ATTACHMENT = re.compile(r"^\s*[-•*·]?\s*(bilag\s*\d+)\s*[-–—:.)]?\s*(.*?)\s*$", re.I)
+PRESENTER = re.compile(r"^\s*(?:ved|v\.|oplæg ved|fremlægges af)\s+(\S.*)$", re.I)
+ATTACHMENT = re.compile(r"^\s*[-•*·]?\s*(bilag\s*\d+)\s*[-–—:.)]?\s*(.*?)\s*$", re.I)
 # Under a Bilag heading, a numbered list: `1. Takstblad 2024 (12345/23)` is Bilag 1.
 _NUMBERED_ATTACHMENT = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+(\S.*?)\s*$")
 _URL = re.compile(r"https?://\S+")
-_ORDINAL_START = re.compile(r"^\d{1,2}\.\s+[^\W\d_]")  # `2. behandling af budgettet`
-_MONTH_AFTER_DAY = re.compile(r"(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.I)
-# A label whose value, the item's title, is printed on the next line (`Titel` / `Forside`).
-_TITLE_LABEL = re.compile(r"^\s*(?:titel|emne|overskrift|sagstitel)\s*:?\s*$", re.I)
-_LABEL_VALUE = re.compile(r"^[^:]{2,40}:\s+\S")  # `Afbud: Justus Hansen (D)`
-DENSE_WINDOW = 5
-_TITLE_END_WORDS = {"i", "og", "af", "til", "for", "om", "på", "med", "fra", "ved", "vedr.", "samt", "–", "-"}
+ORDINAL_START = re.compile(r"^\d{1,2}\.\s+[^\W\d_]")  # `2. behandling af budgettet`
+MONTH_AFTER_DAY = re.compile(r"(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.I)
+TITLE_END_WORDS = {"i", "og", "af", "til", "for", "om", "på", "med", "fra", "ved", "vedr.", "samt", "–", "-"}
 
 
 def _fold(text: str) -> str:
@@ -112,11 +110,10 @@ COVER_TITLES = {"forside"}
 # Items that often have no body and no number of their own in OCR'd agendas.
 BODYLESS_ITEMS = {"eventuelt", "evt.", "evt", "næste møde", "godkendelse af dagsorden", "meddelelser"}
 _FOLDED_CATEGORIES = {_fold(c) for c in CATEGORY_HEADINGS}
-_CLOSING_SECTIONS = {"referat", "beslutning", "bilag"}
 MAX_TITLE_LEN = 200
 MAX_TITLE_LINES = 3
+TOC_TITLE_MATCH = 0.8  # an unnumbered heading takes the number of the contents line whose title it matches
 MAX_ATTACHMENT_LIST = 60  # lines from a Bilag heading that its numbered list may run
-MAX_IMPLICIT_TITLE_LEN = 160
 # A title line this long may have wrapped; a wrapped tail is at most this long.
 WRAPPED_TITLE_LEN = 50
 MAX_WRAPPED_TAIL = 60
@@ -139,17 +136,7 @@ def _number(printed: str) -> str:
     return ".".join(str(int(part)) for part in printed.split("."))
 
 
-def _next_numbers(previous: str | None, category: str | None) -> set[str]:
-    """The numbers that may follow `previous`, or open the document (`1`, `1.1`, `0`, a category's `.1`)."""
-    if previous is None:
-        first = {"1", "1.1", "0", "0.1"}
-        if category:
-            first |= {f"{category}.1"}
-        return first
-    return successors(previous)
-
-
-def _clean_title(text: str) -> str:
+def clean_title(text: str) -> str:
     text = _TOC_TAIL.sub("", text).strip()
     text = re.sub(r"\s+", " ", text)
     return text.strip(" *#")
@@ -166,15 +153,15 @@ def _is_title_text(text: str) -> bool:
     )
 
 
-def _category_name(text: str) -> str | None:
+def category_name(text: str) -> str | None:
     stripped = text.strip().rstrip(":").strip()
-    match = _NUMBERED.match(stripped)
+    match = NUMBERED.match(stripped)
     name = match["title"].strip() if match else stripped
-    name = _clean_title(name)
+    name = clean_title(name)
     return name if _fold(name.lower()) in _FOLDED_CATEGORIES else None
 
 
-def _toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
+def toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
     """Line index → (number, title) for lines that form a table of contents.
 
     A run of at least three numbered lines is a table of contents when half of them end in a page
@@ -183,9 +170,9 @@ def _toc_lines(lines: list[Line]) -> dict[int, tuple[str, str]]:
     """
     numbered = {}
     for i, line in enumerate(lines):
-        match = _NUMBERED.match(line.text)
+        match = NUMBERED.match(line.text)
         if match:
-            numbered[i] = (_number(match["number"]), _clean_title(match["title"]), bool(_TOC_TAIL.search(line.text)))
+            numbered[i] = (_number(match["number"]), clean_title(match["title"]), bool(_TOC_TAIL.search(line.text)))
     toc: dict[int, tuple[str, str]] = {}
     indices = sorted(numbered)
     run: list[int] = []
@@ -227,92 +214,11 @@ def _in_order(listed: list[str], later: list[str]) -> bool:
     return True
 
 
-def _title_block_before(lines: list[Line], index: int, floor: int) -> list[int]:
-    """Indices of the paragraph that ends just above `index` (blank lines between are allowed).
-
-    Where the text has no blank lines to part its paragraphs (a PDF's text layer, a web page
-    flattened line by line), the title is the one line above, when it reads as a title.
-    """
-    i = index - 1
-    while i > floor and (not lines[i].text.strip() or _DETACHED.match(lines[i].text) or _is_metadata(lines[i].text)):
-        i -= 1
-    block: list[int] = []
-    while i > floor and lines[i].text.strip() and len(block) < MAX_TITLE_LINES + 1:
-        block.insert(0, i)
-        if _indented_after_text(lines, i):
-            break  # OCR marks a new block by indenting its first line
-        i -= 1
-    labelled = [k for k, j in enumerate(block) if _TITLE_LABEL.match(lines[j].text)]
-    if labelled and labelled[-1] + 1 < len(block):
-        block = block[labelled[-1] + 1 :]  # a flattened label/value table: the value under `Titel`
-    presenter_at = next((k for k, j in enumerate(block) if _PRESENTER.match(lines[j].text)), None)
-    if presenter_at:
-        block = block[:presenter_at]  # a title printed directly above its "Ved …" line
-    closed = [k for k, j in enumerate(block[:-1]) if _closes_statement(lines[j].text)]
-    if closed:
-        block = block[closed[-1] + 1 :]  # `Afbud: Ole Lund (B)` / `Godkendelse af dagsorden`
-    runs_on = len(block) > MAX_TITLE_LINES or (i > floor and lines[i].text.strip())
-    if block and runs_on and (_dense(lines, block[-1]) or _ends_statement(lines[block[-1] - 1].text)):
-        block = block[-1:]
-    elif not block or len(block) > MAX_TITLE_LINES:
-        return []
-    elif not labelled and i > floor and i != block[0] and lines[i].text.strip():
-        return []  # the paragraph goes on above: body text, not a title
-    if lines[block[0]].text.strip()[:1].islower():
-        block = _with_wrapped_start(lines, block, floor)
-    text = " ".join(lines[j].text.strip() for j in block)
-    if (
-        not _is_title_text(text)
-        or len(text) > MAX_IMPLICIT_TITLE_LEN
-        or _PRESENTER.match(text)
-        or _DETACHED.match(text)
-        or _ATTACHMENT.match(text)
-        or text.endswith((".", ":"))
-        or (len(block) == 1 and _LABEL_VALUE.match(text))
-    ):
-        return []
-    return block
-
-
-def _closes_statement(text: str) -> bool:
-    """A line that ends a sentence or a parenthesis, so no title runs on from it."""
-    stripped = text.strip()
-    return stripped.endswith(")") or bool(re.search(r"[a-zæøå]{4,}\.$", stripped))
-
-
-def _ends_statement(text: str) -> bool:
-    """A line that ends what it says: a sentence, or a `Label: value` line (`Afbud: Justus Hansen (D)`)."""
-    stripped = text.strip()
-    return stripped.endswith((".", ")", "!", "?")) or bool(_LABEL_VALUE.match(stripped))
-
-
-def _dense(lines: list[Line], index: int) -> bool:
-    """Whether the text around a line has no blank lines to part its paragraphs."""
-    window = lines[max(0, index - DENSE_WINDOW) : index]
-    return len(window) == DENSE_WINDOW and all(ln.text.strip() for ln in window)
-
-
-def _is_metadata(text: str) -> bool:
+def is_metadata(text: str) -> bool:
     """An access marker, a widget or a case-number line between a title and its first section."""
     return bool(
         ACCESS_MARKER.match(text) or METADATA_LINE.match(text) or _JOURNAL_LINE.search(text) or WIDGET_LINE.match(text)
     )
-
-
-def _with_wrapped_start(lines: list[Line], block: list[int], floor: int) -> list[int]:
-    """A title whose second half OCR put in a paragraph of its own: take the one line above too."""
-    i = block[0] - 1
-    while i > floor and not lines[i].text.strip():
-        i -= 1
-    above = lines[i].text.strip() if i > floor else ""
-    starts_paragraph = i - 1 <= floor or not lines[i - 1].text.strip() or _indented_after_text(lines, i)
-    if above and not above.endswith((".", ":")) and starts_paragraph:
-        return [i, *block]
-    return block
-
-
-def _indented_after_text(lines: list[Line], i: int) -> bool:
-    return i > 0 and lines[i].text[:1].isspace() and bool(lines[i - 1].text.strip())
 
 
 def _wrapped_title(lines: list[Line], index: int, title: str) -> tuple[str, list[int]]:
@@ -321,10 +227,10 @@ def _wrapped_title(lines: list[Line], index: int, title: str) -> tuple[str, list
     j = index + 1
     while len(used) < MAX_TITLE_LINES and j < len(lines):
         nxt = lines[j].text.strip()
-        if not nxt or parse_heading(nxt) or _PRESENTER.match(nxt) or _NUMBERED.match(nxt) or _is_metadata(nxt):
+        if not nxt or parse_heading(nxt) or PRESENTER.match(nxt) or NUMBERED.match(nxt) or is_metadata(nxt):
             break
         last_word = title.split()[-1].lower() if title.split() else ""
-        continues = nxt[0].islower() or last_word in _TITLE_END_WORDS or _wrapped_before_body(lines, j, title)
+        continues = nxt[0].islower() or last_word in TITLE_END_WORDS or _wrapped_before_body(lines, j, title)
         if not continues or len(title) + len(nxt) > MAX_TITLE_LEN:
             break
         title = f"{title} {nxt}"
@@ -340,156 +246,159 @@ def _wrapped_before_body(lines: list[Line], j: int, title: str) -> bool:
     if len(title) < WRAPPED_TITLE_LEN or len(text) > MAX_WRAPPED_TAIL or text.endswith((".", ":", ",")):
         return False
     following = next((ln.text.strip() for ln in lines[j + 1 :] if ln.text.strip()), "")
-    return bool(parse_heading(following) or _PRESENTER.match(following) or _is_metadata(following))
+    return bool(parse_heading(following) or PRESENTER.match(following) or is_metadata(following))
 
 
-def find_items(lines: list[Line]) -> list[Item]:
-    toc = _toc_lines(lines)
-    toc_titles = {num: title for num, title in toc.values()}
-    uses_sub_numbers = any("." in n for n in toc_titles) or any(
-        "." in m["number"] for line in lines if (m := _NUMBERED.match(line.text))
+LABELS = ("item", "title", "number", "section", "category", "toc", "body")
+
+
+def items_from_labels(
+    lines: list[Line], tokens: list[int], labels: list[str], numbers: dict[int, str] | None = None
+) -> list[Item]:
+    """The items that labelled lines describe. `tokens` are the indices of the lines that print
+    something, `labels` one label each (see LABELS); `numbers` the number the document's numbering
+    gives the title starting on a line, printed on it or apart from it. Text before the first item
+    (the title block, the attendance, the contents) is the first item's preface."""
+    numbers = numbers or {}
+    entries = [_toc_entry(lines[i].text) for i, lab in zip(tokens, labels, strict=True) if lab == "toc"]
+    toc_titles = dict(entry for entry in entries if entry)
+    sub_numbered = any("." in n for n in toc_titles) or any(
+        "." in m["number"]
+        for i, lab in zip(tokens, labels, strict=True)
+        if lab == "item" and (m := NUMBERED.match(lines[i].text))
     )
-
-    headings = find_headings(lines)
-    first_sections = _first_sections(lines)
-    category_lines = {
-        i
-        for i, line in enumerate(lines)
-        if line.text.strip() and _is_category_line(line.text, uses_sub_numbers, toc_titles)
-    }
-    chosen = {c.line: c for c in _numbered_starts(lines, headings, set(toc) | category_lines)}
     starts: list[_Start] = []
-    detached: list[tuple[str, int]] = []  # (number, line) printed away from its title
     category: str | None = None
     category_number: str | None = None
-    seen_numbers: set[str] = set()
-
-    def expected() -> set[str]:
-        prev = next((s.number for s in reversed(starts) if s.number), None)
-        nxt = _next_numbers(prev, category_number)
-        if category_number and (prev is None or not prev.startswith(f"{category_number}.")):
-            nxt.add(f"{category_number}.1")
-        return nxt
-
-    def infer_number(title_line: int) -> str | None:
-        """A detached number printed before the title, else the next number in sequence."""
-        detached[:] = [(n, at) for n, at in detached if n not in seen_numbers]
-        for k, (number, at) in enumerate(detached):
-            if at < title_line:
-                del detached[k]
-                return number
-        candidates = sorted(expected() - seen_numbers, key=number_key)
-        candidates = [c for c in candidates if not c.startswith("0")] or candidates
-        if category_number:
-            in_category = [c for c in candidates if c.startswith(f"{category_number}.")]
-            candidates = in_category or candidates
-        return candidates[0] if candidates else None
-
-    def add_start(start: _Start) -> None:
-        if start.number:
-            seen_numbers.add(start.number)
-        starts.append(start)
-
-    i = 0
-    while i < len(lines):
+    pending: list[str] = []  # numbers printed alone since the last item
+    seen: set[str] = set()
+    k = 0
+    while k < len(tokens):
+        i, label = tokens[k], labels[k]
         text = lines[i].text.strip()
-        if not text or i in toc:
-            i += 1
-            continue
-        cat = _category_name(text)
-        numbered = _NUMBERED.match(text)
-        if i in category_lines:
-            category = cat or _clean_title(numbered["title"])
+        if label == "category":
+            numbered = NUMBERED.match(text)
+            category = category_name(text) or clean_title(numbered["title"] if numbered else text)
             if numbered:
                 category_number = _number(numbered["number"])
-            elif category_number is not None or (starts and starts[-1].number and "." in starts[-1].number):
-                category_number = str(int((category_number or starts[-1].number).split(".")[0]) + 1)
-            elif uses_sub_numbers and not starts:
-                category_number = "1"
-            i += 1
-            continue
-        if i in chosen:
-            found = chosen[i]
-            add_start(_Start(found.title_line, list(found.title_lines), found.number, found.title, category))
-            detached[:] = [(n, at) for n, at in detached if n != found.number]
-            i = max(i, found.title_lines[-1]) + 1
-            continue
-        if (
-            text.lower().rstrip(":") in BODYLESS_ITEMS
-            and not numbered
-            and _alone(lines, i)
-            and not (starts and _clean_title(text) == starts[-1].title)  # the title printed again under it
-        ):
-            add_start(_Start(i, [i], infer_number(i), text.rstrip(":"), category))
-            i += 1
-            continue
-        det = _DETACHED.match(text)
-        if det:
-            detached.append((_number(det.group(2)), i))
-            i += 1
-            continue
-        heading = headings.get(i)
-        if heading and starts and starts[-1].sections and _repeats_heading(lines, starts[-1].sections[-1], i, heading):
-            i += 1  # `Indstilling` printed twice, one under the other
-            continue
-        if heading and not starts and _is_document_title(lines, i, heading):
-            i += 1
-            continue
-        if heading:
-            current = starts[-1] if starts else None
-            if (
-                current is None
-                or any(h.name == heading.name for _, h in current.sections)
-                or (
-                    current.sections
-                    and heading.name in first_sections
-                    and current.sections[-1][1].name in _CLOSING_SECTIONS
+            else:
+                category_number = _next_category(category_number, starts) or (
+                    "1" if sub_numbered and not starts else None
                 )
-                # `2.` printed alone after the last section, then a title and this heading: item 2
-                or (current.sections and any(at > current.sections[-1][0] for _, at in detached))
-            ):
-                block = _title_block_before(
-                    lines,
-                    i,
-                    current.sections[-1][0] if current and current.sections else (current.line if current else -1),
-                )
-                if block:
-                    add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles, not starts))
-            if starts:
-                starts[-1].sections.append((i, heading))
-            i += 1
-            continue
-        if _PRESENTER.match(text) and starts and (starts[-1].sections or i - starts[-1].title_lines[-1] > 3):
-            floor = starts[-1].sections[-1][0] if starts[-1].sections else starts[-1].title_lines[-1]
-            block = _title_block_before(lines, i, floor)
-            if block:
-                add_start(_implicit_start(lines, block, infer_number(block[0]), category, toc_titles, not starts))
-                i += 1
-                continue
-        i += 1
-    return [
+        elif label == "number" and (detached := DETACHED.match(text)):
+            pending.append(_number(detached.group(2)))
+        elif label == "item":
+            title_lines = [i]
+            while k + 1 < len(tokens) and labels[k + 1] == "title" and len(title_lines) < MAX_TITLE_LINES + 1:
+                k += 1
+                title_lines.append(tokens[k])
+            number, title = _printed_number_and_title(" ".join(lines[j].text.strip() for j in title_lines))
+            under = (
+                DETACHED.match(lines[tokens[k + 1]].text) if k + 1 < len(tokens) and labels[k + 1] == "number" else None
+            )
+            if number is None and i in numbers:
+                number = numbers[i]
+            if number is None and under and under["under"]:
+                number = _number(under.group(2))  # `Sag nr. 24` printed under its title
+                k += 1
+            if number is None:
+                number = _inferred_number(title, pending, starts, seen, category_number, toc_titles)
+            pending = []
+            seen.add(number)
+            starts.append(_Start(i, title_lines, number, title, category))
+        elif label == "section" and starts:
+            heading = _heading_of(text)
+            last = starts[-1].sections[-1] if starts[-1].sections else None
+            if not (last and last[1] == heading and all(labels[m] == "section" for m in (k - 1,))):
+                starts[-1].sections.append(
+                    (i, heading)
+                )  # a heading printed twice, one under the other, opens one section
+        k += 1
+    items = [
         _build_item(
-            lines, start, _end_before_category(lines, start, starts[k + 1].line if k + 1 < len(starts) else len(lines))
+            lines, start, _end_before_category(lines, start, starts[n + 1].line if n + 1 < len(starts) else len(lines))
         )
-        for k, start in enumerate(starts)
+        for n, start in enumerate(starts)
     ]
+    if items:
+        items[0].preface = _join(lines[: starts[0].line])
+    return items
 
 
-def _is_category_line(text: str, uses_sub_numbers: bool, toc_titles: dict[str, str]) -> bool:
+def _toc_entry(text: str) -> tuple[str, str] | None:
+    numbered = NUMBERED.match(text.strip())
+    return (_number(numbered["number"]), _LOOSE_PAGE.sub("", clean_title(numbered["title"]))) if numbered else None
+
+
+def _printed_number_and_title(text: str) -> tuple[str | None, str]:
+    """`3. Title`, `Punkt 3: Title`, `1.  1. Title` → ("3", "Title"); an unnumbered title → (None, title)."""
+    numbered = NUMBERED.match(text)
+    if not numbered:
+        return None, clean_title(without_widget(text))
+    number, title = _number(numbered["number"]), clean_title(without_widget(numbered["title"]))
+    again = NUMBERED.match(title)
+    if again and _number(again["number"]) == number:
+        title = clean_title(again["title"])
+    return number, title
+
+
+def _heading_of(text: str) -> Heading:
+    """A line labelled a section heading: as the vocabulary reads it, a committee's dated decision
+    block, or a heading of the council's own (`other:<heading>`)."""
+    heading = parse_heading(text)
+    if heading:
+        return heading
+    stripped = text.strip()
+    if COMMITTEE_DECISION.match(stripped):
+        return Heading("beslutning", stripped.rstrip(":"))
+    return Heading(f"other:{' '.join(stripped.rstrip(':').split()).lower()}", stripped)
+
+
+def _next_category(category_number: str | None, starts: list[_Start]) -> str | None:
+    """An unnumbered category heading over sub-numbered items (`2.1`, `2.2` …) counts on from the last."""
+    previous = category_number or (
+        starts[-1].number if starts and starts[-1].number and "." in starts[-1].number else None
+    )
+    return str(int(previous.split(".")[0]) + 1) if previous else None
+
+
+def _inferred_number(title: str, pending: list[str], starts: list[_Start], seen: set[str],
+                     category_number: str | None, toc_titles: dict[str, str]) -> str:  # fmt: skip
+    """The number of an item whose heading prints none: one printed alone above it, the number the
+    contents give its title, or the next in the document's sequence."""
+    free = [n for n in pending if n not in seen]
+    if free:
+        return free[0]
+    if toc_titles:
+        best = max(toc_titles.items(), key=lambda kv: difflib.SequenceMatcher(None, kv[1], title).ratio())
+        if difflib.SequenceMatcher(None, best[1], title).ratio() >= TOC_TITLE_MATCH and best[0] not in seen:
+            return best[0]
+    previous = next((s.number for s in reversed(starts) if s.number), None)
+    if previous is None:
+        if not starts and title.lower() in COVER_TITLES:
+            return "0"  # agenda systems that count their cover as item 0 (`Punkt 0: Forside`)
+        return f"{category_number}.1" if category_number else "1"
+    if category_number and not previous.startswith(f"{category_number}."):
+        return f"{category_number}.1"
+    candidates = sorted(successors(previous) - seen, key=number_key)
+    return candidates[0] if candidates else str(len(starts) + 1)
+
+
+def is_category_line(text: str, uses_sub_numbers: bool, toc_titles: dict[str, str]) -> bool:
     """`Beslutningspunkter`, or `2. Orienteringspunkter` over items 2.1, 2.2 … of the contents."""
-    if _category_name(text):
+    if category_name(text):
         return True
-    numbered = _NUMBERED.match(text.strip())
+    numbered = NUMBERED.match(text.strip())
     return bool(
         numbered
         and uses_sub_numbers
         and "." not in numbered["number"]
-        and not _PRESENTER.match(text)
+        and not PRESENTER.match(text)
         and any(n.startswith(_number(numbered["number"]) + ".") for n in toc_titles)
     )
 
 
-def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: set[int]) -> list[NumberedLine]:
+def numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: set[int]) -> list[NumberedLine]:
     """Every line that may be a numbered item heading (number and title on one line, or the number
     alone above its title), scored, and the numbering chosen for the whole document."""
     sizes = sorted(ln.style.size for ln in lines if ln.style and ln.text.strip())
@@ -498,10 +407,10 @@ def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: 
     heading_lines = sorted(headings)
     for i, line in enumerate(lines):
         text = line.text.strip()
-        if not text or i in excluded or _PRESENTER.match(text) or i in headings:
+        if not text or i in excluded or PRESENTER.match(text) or i in headings:
             continue
-        numbered = _NUMBERED.match(text)
-        if detached := _DETACHED.match(text):
+        numbered = NUMBERED.match(text)
+        if detached := DETACHED.match(text):
             printed = detached.group(2)
             # `Sag nr. 24` is printed under its title (Acadre); a bare number above it.
             title_at = _title_above(lines, i, headings) if detached["under"] else None
@@ -524,8 +433,8 @@ def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: 
         opens = opens_item(
             lines,
             used[-1],
-            lambda j: j in headings or bool(_PRESENTER.match(lines[j].text)),
-            lambda t, title=candidate.title: _is_metadata(t) or _clean_title(t) == title,
+            lambda j: j in headings or bool(PRESENTER.match(lines[j].text)),
+            lambda t, title=candidate.title: is_metadata(t) or clean_title(t) == title,
         )
         above = bisect.bisect_left(heading_lines, i)
         heading_above = heading_lines[above - 1] if above else None
@@ -544,17 +453,17 @@ def _numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: 
 
 def _candidate(line: int, title_line: int, printed: str, title: str, explicit: bool) -> NumberedLine | None:
     number = _number(printed)
-    title = _clean_title(without_widget(title))
-    again = _NUMBERED.match(title)
+    title = clean_title(without_widget(title))
+    again = NUMBERED.match(title)
     if again and _number(again["number"]) == number:
-        title = _clean_title(again["title"])  # the number printed twice: `1.  1. Title`
+        title = clean_title(again["title"])  # the number printed twice: `1.  1. Title`
     if (
         not title
         or len(title) > MAX_TITLE_LEN
         or _is_section_heading(title)
         or not any(c.isalpha() for c in title)
-        or _MONTH_AFTER_DAY.match(title)
-        or (title[0].isdigit() and not _ORDINAL_START.match(title))
+        or MONTH_AFTER_DAY.match(title)
+        or (title[0].isdigit() and not ORDINAL_START.match(title))
     ):
         return None  # `25. februar 2020`, `01-10-2024 kl. 17:00` are dates
     return NumberedLine(line, title_line, number, title, explicit)
@@ -569,7 +478,7 @@ def _is_section_heading(title: str) -> bool:
 def _follows_number(lines: list[Line], index: int) -> bool:
     """Whether the line above is a number printed alone too (margin numbers stacked at a page's top)."""
     above = next((ln.text.strip() for ln in reversed(lines[max(0, index - 3) : index]) if ln.text.strip()), "")
-    return bool(_DETACHED.match(above))
+    return bool(DETACHED.match(above))
 
 
 def _title_above(lines: list[Line], index: int, headings: dict[int, Heading]) -> int | None:
@@ -578,7 +487,7 @@ def _title_above(lines: list[Line], index: int, headings: dict[int, Heading]) ->
         text = lines[j].text.strip()
         if not text:
             continue
-        if j in headings or _DETACHED.match(text) or _NUMBERED.match(text) or not _is_title_text(text):
+        if j in headings or DETACHED.match(text) or NUMBERED.match(text) or not _is_title_text(text):
             return None
         return j
     return None
@@ -592,25 +501,15 @@ def _title_below(lines: list[Line], index: int, headings: dict[int, Heading]) ->
             continue
         if (
             j in headings
-            or _DETACHED.match(text)
-            or _NUMBERED.match(text)
-            or _category_name(text)
-            or _PRESENTER.match(text)
+            or DETACHED.match(text)
+            or NUMBERED.match(text)
+            or category_name(text)
+            or PRESENTER.match(text)
             or not _is_title_text(text)
         ):
             return None
         return j
     return None
-
-
-def _repeats_heading(lines: list[Line], last: tuple[int, Heading], index: int, heading: Heading) -> bool:
-    at, previous = last
-    return (
-        previous.name == heading.name
-        and not previous.rest
-        and not heading.rest
-        and all(not lines[j].text.strip() for j in range(at + 1, index))
-    )
 
 
 def _continues_attachment_list(lines: list[Line], index: int, heading_at: int, headings: dict[int, Heading]) -> bool:
@@ -626,8 +525,8 @@ def _continues_attachment_list(lines: list[Line], index: int, heading_at: int, h
     numbers = [int(m[1]) for text in listed if (m := _NUMBERED_ATTACHMENT.match(text))]
     if numbers != list(range(1, len(numbers) + 1)):
         return False
-    title = _NUMBERED.match(lines[index].text.strip())
-    return not (title and _clean_title(title["title"]).lower() in BODYLESS_ITEMS) and not _opens_item(lines, index)
+    title = NUMBERED.match(lines[index].text.strip())
+    return not (title and clean_title(title["title"]).lower() in BODYLESS_ITEMS) and not _opens_item(lines, index)
 
 
 def _opens_item(lines: list[Line], index: int) -> bool:
@@ -637,26 +536,12 @@ def _opens_item(lines: list[Line], index: int) -> bool:
         text = line.text.strip()
         if not text:
             continue
-        if parse_heading(text) or _PRESENTER.match(text) or _is_metadata(text):
+        if parse_heading(text) or PRESENTER.match(text) or is_metadata(text):
             return True
         seen += 1
-        if _NUMBERED.match(text) or seen >= 3:
+        if NUMBERED.match(text) or seen >= 3:
             return False
     return False
-
-
-def _is_document_title(lines: list[Line], index: int, heading: Heading) -> bool:
-    """`REFERAT` under the council and committee that open the document names the document, not a
-    section: only title-block lines stand above it."""
-    if heading.name != "referat" or heading.rest:
-        return False
-    above = []
-    for j in range(index):
-        if lines[j].text.strip():
-            above.append(lines[j].text.strip())
-            if len(above) > MAX_TITLE_LINES:
-                return False
-    return bool(above) and not any(_NUMBERED.match(t) or parse_heading(t) for t in above)
 
 
 def _end_before_category(lines: list[Line], start: _Start, end: int) -> int:
@@ -664,50 +549,12 @@ def _end_before_category(lines: list[Line], start: _Start, end: int) -> int:
     cut = end
     while cut - 1 > start.title_lines[-1]:
         text = lines[cut - 1].text.strip()
-        if text and not _category_name(text):
+        if text and not category_name(text):
             break
         cut -= 1
         if text:
             end = cut
     return end
-
-
-def _alone(lines: list[Line], i: int) -> bool:
-    before = i == 0 or not lines[i - 1].text.strip()
-    after = i + 1 >= len(lines) or not lines[i + 1].text.strip()
-    return before and after
-
-
-def _first_sections(lines: list[Line]) -> set[str]:
-    """Section names that open an item in this document: the headings seen right after a closing
-    block (Referat → Sagsfremstilling in one layout, Bilag → Indstilling in another)."""
-    names = [h.name for line in lines if (h := parse_heading(line.text))]
-    after_close: dict[str, int] = {}
-    for previous, name in zip(names, names[1:], strict=False):
-        if previous in _CLOSING_SECTIONS and name not in _CLOSING_SECTIONS:
-            after_close[name] = after_close.get(name, 0) + 1
-    return {name for name, count in after_close.items() if count >= 2} & {"resume", "sagsfremstilling", "indstilling"}
-
-
-def _implicit_start(
-    lines: list[Line],
-    block: list[int],
-    number: str | None,
-    category: str | None,
-    toc_titles: dict[str, str],
-    first: bool = False,
-) -> _Start:
-    title = _clean_title(" ".join(lines[j].text.strip() for j in block))
-    numbered = _NUMBERED.match(title)
-    if numbered:
-        number, title = _number(numbered["number"]), _clean_title(numbered["title"])
-    if toc_titles:
-        best = max(toc_titles.items(), key=lambda kv: difflib.SequenceMatcher(None, kv[1], title).ratio())
-        if difflib.SequenceMatcher(None, best[1], title).ratio() >= 0.8:
-            number = best[0]
-    elif first and not numbered and title.lower() in COVER_TITLES:
-        number = "0"  # agenda systems that count their cover as item 0 (`Punkt 0: Forside`)
-    return _Start(block[0], block, number, title, category)
 
 
 def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
@@ -718,11 +565,11 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
     body_lines: list[Line] = []
     for j in range(body_start, first_section):
         text = lines[j].text.strip()
-        if _DETACHED.match(text):
+        if DETACHED.match(text):
             continue
         has_body = any(ln.text.strip() for ln in body_lines)  # blank lines before "Ved …" are no body
-        if not presenter_lines and _PRESENTER.match(text) and not has_body:
-            presenter_lines.append(_PRESENTER.match(text).group(1))
+        if not presenter_lines and PRESENTER.match(text) and not has_body:
+            presenter_lines.append(PRESENTER.match(text).group(1))
         elif presenter_lines and text and not has_body and j - 1 >= body_start and lines[j - 1].text.strip():
             presenter_lines.append(text)
         else:
@@ -733,12 +580,12 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
         sections.append(Section("indstilling", "", _join(recommendation), _join(recommendation, raw=True)))
     for k, (i, heading) in enumerate(heads):
         stop = heads[k + 1][0] if k + 1 < len(heads) else end
-        chunk = [ln for ln in lines[i + 1 : stop] if not _DETACHED.match(ln.text.strip())]
+        chunk = [ln for ln in lines[i + 1 : stop] if not DETACHED.match(ln.text.strip())]
         if heading.rest:
             chunk.insert(0, Line(heading.rest, heading.rest, lines[i].page))
         for name, printed, part in _split_decision_blocks(heading, chunk):
             sections.append(Section(name, printed, _join(part), _join(part, raw=True)))
-    used = [ln for ln in lines[start.line : end] if ln.text.strip() and not _DETACHED.match(ln.text.strip())]
+    used = [ln for ln in lines[start.line : end] if ln.text.strip() and not DETACHED.match(ln.text.strip())]
     attachments = [a for s in sections if s.name == "bilag" for a in parse_attachments(s.raw_text, s.text)]
     return Item(
         number=start.number or "",
@@ -757,7 +604,7 @@ def _headingless_recommendation(body: list[Line]) -> tuple[list[Line], list[Line
     """An item without an Indstilling heading whose text before its first heading recommends (`Det
     indstilles, at …`, `Forvaltningen indstiller, at …`): from that paragraph on, the text is its
     recommendation."""
-    at = next((k for k, ln in enumerate(body) if _RECOMMENDS.match(ln.text)), None)
+    at = next((k for k, ln in enumerate(body) if RECOMMENDS.match(ln.text)), None)
     if at is None:
         return body, []
     return body[:at], body[at:]
@@ -790,13 +637,13 @@ def parse_attachments(raw_text: str, text: str) -> list[Attachment]:
     in a Bilag section with no such line, its numbered list (`1. Takstblad 2024`)."""
     raw_lines = raw_text.split("\n")
     lines = text.split("\n")
-    pattern = _ATTACHMENT if any(_ATTACHMENT.match(line) for line in lines) else _NUMBERED_ATTACHMENT
+    pattern = ATTACHMENT if any(ATTACHMENT.match(line) for line in lines) else _NUMBERED_ATTACHMENT
     out: list[Attachment] = []
     for k, line in enumerate(lines):
         match = pattern.match(line)
         if not match:
             continue
-        label = re.sub(r"\s+", " ", match.group(1)).capitalize() if pattern is _ATTACHMENT else f"Bilag {match[1]}"
+        label = re.sub(r"\s+", " ", match.group(1)).capitalize() if pattern is ATTACHMENT else f"Bilag {match[1]}"
         title = match.group(2).strip().strip("*").strip()
         url_match = _URL.search(raw_lines[k] if k < len(raw_lines) else "")
         out.append(Attachment(label, title, url_match.group(0).rstrip(").,") if url_match else None))

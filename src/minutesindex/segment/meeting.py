@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from pathlib import Path
 
 from minutesindex.model import Line, Meeting
+from minutesindex.segment.places import _slug, municipality_in, municipality_in_path
 
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
@@ -117,6 +119,7 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
     meeting.committee = _labelled_committee(head) or next(filter(None, map(_committee, evidence)), None)
     if meeting.committee is None:
         meeting.committee = _deciding_body(cleaned) or _frequent_acronym(lines)
+    meeting.municipality = next(filter(None, map(municipality_in, [*boilerplate, *head[: HEAD_LINES // 2]])), None)
     meeting.kind = _kind(evidence, cleaned)
     meeting.participants, meeting.absentees = _people(head)
     return meeting
@@ -200,3 +203,30 @@ def _people(head: list[str]) -> tuple[list[str], list[str]]:
             if match and match.group(2).strip() and not target:
                 target.extend(p.strip() for p in re.split(r"[,;\t]+", match.group(2)) if p.strip())
     return participants, absentees
+
+
+# A committee a folder or file name names: `oekonomiudvalget`, `byraad`, `kommunalbestyrelsen`.
+_PATH_COMMITTEE = re.compile(r"[a-z]*(?:udvalg|byraad|kommunalbestyrelse|regionsraad|forretningsudvalg)[a-z]*")
+
+
+def settle_from_path(meeting: Meeting, path: Path) -> list[str]:
+    """Fill in the municipality from the file's name or folders where the text names none; return a
+    warning for each of municipality, date and committee the path names otherwise than the text."""
+    warnings = []
+    named = municipality_in_path(path)
+    if meeting.municipality is None:
+        meeting.municipality = named
+    elif named and named != meeting.municipality:
+        warnings.append(f"the path names {named}, the text {meeting.municipality}")
+    dated = next(filter(None, (parse_date(part) for part in reversed(path.parts))), None)
+    if dated and meeting.meeting_date and dated != meeting.meeting_date:
+        warnings.append(
+            f"the path names the date {dated}, the text {meeting.meeting_date} (fix with `minutesindex set-date`)"
+        )
+    words = _PATH_COMMITTEE.findall(_slug(path.stem))
+    if words and meeting.committee:
+        committee = re.sub(r"[^a-z]", "", _slug(meeting.committee))
+        if not any(word.removesuffix("et") in committee for word in words):
+            warnings.append(f"the file name names the committee {words[0]!r}, the text {meeting.committee!r} "
+                            "(fix with `minutesindex set-committee`)")  # fmt: skip
+    return warnings

@@ -283,6 +283,7 @@ def save_document(
         committee=meeting.committee,
         meeting_date=meeting.meeting_date,
         kind=meeting.kind,
+        municipality=meeting.municipality,
         participants="\n".join(meeting.participants) or None,
         absentees="\n".join(meeting.absentees) or None,
         page_count=len(extracted.pages),
@@ -314,6 +315,7 @@ def save_document(
             page_start=item.page_start,
             page_end=item.page_end,
             body=item.body,
+            preface=item.preface or None,
             closed=item.closed,
             case_number=item.case_number,
         )

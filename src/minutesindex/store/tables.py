@@ -20,6 +20,7 @@ class DocumentRow(Base):
     file_name: Mapped[str] = mapped_column(String(512), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     committee: Mapped[str | None] = mapped_column(String(200), index=True)
+    municipality: Mapped[str | None] = mapped_column(String(100), index=True)
     meeting_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     kind: Mapped[str | None] = mapped_column(String(20))
     participants: Mapped[str | None] = mapped_column(Text)  # one name per line
@@ -73,6 +74,7 @@ class ItemRow(Base):
     page_start: Mapped[int] = mapped_column(Integer)
     page_end: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text, default="")
+    preface: Mapped[str | None] = mapped_column(Text)  # text before the item that belongs to no item
     # The decision's label (godkendt, udsat, …; see export.outcome_of), kept for SQL and datasette.
     outcome: Mapped[str | None] = mapped_column(String(40))
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # lukket punkt
