@@ -11,7 +11,18 @@ from typer.testing import CliRunner
 from minutesindex.cli import app
 
 runner = CliRunner()
-SEARCH_KEYS = {"item_id", "document", "committee", "meeting_date", "number", "title", "score", "snippet", "page"}
+SEARCH_KEYS = {
+    "item_id",
+    "document",
+    "committee",
+    "meeting_date",
+    "number",
+    "title",
+    "score",
+    "snippet",
+    "page",
+    "municipality",
+}
 ITEM_KEYS = {
     "document",
     "committee",

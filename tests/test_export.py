@@ -46,7 +46,7 @@ def env_home(tricky_home, monkeypatch):
         ("Udsat", "udsat"),
         ("Indstillingen godkendt.", "godkendt"),
         ("Anbefales.", "godkendt"),
-        ("Oversendes til Byrådet.", "godkendt"),
+        ("Oversendes til Byrådet.", "oversendt"),
         ("Taget til efterretning.", "taget til efterretning"),
         ("Udsættes til næste møde.", "udsat"),
         ("Udvalget drøftede sagen.", "drøftet"),

@@ -79,7 +79,7 @@ def test_a_database_made_before_migrations_is_upgraded_in_place(postgres_url, tm
         engine = open_database(url)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT file_name, segmented FROM documents")).one() == ("old.pdf", True)
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
             assert connection.execute(text("SELECT count(*) FROM changes")).scalar() == 0
             differences = [
                 difference

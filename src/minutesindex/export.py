@@ -43,6 +43,11 @@ DECISION_COLUMNS = [
 
 # Ordered: the first rule that matches labels the decision.
 _OUTCOME_RULES: list[tuple[str, re.Pattern[str]]] = [
+    # Sent on to another body to decide: `Fremsendes til Byrådet`, `Oversendes til Økonomiudvalget`.
+    (
+        "oversendt",
+        re.compile(r"\b(oversendes til|fremsendes til|videresendes til|oversendt til|sendt videre til)\b", re.I),
+    ),
     ("udsat", re.compile(r"\b(udsat|udsættes|udskudt|udskydes|sagen blev udsat)\b", re.I)),
     ("afvist", re.compile(r"\b(afvist|afvises|ikke godkendt|kunne ikke godkende|forkastet|ikke tiltrådt)\b", re.I)),
     (
@@ -53,7 +58,7 @@ _OUTCOME_RULES: list[tuple[str, re.Pattern[str]]] = [
         "godkendt",
         re.compile(
             r"\b(godkendt|godkendes|godkender|godkendte|tiltrådt|tiltrådte|tiltræder|tiltrædes|anbefales|anbefalet|"
-            r"anbefaler|vedtaget|vedtages|oversendes til)\b",
+            r"anbefaler|vedtaget|vedtages)\b",
             re.I,
         ),
     ),
@@ -113,10 +118,13 @@ def _section(item: ItemRow, name: str) -> str:
 
 
 def outcome_and_basis(item: ItemRow) -> tuple[str, str]:
-    """The item's outcome label, and whether it comes from its `decision` or only its `recommendation`."""
+    """The item's outcome label, and whether it comes from its `decision` or only its `recommendation`
+    (an agenda's: minutes record what was decided, and an item they record no decision for has none)."""
     decision = decision_text(item)
     if decision:
         return outcome_of(final_decision(item)) or outcome_of(decision), "decision"
+    if item.document.kind == "referat":
+        return "", ""
     outcome = outcome_of(_section(item, "indstilling"))
     return outcome, "recommendation" if outcome else ""
 

@@ -144,13 +144,18 @@ def item_document(item: ItemRow) -> dict:
     """The indexed fields of one agenda item."""
     doc = item.document
     sections = [(s.name if s.name in CANONICAL_SECTIONS else "other", s.text) for s in item.sections]
+    # A council's own heading (`Klimavurdering`) is searched as it is printed, and so is a category.
+    headings = [s.heading for s in item.sections if s.name not in CANONICAL_SECTIONS] + [item.category or ""]
     content = "\n\n".join(
-        text for text in [item.title, item.body, *(t for _, t in sections), item.preface] if text and text.strip()
+        text
+        for text in [item.title, item.body, *(t for _, t in sections), item.preface, *headings]
+        if text and text.strip()
     )
     bands: dict[str, list[str]] = {
         "title": [item.title],
         "presenter": [item.presenter or ""],
         "body": [item.body or "", item.preface or ""],
+        "other": headings,
     }
     for name, text in sections:
         bands.setdefault(name, []).append(text)

@@ -15,6 +15,8 @@ _PAGE_FOOTER = re.compile(r"^.{0,70}\bside\s+\d{1,3}(?:\s*(?:af|/)\s*\d{1,3})?\s
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 # Web-page controls a text export kept (`Udskriv` after a heading, `Til toppen` after an item): never text.
 _PAGE_WIDGET = re.compile(r"^\s*(?:udskriv|til toppen|åbn/luk(?: punkt)?|vis alle|skjul alle)\s*$", re.I)
+# A web page's fold-out widget glued to the line before it: furniture, not text.
+_GLUED_WIDGET = re.compile(r"(?<=[^\W\d_])(?:klik her|åbn/luk|fold ud|læs mere)\b.*$", re.I)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_ESCAPE = re.compile(r"\\([()\[\]*_#])")
@@ -160,5 +162,7 @@ def clean_lines(lines: list[Line], page_count: int = 1) -> list[Line]:
         text = line.text.rstrip()
         if is_noise(text) or (i in furniture and (_may_be_boilerplate(text) or _in_block(i, furniture))):
             text = ""
+        elif glued := _GLUED_WIDGET.search(text):
+            text = text[: glued.start()].rstrip()  # `…dagsordenKlik her for at folde ud og læse mere om …`
         cleaned.append(Line(text=text, raw=line.raw, page=line.page, style=line.style))
     return cleaned

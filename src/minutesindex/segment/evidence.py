@@ -227,7 +227,7 @@ def _own(lines: list[Line], i: int, evidence: DocumentEvidence, in_title: dict[i
         f["num.of_title"] = 1.0
     if i in evidence.toc:
         f["toc"] = 1.0
-    if i in evidence.categories:
+    if i in evidence.categories and i not in evidence.toc:
         f["cat"] = 1.0
     # Vocabulary.
     heading = evidence.headings.get(i)

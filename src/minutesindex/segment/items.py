@@ -309,17 +309,14 @@ def items_from_labels(
         elif label == "section" and starts:
             heading = _heading_of(text)
             last = starts[-1].sections[-1] if starts[-1].sections else None
-            if not (last and last[1] == heading and all(labels[m] == "section" for m in (k - 1,))):
-                starts[-1].sections.append(
-                    (i, heading)
-                )  # a heading printed twice, one under the other, opens one section
+            if not (last and last[1] == heading and labels[k - 1] == "section"):  # a heading printed twice opens one
+                starts[-1].sections.append((i, heading))
         k += 1
-    items = [
-        _build_item(
-            lines, start, _end_before_category(lines, start, starts[n + 1].line if n + 1 < len(starts) else len(lines))
-        )
-        for n, start in enumerate(starts)
-    ]
+    categories = {i for i, label in zip(tokens, labels, strict=True) if label == "category"}
+    items = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1].line if n + 1 < len(starts) else len(lines)
+        items.append(_build_item(lines, start, _end_before_category(lines, start, end, categories)))
     if items:
         items[0].preface = _join(lines[: starts[0].line])
     return items
@@ -544,12 +541,12 @@ def _opens_item(lines: list[Line], index: int) -> bool:
     return False
 
 
-def _end_before_category(lines: list[Line], start: _Start, end: int) -> int:
+def _end_before_category(lines: list[Line], start: _Start, end: int, categories: set[int]) -> int:
     """An item ends before a category heading ("2. Orienteringspunkter") that precedes the next item."""
     cut = end
     while cut - 1 > start.title_lines[-1]:
         text = lines[cut - 1].text.strip()
-        if text and not category_name(text):
+        if text and cut - 1 not in categories:
             break
         cut -= 1
         if text:
@@ -562,6 +559,7 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
     heads = [(i, h) for i, h in start.sections if i < end]
     first_section = heads[0][0] if heads else end
     presenter_lines: list[str] = []
+    presenter_block: list[Line] = []  # the presenter as printed (`Ved …`), kept at the head of the text
     body_lines: list[Line] = []
     for j in range(body_start, first_section):
         text = lines[j].text.strip()
@@ -570,8 +568,10 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
         has_body = any(ln.text.strip() for ln in body_lines)  # blank lines before "Ved …" are no body
         if not presenter_lines and PRESENTER.match(text) and not has_body:
             presenter_lines.append(PRESENTER.match(text).group(1))
+            presenter_block.append(lines[j])
         elif presenter_lines and text and not has_body and j - 1 >= body_start and lines[j - 1].text.strip():
             presenter_lines.append(text)
+            presenter_block.append(lines[j])
         else:
             body_lines.append(lines[j])
     sections: list[Section] = []
@@ -596,7 +596,7 @@ def _build_item(lines: list[Line], start: _Start, end: int) -> Item:
         category=start.category,
         sections=sections,
         attachments=attachments,
-        body=_join(body_lines),
+        body=_join(presenter_block + body_lines),
     )
 
 

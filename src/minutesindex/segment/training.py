@@ -22,8 +22,10 @@ from pathlib import Path
 from minutesindex.model import Line, LineStyle, Page
 from minutesindex.segment.cleaning import clean_lines, strip_markup
 from minutesindex.segment.items import CATEGORY_HEADINGS
+from minutesindex.segment.sections import OTHER_HEADINGS
 
 _WORD = re.compile(r"\w+")
+_PAGE_TAIL = re.compile(r"(?:\t+|\s{2,}|\.{3,}\s*)\d{1,3}\s*$")  # a contents line's page number
 MAX_TITLE_LINES = 3
 HEADING_LOOKBACK = 6  # lines above a section's first body line in which its heading is printed
 
@@ -60,7 +62,8 @@ def gold_line_labels(text_lines: list[str], gold: dict) -> dict[int, str]:
         titles = [_fold(it["title"]) for it in gold["items"]]
         for j in range(first_title - 1):
             words = _fold(re.sub(r"^\W*\d+(?:\.\d+)*\.?", "", text_lines[j]))
-            if len(words) >= 2 and labels.get(j) is None and any(_similar(words[: len(t)], t) for t in titles if t):
+            listed = any(_similar(words[: len(t)], t) for t in titles if t) or _PAGE_TAIL.search(text_lines[j])
+            if len(words) >= 2 and labels.get(j) is None and listed:
                 labels[j] = "toc"
     return labels
 
@@ -204,6 +207,7 @@ NUMBER_FORMS = (
     "{n}\n\n{title}",
     "• {n}. {title}",
     "{n}.  {n}. {title}",
+    "{title}\nSag nr. {n}",
     "{title}",
     "{title}",
 )
@@ -235,6 +239,9 @@ class _Writer:
         self.rng, self.words, self.out = rng, words, []
         self.closed_before = False
         self.compact = rng.random() < 0.25  # short notes: one line under each heading
+        self.layout = rng.random() < 0.5  # a text layer's layout: sizes and weights seen
+        self.bold_headings = rng.random() < 0.7
+        self.heading_size = BODY_SIZE + rng.choice((0, 0, 1))
 
     def word(self) -> str:
         return self.rng.choice(self.words)
@@ -294,9 +301,9 @@ def generated_document(seed: int, words: list[str]) -> tuple[list[Page], dict[tu
     sub_numbered = rng.random() < 0.25
     start = rng.choice((1, 1, 1, 0, rng.randint(20, 400)))
     title_size = rng.choice((BODY_SIZE, 11.0, 12.0, 14.0))
-    layout = rng.random() < 0.5
+    layout = w.layout
 
-    excerpt = rng.random() < 0.2  # a page cut from a longer document, or one item's own file: no title block
+    excerpt = rng.random() < 0.35  # a page cut from a longer document, or one item's own file: no title block
     if not excerpt:
         _title_block(w, council, day, minutes, title_size)
     count = rng.randint(3, 12)
@@ -324,6 +331,9 @@ def generated_document(seed: int, words: list[str]) -> tuple[list[Page], dict[tu
         _write_item(w, number, title, number_form, sections, heading_form, title_size, width, minutes, council, day)
         if blank_lines:
             w.blank()
+    if minutes and rng.random() < 0.3:  # the members sign the minutes
+        for _ in range(rng.randint(1, 3)):
+            w.add(f"{w.phrase(2, 2).title()}{' ' * rng.randint(8, 30)}{w.phrase(2, 2).title()}", "body")
     return _paginate(rng, w.out, council, day, layout, blank_lines)
 
 
@@ -396,6 +406,9 @@ def _write_item(
     if closed and rng.random() < 0.6:
         title = f"{title}{rng.choice((' (Lukket)', '(Lukket)', ' - Lukket punkt'))}"
     printed = number_form.format(n=number, title=title)
+    under = None
+    if "\nSag nr." in printed:  # the number printed under the title (Acadre)
+        printed, under = printed.split("\n")
     first, *rest = printed.split("\n")
     if rest:  # the number alone above its title, or in the margin a blank line away (OCR)
         w.add(first, "number", size=title_size, bold=True)
@@ -410,6 +423,8 @@ def _write_item(
             w.blank()
         w.add(line, label, size=title_size, bold=title_size > BODY_SIZE or rng.random() < 0.5)
         label = "title"
+    if under:
+        w.add(under, "number")
     if rng.random() < 0.4:
         w.add(rng.choice(META_LINES).format(n=rng.randint(1, 9), a=rng.randint(0, 99), b=rng.randint(0, 99)), "body")
     if rng.random() < 0.45:
@@ -429,7 +444,7 @@ def _write_item(
         if name in ("Beslutning", "Referat") and rng.random() < 0.25:
             w.add(f"{heading.rstrip(':')}: {rng.choice(DECISIONS)}", "section", bold=True)
             continue
-        w.add(heading, "section", bold=rng.random() < 0.7, size=BODY_SIZE + rng.choice((0, 0, 1)))
+        w.add(heading, "section", bold=w.bold_headings, size=w.heading_size)
         if rng.random() < 0.7:
             w.blank()
         if name in ("Beslutning", "Referat"):
@@ -448,6 +463,14 @@ def _write_item(
         else:
             for _ in range(rng.randint(1, 3)):
                 w.paragraph(width)
+                if w.layout and w.bold_headings and rng.random() < 0.15:
+                    # Set as the headings are: a heading of the council's own. Set as the text is: a
+                    # sub-heading that stays in its section, even one the vocabulary knows.
+                    own = w.title().split()[0]
+                    w.add(own, "section", bold=True, size=w.heading_size)
+                    w.paragraph(width)
+                    w.add(rng.choice(sorted(OTHER_HEADINGS)).capitalize(), "body")
+                    w.paragraph(width)
                 if rng.random() < 0.2:  # a list in the text
                     mark = rng.choice(("•", "-", "o", "e", "*"))
                     for _ in range(rng.randint(2, 5)):
