@@ -8,8 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import BENCH, SEEDS
+
 from minutesindex.archive import Archive
 from minutesindex.config import models_dir
 from minutesindex.ingest.pdf import iter_text_layer, open_pdf

@@ -119,7 +119,9 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
     meeting.committee = _labelled_committee(head) or next(filter(None, map(_committee, evidence)), None)
     if meeting.committee is None:
         meeting.committee = _deciding_body(cleaned) or _frequent_acronym(lines)
-    meeting.municipality = next(filter(None, map(municipality_in, [*boilerplate, *head[: HEAD_LINES // 2]])), None)
+    # Only the title block's and the running headers' lines: a body sentence names other councils.
+    title_block = [t for t in [*boilerplate, *head[: HEAD_LINES // 2]] if not t.rstrip().endswith(".")]
+    meeting.municipality = next(filter(None, map(municipality_in, title_block)), None)
     meeting.kind = _kind(evidence, cleaned)
     meeting.participants, meeting.absentees = _people(head)
     return meeting
@@ -218,7 +220,7 @@ def settle_from_path(meeting: Meeting, path: Path) -> list[str]:
         meeting.municipality = named
     elif named and named != meeting.municipality:
         warnings.append(f"the path names {named}, the text {meeting.municipality}")
-    dated = next(filter(None, (parse_date(part) for part in reversed(path.parts))), None)
+    dated = next(filter(None, (parse_date(part.replace("_", " ")) for part in reversed(path.parts))), None)
     if dated and meeting.meeting_date and dated != meeting.meeting_date:
         warnings.append(
             f"the path names the date {dated}, the text {meeting.meeting_date} (fix with `minutesindex set-date`)"
