@@ -333,10 +333,16 @@ def _printed_number_and_title(text: str) -> tuple[str | None, str]:
     if not numbered:
         return None, clean_title(without_widget(text))
     number, title = _number(numbered["number"]), clean_title(without_widget(numbered["title"]))
+    return number, _without_repeated_number(title, number)
+
+
+def _without_repeated_number(title: str, number: str) -> str:
+    """`1.  1. Title` → `Title`: the number printed twice. Not where what follows it reads on from it
+    (`1.1 Punkt 1.1 om budget`: the title is `Punkt 1.1 om budget`)."""
     again = NUMBERED.match(title)
-    if again and _number(again["number"]) == number:
-        title = clean_title(again["title"])
-    return number, title
+    if again and _number(again["number"]) == number and not again["title"][:1].islower():
+        return clean_title(again["title"])
+    return title
 
 
 def _heading_of(text: str) -> Heading:
@@ -451,9 +457,7 @@ def numbered_starts(lines: list[Line], headings: dict[int, Heading], excluded: s
 def _candidate(line: int, title_line: int, printed: str, title: str, explicit: bool) -> NumberedLine | None:
     number = _number(printed)
     title = clean_title(without_widget(title))
-    again = NUMBERED.match(title)
-    if again and _number(again["number"]) == number:
-        title = clean_title(again["title"])  # the number printed twice: `1.  1. Title`
+    title = _without_repeated_number(title, number)
     if (
         not title
         or len(title) > MAX_TITLE_LEN

@@ -106,24 +106,25 @@ def reads_as_sentence(title: str) -> bool:
     )
 
 
-def _transition(previous: NumberedLine, following: NumberedLine) -> float | None:
-    a, b = number_key(previous.number), number_key(following.number)
+def _transition(a: tuple[int, ...], next_of_a: set[str], b: tuple[int, ...], b_number: str) -> float | None:
     if len(a) != len(b) or b <= a:
         return None  # going back, or a list at another depth
-    return SUCCESSOR if following.number in successors(previous.number) else JUMP
+    return SUCCESSOR if b_number in next_of_a else JUMP
 
 
 def choose_numbering(candidates: list[NumberedLine]) -> list[NumberedLine]:
     """The chain of candidates, in line order with rising numbers, with the highest total score."""
     best: list[float] = []
     back: list[int | None] = []
+    keys = [number_key(c.number) for c in candidates]
+    following = [successors(c.number) for c in candidates]
     for j, cand in enumerate(candidates):
         first = FIRST_NUMBER if cand.number in ("0", "1", "0.1", "1.1") else 0.0
         value, previous = cand.score + first, None
         for i in range(max(0, j - MAX_PREDECESSORS), j):
             if candidates[i].title_line >= cand.line:
                 continue
-            step = _transition(candidates[i], cand)
+            step = _transition(keys[i], following[i], keys[j], cand.number)
             if step is not None and best[i] + step + cand.score > value:
                 value, previous = best[i] + step + cand.score, i
         best.append(value)

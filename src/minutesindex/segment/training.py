@@ -315,11 +315,22 @@ def generated_document(seed: int, words: list[str]) -> tuple[list[Page], dict[tu
     categories = _categories(rng, count) if rng.random() < 0.3 else {}
     numbers = _numbers(start, count, sub_numbered, categories)
     if rng.random() < 0.35:
-        w.add(rng.choice(("Indholdsfortegnelse", "Dagsorden", "Indhold")), "body", bold=True)
+        w.add(
+            rng.choice(("Indholdsfortegnelse", "INDHOLDSFORTEGNELSE", "Dagsorden", "Indhold", "Punkt nr.   Side")),
+            "body",
+            bold=True,
+        )
+        split = rng.random() < 0.3  # a table flattened: number, title and page each on a line of its own
+        page = 2
         for number, title in zip(numbers, titles, strict=True):
+            page += rng.randint(0, 3)
+            if split:
+                for cell in (f"{number}.", *_wrap(title, width), str(page)):
+                    w.add(cell, "toc")
+                continue
             leader = rng.choice((f" {'.' * rng.randint(3, 12)} ", "\t", "   ", " "))
-            page = f"{leader}{rng.randint(2, 40)}" if rng.random() < 0.6 else ""
-            w.add(f"{number}{rng.choice(('.', ''))} {title}{page}", "toc")
+            tail = f"{leader}{page}" if rng.random() < 0.6 else ""
+            w.add(f"{number}{rng.choice(('.', ''))} {title}{tail}", "toc")
         w.blank()
     for k, (number, title) in enumerate(zip(numbers, titles, strict=True)):
         if k in categories:
@@ -367,6 +378,11 @@ def _title_block(w: _Writer, council: str, day: str, minutes: bool, title_size: 
         )
     if rng.random() < 0.5:
         w.add(f"Deltagere: {', '.join(w.phrase(2, 2).title() for _ in range(rng.randint(2, 6)))}", "body")
+    elif rng.random() < 0.5:  # the members one a line, under a label
+        w.add(rng.choice(("Tilstede", "Medlemmer", "Deltagere", "Til stede:")), "body")
+        for _ in range(rng.randint(3, 9)):
+            w.add(f"{w.phrase(2, 2).title()} ({rng.choice('ABCFOV')}){rng.choice(('', ' - formand', ''))}", "body")
+        w.add(rng.choice(("Afbud/Fraværende", "Fraværende", "Afbud:")), "body")
 
 
 def _categories(rng: random.Random, count: int) -> dict[int, str]:
@@ -415,7 +431,7 @@ def _write_item(
         if not rest[0]:
             w.blank()
         first = rest[-1]
-    title_lines = _wrap(first, rng.choice((35, 50, width))) if rng.random() < 0.5 else [first]
+    title_lines = _wrap(first, rng.choice((55, 65, max(width, 55)))) if rng.random() < 0.5 else [first]
     label = "item"
     apart = rng.random() < 0.2  # OCR sets a wrapped title's lines apart
     for line in title_lines[:MAX_TITLE_LINES]:
@@ -455,6 +471,15 @@ def _write_item(
             w.add(f"{rng.choice(('Forvaltningen', 'Direktionen', 'Administrationen'))} indstiller, at", "body")
             for k in range(rng.randint(1, 3)):
                 w.add(f"{k + 1}. {w.phrase(4, 10)}", "body")
+        elif name == "Bilag" and rng.random() < 0.3:  # a flattened table: number, access, title, document
+            for k in range(rng.randint(1, 4)):
+                for cell in (
+                    str(k + 1),
+                    rng.choice(("Åben", "Lukket")),
+                    w.title(),
+                    f"{rng.randint(1000, 99999)}/{rng.randint(10, 25)}",
+                ):
+                    w.add(cell, "body")
         elif name == "Bilag":
             for k in range(rng.randint(1, 4)):
                 w.add(f"Bilag {k + 1}: {w.title()}", "body")
