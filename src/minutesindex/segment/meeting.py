@@ -28,6 +28,12 @@ _BARE_COMMITTEE = re.compile(
     r"^\s*([A-ZÆØÅ][\wæøåÆØÅ-]*(?:\s+(?:og\s+)?[\wæøåÆØÅ-]+){0,4}"
     r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|forum|styregruppe(?:n)?|komité(?:en)?))\s*$"
 )
+# `Økonomiudvalget den 12. juni 2023`: a committee only where its name ends in a committee noun
+# (`Konference den 23. januar 2012` is no committee).
+_DATED_COMMITTEE = re.compile(
+    r"^\s*(\S.{1,60}?(?:udvalg|råd|bestyrelse|forum|styregruppe|komité|nævn)\w{0,3})\s+den\s+\d{1,2}\.\s*[a-zæøå]+\s+\d{4}",
+    re.I,
+)
 _COMMITTEE_PATTERNS = (
     re.compile(r"^\s*(?:møde|udvalg|forum|mødeforum)\s*[:\t ]\s*(?:i\s+)?(\S.{1,80}?)\s*$", re.I),
     # A running header or title line: `Viborg Kommune, Byrådet – Referat 24.04.2019`, `Byrådet - Referat fra
@@ -38,13 +44,17 @@ _COMMITTEE_PATTERNS = (
         re.I,
     ),
     re.compile(
-        r"\b(?:dagsorden|referat)\s+(?:til|fra|for|af)\s+(?:mødet?\s+i\s+)?(.{2,60}?)(?:\s+den\b|\s+d\.|[,\n]|$)",
+        # A comma before a lower-case word is inside the name: `Udvalget for plan, udvikling og kultur`.
+        r"\b(?:dagsorden|referat)\s+(?:til|fra|for|af)\s+(?:mødet?\s+i\s+)?(.{2,60}?)"
+        r"(?:\s+den\b|\s+d\.|,(?!\s+[a-zæøå])|\n|$)",
         re.I,
     ),
     re.compile(r"^\s*(?:referat|dagsorden|beslutningsprotokol)\s*[-–:]\s*(\S.{1,60}?)\s*$", re.I),
-    re.compile(r"^\s*(\S.{1,60}?)\s+den\s+\d{1,2}\.\s*[a-zæøå]+\s+\d{4}", re.I),
+    _DATED_COMMITTEE,
     re.compile(
-        r"\b(?:referat|dagsorden|beslutningsprotokol)\s+([A-ZÆØÅ][\wÆØÅæøå-]{1,40}(?:\s+[A-ZÆØÅ][\wæøå-]+)?)\s+\d", re.I
+        r"\b(?:referat|dagsorden|beslutningsprotokol)\s+([A-ZÆØÅ][\wÆØÅæøå-]{1,40}(?:\s+[A-ZÆØÅ][\wæøå-]+)?)"
+        r"\s+(?:d\.\s*|den\s+)?\d",  # `REFERAT Aarhus Byråd d. 27-08-2025`
+        re.I,
     ),
     _BARE_COMMITTEE,
 )
@@ -58,8 +68,11 @@ _DECIDING_BODY = re.compile(
     r"(?:\d{1,2}\.\s*[a-zæøå]+\s+\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})\b(?:,?\s*(?:pkt|punkt)\.?\s*\d+)?\s*:?\s*$",
     re.I,
 )
+# The noun that ends a committee's name, inflected (`udvalgets`, `rådet`), never inside a longer word
+# (`Byrådsdebat` is a debate, not a council).
 _COMMITTEE_NOUN = re.compile(
-    r"(?:udvalg|råd|bestyrelse|forum|styregruppe|komité|nævn|repræsentantskab|direktion)\w*\b", re.I
+    r"(?:udvalg|råd|bestyrelse|forum|styregruppe|komité|nævn|repræsentantskab|direktion)(?:et|en|ets|ens|s|e|ene)?\b",
+    re.I,
 )
 _TRAILING_MEETING = re.compile(r"\s+(?:møde|mødet|ekstraordinært møde)$", re.I)  # `Referat Byrådet møde 5`
 _TRAILING_WEEKDAY = re.compile(r",?\s+(?:man|tirs|ons|tors|fre|lør|søn)dag$", re.I)
@@ -80,6 +93,7 @@ _DATED_TITLE = re.compile(
 )
 _SMALL_WORDS = {"og", "i", "for", "af", "til", "fra", "den", "d."}
 HEAD_LINES = 40
+MAX_DECISION_LINE = 120  # a decision heading's length at most; longer lines are sentences
 MAX_TITLE_BLOCK_LINE = 70
 
 
@@ -113,6 +127,15 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
     # lines of the title block. Dates inside body sentences are not the meeting's.
     dated_titles = [ln.text for ln in lines if is_dated_title(ln.text)]
     evidence = dated_titles + boilerplate + [t for t in head if len(t.strip()) <= MAX_TITLE_BLOCK_LINE]
+    for text in dated_titles + boilerplate:
+        if meeting.meeting_date is None:
+            meeting.meeting_date = parse_date(text)
+    # Then the decisions the document records: the latest is this meeting's (the earlier ones are the
+    # case's history, `Beslutning i … den 24-04-2013` before `… den 20-06-2013`).
+    decided = [d for ln in cleaned if len(ln.text) <= MAX_DECISION_LINE and _DECIDING_BODY.match(ln.text)
+               if (d := parse_date(ln.text))]  # fmt: skip
+    if meeting.meeting_date is None and decided:
+        meeting.meeting_date = max(decided)
     for text in evidence:
         if meeting.meeting_date is None:
             meeting.meeting_date = parse_date(text)
@@ -123,6 +146,8 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
     title_block = [t for t in [*boilerplate, *head[: HEAD_LINES // 2]] if not t.rstrip().endswith(".")]
     meeting.municipality = next(filter(None, map(municipality_in, title_block)), None)
     meeting.kind = _kind(evidence, cleaned)
+    if meeting.kind is None and decided and max(decided) == meeting.meeting_date:
+        meeting.kind = "referat"  # it records a decision taken at this meeting (an agenda quotes earlier ones)
     meeting.participants, meeting.absentees = _people(head)
     return meeting
 
@@ -163,8 +188,9 @@ def _deciding_body(cleaned: list[Line]) -> str | None:
     names = Counter()
     for line in cleaned:
         match = _DECIDING_BODY.match(line.text)
-        if match and len(line.text) <= 120:
+        if match and len(line.text) <= MAX_DECISION_LINE:
             name = _BODY_PREFIX.sub("", match.group(1).strip(" ,"))
+            name = re.sub(r"s\s+beslutning$", "", name)  # `Sundheds- og Forebyggelsesudvalgets beslutning`
             if _COMMITTEE_NOUN.search(name) and _is_committee_name(name):
                 names[name] += 1
     return names.most_common(1)[0][0] if names else None
