@@ -31,6 +31,7 @@ _DATE_WORD = re.compile(
 _ALL_CAPS = re.compile(r"^[^a-zæøå]*[A-ZÆØÅ]{3}[^a-zæøå]*$")
 _BULLET = re.compile(r"^\s*[-•*·–]\s")
 _CLOSED = re.compile(r"(?:\(lukket\)|\blukket\s+(?:punkt|sag))\s*$", re.I)  # `… (Lukket)` ends a closed item's title
+_LABEL_VALUE = re.compile(r"^[^:.]{2,40}:\s+\S")
 _REFERRAL = re.compile(r"^\s*(?:fremsendes|oversendes|videresendes)\s+til\b", re.I)
 _DECIDED_WORD = re.compile(
     r"^\s*(?:godkendt|anbefalet|anbefales|taget til efterretning|vedtaget|tiltrådt|udsat)\b", re.I
@@ -270,6 +271,8 @@ def _own(lines: list[Line], i: int, evidence: DocumentEvidence, in_title: dict[i
         f["caps"] = 1.0
     if text.endswith(":"):
         f["colon"] = 1.0
+    elif _LABEL_VALUE.match(text):
+        f["label_value"] = 1.0  # `Afbud: Ole Lund (B)`, `Godkendelse af dagsorden: Godkendt`
     if text.endswith("."):
         f["period"] = 1.0
     if text.endswith((",", ";")):

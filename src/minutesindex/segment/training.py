@@ -376,6 +376,11 @@ def _title_block(w: _Writer, council: str, day: str, minutes: bool, title_size: 
             ),
             "body",
         )
+    if rng.random() < 0.3:  # what was settled before the items: `Godkendelse af dagsorden: Godkendt`
+        w.add(
+            f"{rng.choice(('Godkendelse af dagsorden', 'Dagsorden', 'Referat fra sidste møde'))}: {rng.choice(DECISIONS)}",
+            "body",
+        )
     if rng.random() < 0.5:
         w.add(f"Deltagere: {', '.join(w.phrase(2, 2).title() for _ in range(rng.randint(2, 6)))}", "body")
     elif rng.random() < 0.5:  # the members one a line, under a label
@@ -417,7 +422,7 @@ def _write_item(
     day: str,
 ) -> None:
     rng = w.rng
-    closed = rng.random() < (0.7 if w.closed_before else 0.1)  # closed items come in runs
+    closed = rng.random() < (0.8 if w.closed_before else 0.12)  # closed items come in runs
     w.closed_before = closed
     if closed and rng.random() < 0.6:
         title = f"{title}{rng.choice((' (Lukket)', '(Lukket)', ' - Lukket punkt'))}"
