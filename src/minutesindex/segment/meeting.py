@@ -71,7 +71,7 @@ _DECIDING_BODY = re.compile(
 # The noun that ends a committee's name, inflected (`udvalgets`, `rådet`), never inside a longer word
 # (`Byrådsdebat` is a debate, not a council).
 _COMMITTEE_NOUN = re.compile(
-    r"(?:udvalg|råd|bestyrelse|forum|styregruppe|komité|nævn|repræsentantskab|direktion)(?:et|en|ets|ens|s|e|ene)?\b",
+    r"(?:udvalg|råd|bestyrelse|forum|styregruppe|komité|nævn|repræsentantskab|direktion)(?:et|en|n|ns|ets|ens|s|e|ene|r|rne)?\b",
     re.I,
 )
 _TRAILING_MEETING = re.compile(r"\s+(?:møde|mødet|ekstraordinært møde)$", re.I)  # `Referat Byrådet møde 5`
@@ -132,8 +132,7 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
             meeting.meeting_date = parse_date(text)
     # Then the decisions the document records: the latest is this meeting's (the earlier ones are the
     # case's history, `Beslutning i … den 24-04-2013` before `… den 20-06-2013`).
-    decided = [d for ln in cleaned if len(ln.text) <= MAX_DECISION_LINE and _DECIDING_BODY.match(ln.text)
-               if (d := parse_date(ln.text))]  # fmt: skip
+    decided = [parse_date(ln.text) for ln in cleaned if _deciding_body_of(ln.text)]
     if meeting.meeting_date is None and decided:
         meeting.meeting_date = max(decided)
     for text in evidence:
@@ -146,7 +145,7 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
     title_block = [t for t in [*boilerplate, *head[: HEAD_LINES // 2]] if not t.rstrip().endswith(".")]
     meeting.municipality = next(filter(None, map(municipality_in, title_block)), None)
     meeting.kind = _kind(evidence, cleaned)
-    if meeting.kind is None and decided and max(decided) == meeting.meeting_date:
+    if meeting.meeting_date in decided:
         meeting.kind = "referat"  # it records a decision taken at this meeting (an agenda quotes earlier ones)
     meeting.participants, meeting.absentees = _people(head)
     return meeting
@@ -185,15 +184,19 @@ def _labelled_committee(head: list[str]) -> str | None:
 def _deciding_body(cleaned: list[Line]) -> str | None:
     """The body whose decisions the minutes record, when no title names it: the commonest committee
     named by the decision headings and labels (`Beslutning i Byrådet den …`)."""
-    names = Counter()
-    for line in cleaned:
-        match = _DECIDING_BODY.match(line.text)
-        if match and len(line.text) <= MAX_DECISION_LINE:
-            name = _BODY_PREFIX.sub("", match.group(1).strip(" ,"))
-            name = re.sub(r"s\s+beslutning$", "", name)  # `Sundheds- og Forebyggelsesudvalgets beslutning`
-            if _COMMITTEE_NOUN.search(name) and _is_committee_name(name):
-                names[name] += 1
+    names = Counter(filter(None, (_deciding_body_of(line.text) for line in cleaned)))
     return names.most_common(1)[0][0] if names else None
+
+
+def _deciding_body_of(text: str) -> str | None:
+    """The committee a dated decision heading names (`Beslutning i Byrådet den 01-10-2018`,
+    `Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012 Punkt 1`), or None for any other line."""
+    match = _DECIDING_BODY.match(text)
+    if not match or len(text) > MAX_DECISION_LINE:
+        return None
+    name = _BODY_PREFIX.sub("", match.group(1).strip(" ,"))
+    name = re.sub(r"s\s+beslutning$", "", name)  # `Sundheds- og Forebyggelsesudvalgets beslutning`
+    return name if _COMMITTEE_NOUN.search(name) and _is_committee_name(name) else None
 
 
 def _uncapitalised(text: str) -> str:
