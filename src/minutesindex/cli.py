@@ -376,6 +376,7 @@ SEARCH_FORMATS = ("table", "plain", "tsv", "csv", "json", "nl")
 # Below this many columns the table breaks words mid-word and runs long (3 hits took 148 lines at
 # 80 columns, 218 at 60): the plain two-line layout reads better there.
 TABLE_MIN_WIDTH = 110
+_PRINTED_PRESENTER = re.compile(r"\s*(?:ved|v\.|oplæg ved|fremlægges af)\s", re.I)
 MUNICIPALITY = typer.Option(
     "--municipality", metavar="NAME", help="Only this municipality or region (`aarhus`, `Region Midtjylland`)."
 )
@@ -587,7 +588,7 @@ def show(
     out.print(f"structure from {source}{case}" + (" · closed (lukket)" if record["closed"] else ""), highlight=False)
     if not record["segmented"]:
         out.print("(no agenda items were found in this document; it is shown whole)", highlight=False)
-    if record["presenter"]:
+    if record["presenter"] and not _PRINTED_PRESENTER.match(record["body"] or ""):  # the text may print it
         out.print(f"Ved {_e(record['presenter'])}")
     if record["body"]:
         out.print(_e(record["body"]))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from minutesindex.model import CANONICAL_SECTIONS, Line
 from minutesindex.segment import items as vocab
@@ -159,19 +160,21 @@ def line_features(lines: list[Line], evidence: DocumentEvidence | None = None) -
     in_title = {j: n for n, (_, title_lines) in evidence.numbered.items() for j in (n, *title_lines)}
     own = [_own(lines, i, evidence, in_title) for i in evidence.tokens]
     _reach(own)
+    shared = [[name for name in features if name.partition("=")[0] in _SHARED] for features in own]
     records = []
     for k, features in enumerate(own):
         record = dict(features)
         for offset in NEIGHBOURS:
             at = k + offset
-            if 0 <= at < len(own):
-                record.update(
-                    {f"{offset}:{name}": value for name, value in own[at].items() if name.split("=")[0] in _SHARED}
-                )
-            else:
-                record[f"{offset}:edge"] = 1.0
+            names = shared[at] if 0 <= at < len(own) else ("edge",)
+            record.update(dict.fromkeys((_neighbour_key(offset, name) for name in names), 1.0))
         records.append(record)
     return records
+
+
+@cache
+def _neighbour_key(offset: int, name: str) -> str:
+    return f"{offset}:{name}"
 
 
 def _reach(own: list[Features]) -> None:

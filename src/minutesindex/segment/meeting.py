@@ -93,6 +93,7 @@ _DATED_TITLE = re.compile(
 )
 _SMALL_WORDS = {"og", "i", "for", "af", "til", "fra", "den", "d."}
 HEAD_LINES = 40
+_DECISION_WORD = re.compile(r"\b(?:beslutning|behandling)\b|s beslutning\b", re.I)
 MAX_DECISION_LINE = 120  # a decision heading's length at most; longer lines are sentences
 MAX_TITLE_BLOCK_LINE = 70
 
@@ -132,7 +133,8 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
             meeting.meeting_date = parse_date(text)
     # Then the decisions the document records: the latest is this meeting's (the earlier ones are the
     # case's history, `Beslutning i … den 24-04-2013` before `… den 20-06-2013`).
-    decided = [parse_date(ln.text) for ln in cleaned if _deciding_body_of(ln.text)]
+    # (Only lines that say they record a decision: `Byrådet den 4. april 2024` heads an agenda too.)
+    decided = [parse_date(ln.text) for ln in cleaned if _DECISION_WORD.search(ln.text) and _deciding_body_of(ln.text)]
     if meeting.meeting_date is None and decided:
         meeting.meeting_date = max(decided)
     for text in evidence:

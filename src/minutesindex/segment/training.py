@@ -221,6 +221,7 @@ META_LINES = (
     "Lukket punkt",
 )
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "august", "september", "oktober", "november")
+SETTLED_BEFORE = ("Godkendelse af dagsorden", "Dagsorden", "Referat fra sidste møde")
 BODY_SIZE = 10.0
 PAGE_LINES = 48
 
@@ -378,7 +379,7 @@ def _title_block(w: _Writer, council: str, day: str, minutes: bool, title_size: 
         )
     if rng.random() < 0.3:  # what was settled before the items: `Godkendelse af dagsorden: Godkendt`
         w.add(
-            f"{rng.choice(('Godkendelse af dagsorden', 'Dagsorden', 'Referat fra sidste møde'))}: {rng.choice(DECISIONS)}",
+            f"{rng.choice(SETTLED_BEFORE)}: {rng.choice(DECISIONS)}",
             "body",
         )
     if rng.random() < 0.5:
