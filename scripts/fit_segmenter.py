@@ -38,8 +38,8 @@ from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
 from minutesindex.repair.text import repair_pages
 from minutesindex.segment import segment_pages
-from minutesindex.segment.evidence import line_features
-from minutesindex.segment.labeller import _PROJECT_MODELS, MODEL_NAME
+from minutesindex.segment.evidence import document_evidence, line_features, own_features, with_neighbours
+from minutesindex.segment.labeller import _PROJECT_MODELS, MODEL_NAME, tag_in_windows
 from minutesindex.segment.training import (
     aligned_labels,
     document_lines,
@@ -201,10 +201,13 @@ def main() -> int:
     parser.add_argument("--c2", type=float, default=C2)
     parser.add_argument("--bench-weight", type=int, default=BENCH_WEIGHT)
     parser.add_argument("--iterations", type=int, default=ITERATIONS)
+    parser.add_argument("--check-windows", action="store_true", help="labels in windows of 200 lines = one pass?")
     parser.add_argument("--json", type=Path, help="write the LOCO table here as JSON")
     args = parser.parse_args()
     started = time.monotonic()
     docs = load_bench()
+    if args.check_windows:
+        return check_windows(docs)
     bench = {id(d): bench_sequence(d) for d in docs}
     generated = generated_sequences(args.generated)
     print(
@@ -243,6 +246,21 @@ def main() -> int:
             f"wrote {target} ({target.stat().st_size // 1024} KiB, {time.monotonic() - started:.0f} s)", file=sys.stderr
         )
     return 0
+
+
+def check_windows(docs: list[BenchDocument], window: int = 200) -> int:
+    """Whether labelling in windows (with the labeller's margin) gives every bench document the labels
+    of one pass; exit 1 where it does not."""
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(_PROJECT_MODELS / MODEL_NAME))
+    differ = 0
+    for doc in docs:
+        lines = document_lines(doc.pages)
+        own = own_features(lines, document_evidence(lines))
+        whole = tagger.tag(pycrfsuite.ItemSequence(with_neighbours(own)))
+        differ += whole != tag_in_windows(tagger, own, window)
+    print(f"{len(docs) - differ} of {len(docs)} documents labelled alike in windows of {window} lines")
+    return 1 if differ else 0
 
 
 def _print_table(table: dict[str, dict]) -> None:

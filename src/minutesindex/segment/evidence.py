@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -156,20 +157,32 @@ def _shape(text: str) -> str:
 
 def line_features(lines: list[Line], evidence: DocumentEvidence | None = None) -> list[Features]:
     """One feature record per line that prints something (`evidence.tokens`), in order."""
-    evidence = evidence or document_evidence(lines)
+    return list(with_neighbours(own_features(lines, evidence or document_evidence(lines))))
+
+
+def own_features(lines: list[Line], evidence: DocumentEvidence) -> list[Features]:
+    """What each line that prints something tells of itself and of what lies a few lines on."""
     in_title = {j: n for n, (_, title_lines) in evidence.numbered.items() for j in (n, *title_lines)}
     own = [_own(lines, i, evidence, in_title) for i in evidence.tokens]
     _reach(own)
-    shared = [[name for name in features if name.partition("=")[0] in _SHARED] for features in own]
-    records = []
-    for k, features in enumerate(own):
-        record = dict(features)
+    return own
+
+
+def with_neighbours(own: list[Features], start: int = 0, stop: int | None = None) -> Iterator[Features]:
+    """The records of lines `start` to `stop`, each with its neighbours' shared features, one at a time
+    (all at once they would hold some 80 entries a line)."""
+    stop = len(own) if stop is None else stop
+    shared = {
+        k: [n for n in own[k] if n.partition("=")[0] in _SHARED]
+        for k in range(max(0, start - 2), min(len(own), stop + 2))
+    }
+    for k in range(start, stop):
+        record = dict(own[k])
         for offset in NEIGHBOURS:
             at = k + offset
-            names = shared[at] if 0 <= at < len(own) else ("edge",)
+            names = shared[at] if 0 <= at < len(own) else ("edge",)  # noqa: SIM401 - at may be out of range
             record.update(dict.fromkeys((_neighbour_key(offset, name) for name in names), 1.0))
-        records.append(record)
-    return records
+        yield record
 
 
 @cache

@@ -17,7 +17,7 @@ import pycrfsuite
 
 from minutesindex.config import models_dir
 from minutesindex.model import Line
-from minutesindex.segment.evidence import document_evidence, line_features
+from minutesindex.segment.evidence import document_evidence, own_features, with_neighbours
 
 MODEL_NAME = "segmenter.crfsuite"
 _PROJECT_MODELS = Path(__file__).resolve().parents[3] / "models"
@@ -55,11 +55,28 @@ def label_lines(lines: list[Line], model: Path | None = None) -> LabelledLines:
     numbers = {title_lines[0]: number for number, title_lines in evidence.numbered.values()}
     if not evidence.tokens:
         return LabelledLines([], [], numbers)
-    features = line_features(lines, evidence)
-    labels = _tagger(str(model or model_path())).tag(pycrfsuite.ItemSequence(features))
+    own = own_features(lines, evidence)
+    labels = tag_in_windows(_tagger(str(model or model_path())), own)
     return LabelledLines(
-        evidence.tokens, [_admissible(label, f) for label, f in zip(labels, features, strict=True)], numbers
+        evidence.tokens, [_admissible(label, f) for label, f in zip(labels, own, strict=True)], numbers
     )
+
+
+# Lines labelled in one pass at most, and the lines either side of a pass that it sees but does not
+# label: CRFsuite holds some 2.5 KB a line while it labels, so a 5,000-page document goes in windows.
+# A label depends on lines a few away: cut into windows of 200 lines with this margin, every
+# document of the benches got the labels of one pass (scripts/fit_segmenter.py --check-windows).
+WINDOW = 4000
+MARGIN = 100
+
+
+def tag_in_windows(tagger: pycrfsuite.Tagger, own: list[dict[str, float]], window: int = WINDOW) -> list[str]:
+    labels: list[str] = []
+    for start in range(0, len(own), window):
+        stop = min(len(own), start + window)
+        low, high = max(0, start - MARGIN), min(len(own), stop + MARGIN)
+        labels += tagger.tag(pycrfsuite.ItemSequence(with_neighbours(own, low, high)))[start - low : stop - low]
+    return labels
 
 
 def _admissible(label: str, features: dict[str, float]) -> str:
