@@ -99,3 +99,14 @@ def test_filter_export_and_fix_the_meeting_by_hand(home, tmp_path):
     assert (row["municipality"], row["committee"], row["kind"]) == ("Fredericia Kommune", "Teknisk Udvalg", "referat")
     hits = json.loads(runner.invoke(app, ["search", "cykelsti", "--municipality", "fredericia", "--json"]).stdout)
     assert [h["committee"] for h in hits] == ["Teknisk Udvalg"]
+
+
+def test_the_committee_is_never_read_from_an_item_or_a_body_sentence():
+    for block, item in [
+        ("Referat\nMødedato: 4. marts 2025", "Godkendelse af dagsorden for Byrådet"),
+        ("Referat\nMødedato: 4. marts 2025\nByrådsdebat 09.04.2025", "Ny affaldsplan"),
+        ("Referat\nMødedato: 4. marts 2025\nKonference den 23. januar 2025 - om affald", "Ny affaldsplan"),
+    ]:
+        text = _minutes(block, item)
+        committee = segment_pages([Page(1, text, text=text)]).meeting.committee
+        assert committee is None or not committee.startswith(("Godkendelse", "Byrådsdebat", "Konference")), block

@@ -45,7 +45,7 @@ _COMMITTEE_PATTERNS = (
     ),
     re.compile(
         # A comma before a lower-case word is inside the name: `Udvalget for plan, udvikling og kultur`.
-        r"\b(?:dagsorden|referat)\s+(?:til|fra|for|af)\s+(?:mødet?\s+i\s+)?(.{2,60}?)"
+        r"(?<!af )\b(?:dagsorden|referat)\s+(?:til|fra|for|af)\s+(?:mødet?\s+i\s+)?(.{2,60}?)"
         r"(?:\s+den\b|\s+d\.|,(?!\s+[a-zæøå])|\n|$)",
         re.I,
     ),
@@ -171,7 +171,8 @@ def _is_committee_name(name: str) -> bool:
         and name[0].isupper()
         and not re.search(r"\d(?!\d-\d)", re.sub(r"\(\d{2}-\d{2}\)", "", name))  # `Byrådet (18-21)` is a name
         and not _WEEKDAY.match(name)
-        and not name.lower().startswith(("møde", "dagsorden", "referat", "dato", "tid", "sted"))
+        and not name.lower().startswith(("møde", "dagsorden", "referat", "dato", "tid", "sted", "godkendelse"))
+        and "dagsorden" not in name.lower()  # `Godkendelse af dagsorden for Byrådet` is an item
     )
 
 
