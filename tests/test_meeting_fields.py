@@ -110,3 +110,12 @@ def test_the_committee_is_never_read_from_an_item_or_a_body_sentence():
         text = _minutes(block, item)
         committee = segment_pages([Page(1, text, text=text)]).meeting.committee
         assert committee is None or not committee.startswith(("Godkendelse", "Byrådsdebat", "Konference")), block
+
+
+def test_a_decision_heading_with_an_impossible_date_does_not_stop_the_document():
+    text = (
+        "1. Ny plan\nSagsfremstilling\nTekst.\n"
+        "Beslutning i Byrådet den 31.02.2020\nGodkendt.\nBeslutning i Byrådet den 04.03.2020\nGodkendt.\n"
+    )
+    meeting = segment_pages([Page(1, text, text=text)]).meeting
+    assert (meeting.meeting_date, meeting.kind) == (dt.date(2020, 3, 4), "referat")

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from minutesindex.model import Line, Meeting
-from minutesindex.segment.places import _slug, municipality_in, municipality_in_path
+from minutesindex.segment.places import municipality_in, municipality_in_path, slug
 
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
@@ -93,7 +93,7 @@ _DATED_TITLE = re.compile(
 )
 _SMALL_WORDS = {"og", "i", "for", "af", "til", "fra", "den", "d."}
 HEAD_LINES = 40
-_DECISION_WORD = re.compile(r"\b(?:beslutning|behandling)\b|s beslutning\b", re.I)
+_DECISION_WORD = re.compile(r"\b(?:beslutning|behandling)\b", re.I)
 MAX_DECISION_LINE = 120  # a decision heading's length at most; longer lines are sentences
 MAX_TITLE_BLOCK_LINE = 70
 
@@ -134,7 +134,8 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
     # Then the decisions the document records: the latest is this meeting's (the earlier ones are the
     # case's history, `Beslutning i … den 24-04-2013` before `… den 20-06-2013`).
     # (Only lines that say they record a decision: `Byrådet den 4. april 2024` heads an agenda too.)
-    decided = [parse_date(ln.text) for ln in cleaned if _DECISION_WORD.search(ln.text) and _deciding_body_of(ln.text)]
+    bodies = [(name, ln.text) for ln in cleaned if (name := _deciding_body_of(ln.text))]
+    decided = [day for _, text in bodies if _DECISION_WORD.search(text) and (day := parse_date(text))]
     if meeting.meeting_date is None and decided:
         meeting.meeting_date = max(decided)
     for text in evidence:
@@ -142,7 +143,7 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
             meeting.meeting_date = parse_date(text)
     meeting.committee = _labelled_committee(head) or next(filter(None, map(_committee, evidence)), None)
     if meeting.committee is None:
-        meeting.committee = _deciding_body(cleaned) or _frequent_acronym(lines)
+        meeting.committee = _deciding_body(bodies) or _frequent_acronym(lines)
     # Only the title block's and the running headers' lines: a body sentence names other councils.
     title_block = [t for t in [*boilerplate, *head[: HEAD_LINES // 2]] if not t.rstrip().endswith(".")]
     meeting.municipality = next(filter(None, map(municipality_in, title_block)), None)
@@ -184,10 +185,10 @@ def _labelled_committee(head: list[str]) -> str | None:
     return None
 
 
-def _deciding_body(cleaned: list[Line]) -> str | None:
+def _deciding_body(bodies: list[tuple[str, str]]) -> str | None:
     """The body whose decisions the minutes record, when no title names it: the commonest committee
-    named by the decision headings and labels (`Beslutning i Byrådet den …`)."""
-    names = Counter(filter(None, (_deciding_body_of(line.text) for line in cleaned)))
+    named by the decision headings and labels (`Beslutning i Byrådet den …`), given as (name, line)."""
+    names = Counter(name for name, _ in bodies)
     return names.most_common(1)[0][0] if names else None
 
 
@@ -257,9 +258,9 @@ def settle_from_path(meeting: Meeting, path: Path) -> list[str]:
         warnings.append(
             f"the path names the date {dated}, the text {meeting.meeting_date} (fix with `minutesindex set-date`)"
         )
-    words = _PATH_COMMITTEE.findall(_slug(path.stem))
+    words = _PATH_COMMITTEE.findall(slug(path.stem))
     if words and meeting.committee:
-        committee = re.sub(r"[^a-z]", "", _slug(meeting.committee))
+        committee = re.sub(r"[^a-z]", "", slug(meeting.committee))
         if not any(word.removesuffix("et") in committee for word in words):
             warnings.append(f"the file name names the committee {words[0]!r}, the text {meeting.committee!r} "
                             "(fix with `minutesindex set-committee`)")  # fmt: skip

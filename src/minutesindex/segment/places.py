@@ -146,7 +146,7 @@ def municipality_in(text: str) -> str | None:
     return official_name(_BY_STEM[match.group(1).casefold()])
 
 
-def _slug(text: str, plain: bool = False) -> str:
+def slug(text: str, plain: bool = False) -> str:
     text = text.casefold()
     for letter, spelled in (("æ", "ae"), ("ø", "o" if plain else "oe"), ("å", "a" if plain else "aa")):
         text = text.replace(letter, spelled)
@@ -156,10 +156,10 @@ def _slug(text: str, plain: bool = False) -> str:
 _SLUGS: dict[str, str] = {}
 for _name in MUNICIPALITIES:
     for _plain in (False, True):
-        _SLUGS[_slug(_stem(_name), _plain).replace("-", "")] = official_name(_name)
+        _SLUGS[slug(_stem(_name), _plain).replace("-", "")] = official_name(_name)
 for _region in REGIONS:
     for _plain in (False, True):
-        _SLUGS["region" + _slug(_region, _plain)] = official_name(_region)
+        _SLUGS["region" + slug(_region, _plain)] = official_name(_region)
 _PATH_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -167,7 +167,7 @@ def municipality_in_path(path: Path) -> str | None:
     """The municipality or region the file's name or its folders name (`aarhus`, `koebenhavn`,
     `region-midtjylland`, `regionsjaelland_…`), nearest the file first."""
     for part in reversed(path.parts):
-        words = _PATH_WORD.findall(_slug(part))
+        words = _PATH_WORD.findall(slug(part))
         for k, word in enumerate(words):
             pair = word + words[k + 1] if k + 1 < len(words) else ""
             for candidate in (pair, word) if word == "region" else (word, pair):
