@@ -39,7 +39,7 @@ from minutesindex.repair.lexicon import load_lexicon
 from minutesindex.repair.text import repair_pages
 from minutesindex.segment import segment_pages
 from minutesindex.segment.evidence import document_evidence, line_features, own_features, with_neighbours
-from minutesindex.segment.labeller import _PROJECT_MODELS, MODEL_NAME, tag_in_windows
+from minutesindex.segment.labeller import MODEL_NAME, PROJECT_MODELS, tag_in_windows
 from minutesindex.segment.training import (
     aligned_labels,
     document_lines,
@@ -240,7 +240,7 @@ def main() -> int:
         if args.json:
             args.json.write_text(json.dumps(table, indent=1), encoding="utf-8")
     if not args.loco_only:
-        target = _PROJECT_MODELS / MODEL_NAME
+        target = PROJECT_MODELS / MODEL_NAME
         fit(list(bench.values()) * args.bench_weight + generated, target, args.c1, args.c2, args.iterations)
         print(
             f"wrote {target} ({target.stat().st_size // 1024} KiB, {time.monotonic() - started:.0f} s)", file=sys.stderr
@@ -252,7 +252,7 @@ def check_windows(docs: list[BenchDocument], window: int = 200) -> int:
     """Whether labelling in windows (with the labeller's margin) gives every bench document the labels
     of one pass; exit 1 where it does not."""
     tagger = pycrfsuite.Tagger()
-    tagger.open(str(_PROJECT_MODELS / MODEL_NAME))
+    tagger.open(str(PROJECT_MODELS / MODEL_NAME))
     differ = 0
     for doc in docs:
         lines = document_lines(doc.pages)

@@ -23,7 +23,7 @@ from minutesindex.model import CANONICAL_SECTIONS, Line
 from minutesindex.segment import items as vocab
 from minutesindex.segment.meeting import parse_date
 from minutesindex.segment.numbering import successors
-from minutesindex.segment.sections import HEADINGS, OTHER_HEADINGS, Heading, find_headings, parse_heading
+from minutesindex.segment.sections import HEADINGS, OTHER_HEADINGS, Heading, find_headings, vocabulary_headings
 
 Features = dict[str, float]
 
@@ -111,6 +111,7 @@ class DocumentEvidence:
     lines that print something), headings, the numbering chosen, the contents lines."""
 
     tokens: list[int]
+    vocabulary: dict[int, Heading]  # the heading the vocabulary reads on a line, before the style decides
     headings: dict[int, Heading]
     numbered: dict[int, tuple[str, tuple[int, ...]]]  # number line → (number, title lines) chosen
     toc: set[int]
@@ -123,7 +124,8 @@ class DocumentEvidence:
 
 def document_evidence(lines: list[Line]) -> DocumentEvidence:
     tokens = [i for i, line in enumerate(lines) if line.text.strip()]
-    headings = find_headings(lines)
+    vocabulary = vocabulary_headings(lines)
+    headings = find_headings(lines, vocabulary)
     toc = vocab.toc_lines(lines)
     uses_sub_numbers = any("." in n for n, _ in toc.values()) or any(
         "." in m["number"] for line in lines if (m := vocab.NUMBERED.match(line.text))
@@ -140,6 +142,7 @@ def document_evidence(lines: list[Line]) -> DocumentEvidence:
     lefts = Counter(round(s.left, 2) for s in styled)
     return DocumentEvidence(
         tokens=tokens,
+        vocabulary=vocabulary,
         headings=headings,
         numbered=numbered,
         toc=set(toc),
@@ -248,7 +251,7 @@ def _own(lines: list[Line], i: int, evidence: DocumentEvidence, in_title: dict[i
         f["cat"] = 1.0
     # Vocabulary.
     heading = evidence.headings.get(i)
-    parsed = parse_heading(text)
+    parsed = evidence.vocabulary.get(i)
     if heading:
         f["head"] = 1.0
         name = heading.name if heading.name in CANONICAL_SECTIONS else "other"

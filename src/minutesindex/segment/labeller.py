@@ -20,12 +20,12 @@ from minutesindex.model import Line
 from minutesindex.segment.evidence import document_evidence, own_features, with_neighbours
 
 MODEL_NAME = "segmenter.crfsuite"
-_PROJECT_MODELS = Path(__file__).resolve().parents[3] / "models"
+PROJECT_MODELS = Path(__file__).resolve().parents[3] / "models"
 
 
 def model_path() -> Path:
     """The shipped model: in the project's models/ folder, else where MINUTESINDEX_MODELS points."""
-    shipped = _PROJECT_MODELS / MODEL_NAME
+    shipped = PROJECT_MODELS / MODEL_NAME
     return shipped if shipped.exists() else models_dir() / MODEL_NAME
 
 

@@ -172,7 +172,12 @@ def line_style_key(line: Line) -> tuple:
     return (mark.group(1) if mark else "", indent, upper, stripped.endswith(":"), *layout)
 
 
-def find_headings(lines: list[Line]) -> dict[int, Heading]:
+def vocabulary_headings(lines: list[Line]) -> dict[int, Heading]:
+    """Line index → the heading the vocabulary reads on it, for every line that has one."""
+    return {i: h for i, line in enumerate(lines) if line.text.strip() and (h := parse_heading(line.text))}
+
+
+def find_headings(lines: list[Line], vocabulary: dict[int, Heading] | None = None) -> dict[int, Heading]:
     """Line index → section heading, for the whole document.
 
     Headings of the vocabulary are found on their own. When the document sets its headings in a
@@ -182,7 +187,7 @@ def find_headings(lines: list[Line]) -> dict[int, Heading]:
     set in body style is a sub-heading that stays in its section (`Historik` inside an outlined
     Sagsfremstilling). Canonical headings (Baggrund, Beslutning …) always start a section.
     """
-    found = {i: h for i, line in enumerate(lines) if line.text.strip() and (h := parse_heading(line.text))}
+    found = dict(vocabulary_headings(lines) if vocabulary is None else vocabulary)
     heading_style = _heading_style(lines, found)
     if heading_style is None:
         return found

@@ -21,12 +21,11 @@ from pathlib import Path
 
 from minutesindex.model import Line, LineStyle, Page
 from minutesindex.segment.cleaning import clean_lines, strip_markup
-from minutesindex.segment.items import CATEGORY_HEADINGS
+from minutesindex.segment.items import CATEGORY_HEADINGS, MAX_TITLE_LINES
 from minutesindex.segment.sections import OTHER_HEADINGS
 
 _WORD = re.compile(r"\w+")
 _PAGE_TAIL = re.compile(r"(?:\t+|\s{2,}|\.{3,}\s*)\d{1,3}\s*$")  # a contents line's page number
-MAX_TITLE_LINES = 3
 HEADING_LOOKBACK = 6  # lines above a section's first body line in which its heading is printed
 
 
