@@ -27,7 +27,6 @@ Inputs are generated from the project's own sample text (minutesindex.samples); 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -35,13 +34,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pymupdf
-from benchreport import print_report
+from benchreport import TreeSampler, print_report
 
 from minutesindex.config import OCR_DPI, load_settings
 from minutesindex.parallel import default_workers
@@ -97,48 +95,6 @@ def run_ingest(paths: list[Path], home: Path, workers: int, scheduler: str | Non
     summary["peak_rss_mb"] = round(peak_kib / 1024)
     summary["peak_tree_rss_mb"] = round(sampler.peak_kib / 1024)
     return summary
-
-
-# Reading every process's smaps_rollup costs CPU the OCR it measures needs: every 0.05 s took the
-# OCR ratio from 0.95 to 0.87 on 2 cores. A worker's memory holds steady while it reads a page.
-SAMPLE_S = 0.5
-
-
-class TreeSampler(threading.Thread):
-    """The peak of the summed proportional resident memory (PSS) of a process's descendants (not the
-    process itself: the small measuring parent of run_ingest), sampled from /proc."""
-
-    def __init__(self, root: int) -> None:
-        super().__init__(daemon=True)
-        self.root = root
-        self.peak_kib = 0
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.wait(SAMPLE_S):
-            self.peak_kib = max(self.peak_kib, tree_rss_kib(self.root))
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self.join()
-
-
-def tree_rss_kib(root: int) -> int:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(stat.parent.name))
-    total, stack = 0, list(children.get(root, []))
-    while stack:
-        pid = stack.pop()
-        with contextlib.suppress(OSError, IndexError, ValueError, StopIteration):
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
-            total += int(next(line for line in rollup if line.startswith("Pss:")).split()[1])
-        stack += children.get(pid, [])
-    return total
 
 
 def bare_tesseract(images: list[Path], workers: int, lang: str = "dan") -> float:

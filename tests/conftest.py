@@ -1,10 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
 import itertools
-import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from minutesindex.config import Settings, load_settings
 from minutesindex.pipeline import IngestReport, ingest_paths
 from minutesindex.samples import write_samples
+from tests.pgserver import PostgresMissing, new_database, private_server
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "seeds"
@@ -48,14 +46,39 @@ def use_sample_home(sample_home, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return settings
 
 
-def home_with_texts(tmp_path_factory: pytest.TempPathFactory, texts: dict[str, str]) -> Settings:
-    """A home holding text exports written by a test, ingested through the real pipeline."""
+def home_with_texts(
+    tmp_path_factory: pytest.TempPathFactory, texts: dict[str, str], db_url: str | None = None
+) -> Settings:
+    """A home holding text exports written by a test, ingested through the real pipeline; with a
+    PostgreSQL `db_url`, a home that searches in that database."""
     folder = tmp_path_factory.mktemp("texts")
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
     settings = load_settings(tmp_path_factory.mktemp("home"))
+    if db_url:
+        settings = dataclasses.replace(settings, db_url=db_url, search_backend="postgresql")
     ingest_paths([folder], settings, workers=1)
     return settings
+
+
+SEARCH_BACKENDS = ("whoosh", "postgresql")
+
+
+def search_home(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, texts: dict[str, str]):
+    """A home of these texts searched by the backend `request.param` names, and what `search` takes
+    for it: the Whoosh index, or the PostgreSQL home's PostgresSearch."""
+    from minutesindex.search.index import open_index
+
+    if request.param == "whoosh":
+        return open_index(home_with_texts(tmp_path_factory, texts).index_dir)
+    from minutesindex.search.pg import PostgresSearch
+    from minutesindex.store.db import open_database
+
+    url = new_postgres_database(request.getfixturevalue("postgres_server"))
+    settings = home_with_texts(tmp_path_factory, texts, db_url=url)
+    engine = open_database(settings.db_url)
+    request.addfinalizer(engine.dispose)
+    return PostgresSearch(engine)
 
 
 def require_seeds() -> Path:
@@ -76,41 +99,22 @@ def seeds_home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[dict[str, str]]:
-    """A private PostgreSQL server for the tests, listening only on a Unix socket in a temporary folder."""
-    initdbs = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not initdbs:
-        pytest.skip("PostgreSQL is not installed (scripts/setup.sh installs it)")
-    bindir = initdbs[-1].parent
-    root = Path(tempfile.mkdtemp(prefix="minutesindex-pg-"))
-    as_owner: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        shutil.chown(root, "postgres")
-        as_owner = ["runuser", "-u", "postgres", "--"]
-    data = root / "data"
-
-    def pg(*args: str) -> None:
-        subprocess.run([*as_owner, *args], check=True, capture_output=True, timeout=120)
-
-    pg(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "minutes", "-E", "UTF8", "--locale=C", "--no-sync")
-    options = f"-k {root} -c listen_addresses= -c fsync=off -p 5432"
-    pg(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", options, "start")
+    """A private PostgreSQL server for the tests (tests/pgserver.py)."""
     try:
-        yield {"host": str(root), "port": "5432", "user": "minutes"}
-    finally:
-        pg(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
+        with private_server() as server:
+            yield server
+    except PostgresMissing as exc:
+        pytest.skip(str(exc))
 
 
 _database_numbers = itertools.count(1)
 
 
+def new_postgres_database(server: dict[str, str]) -> str:
+    """A fresh, empty database on the test server, as a SQLAlchemy URL."""
+    return new_database(server, f"minutes_{next(_database_numbers)}")
+
+
 @pytest.fixture
 def postgres_url(postgres_server: dict[str, str]) -> str:
-    """A fresh, empty database on the test server, as a SQLAlchemy URL."""
-    import psycopg
-
-    name = f"minutes_{next(_database_numbers)}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **postgres_server) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    server = postgres_server
-    return f"postgresql+psycopg://{server['user']}@/{name}?host={server['host']}&port={server['port']}"
+    return new_postgres_database(postgres_server)

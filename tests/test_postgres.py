@@ -2,42 +2,76 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+import psycopg
 from typer.testing import CliRunner
 
+from minutesindex import pipeline
 from minutesindex.cli import app
 from minutesindex.config import load_settings
 from minutesindex.pipeline import check, ingest_paths
-from minutesindex.search.index import open_index
-from minutesindex.search.query import search
 from minutesindex.store.db import head_revision
 
 runner = CliRunner()
 
 
 def test_ingest_search_export_and_check_on_postgresql(postgres_url, sample_files, tmp_path, monkeypatch):
+    """A PostgreSQL home searches in the database: no local index is written, and what one machine
+    stores or changes is found at once by another sharing the database, with nothing to sync."""
+    from minutesindex import Archive
+
     monkeypatch.setenv("MINUTESINDEX_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("MINUTESINDEX_DB_URL", postgres_url)
     settings = load_settings()
-    assert settings.db_url.startswith("postgresql+psycopg://")
+    assert settings.db_url.startswith("postgresql+psycopg://") and settings.searches_in_database
 
     report = ingest_paths(sample_files, settings, workers=2)
     assert report.count("ingested") == 3 and report.outcomes[1].ocr_pages == 2
     assert not (tmp_path / "home" / "processed" / "minutesindex.sqlite").exists()
+    assert not list(settings.index_dir.glob("*.toc"))  # no Whoosh index
 
-    hits = search(open_index(settings.index_dir), "ombygning skole")
-    assert hits[0].title == "Ombygning af Søndre Skole" and hits[0].page == 2
+    other_machine = Archive(tmp_path / "other")
+    hits = other_machine.search("ombygning skole")
+    assert hits[0].title == "Ombygning af Søndre Skole" and hits[0].page == 2 and "**" in hits[0].snippet
+    assert other_machine.sync() == (0, 0)
 
     again = ingest_paths(sample_files, settings, workers=2, force=True)
     assert again.count("ingested") == 3
     stats = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
     assert stats["documents"] == 3 and stats["items"] == sum(o.items for o in report.outcomes)
+    found = json.loads(runner.invoke(app, ["search", "takstmodel", "--json"]).stdout)
+    assert [hit["title"] for hit in found] == ["Ny takstmodel for affaldsgebyrer"]
 
     out = tmp_path / "decisions.csv"
-    assert runner.invoke(app, ["export", "decisions", "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["export", "decisions", "--query", "takstmodel", "--out", str(out)]).exit_code == 0
     assert "Ny takstmodel for affaldsgebyrer" in out.read_text(encoding="utf-8")
     assert check(settings)["missing_from_index"] == [] and check(settings)["stale_in_index"] == []
+
+    # A meeting dated on one machine is found by its date on the other at once.
+    item = other_machine.search("takstmodel")[0]
+    Archive(tmp_path / "home").set_date(item.document, dt.date(2031, 1, 2))
+    assert [h.title for h in other_machine.search("takstmodel", since="2031")] == ["Ny takstmodel for affaldsgebyrer"]
+    other_machine.close()
+
+    # An item without its vector (an earlier version's, or one written by hand) is found by check.
+    url = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as connection:
+        connection.execute("DELETE FROM item_terms WHERE item_id = %s", (item.item_id,))
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 4 and "missing from index: 1" in result.stdout
+    assert runner.invoke(app, ["check", "--repair"]).exit_code == 0
+    assert [h.item_id for h in Archive(tmp_path / "home").search("takstmodel")] == [item.item_id]
+    assert runner.invoke(app, ["reindex"]).stdout.strip() == f"indexed {stats['items']} items"
+
+    # A rebuild in several processes, a few items to each transaction, writes every vector.
+    with psycopg.connect(url) as connection:
+        connection.execute("DELETE FROM item_terms")
+    monkeypatch.setattr(pipeline, "REINDEX_BATCH", 2)
+    assert pipeline.reindex(settings) == stats["items"]
+    assert check(settings)["missing_from_index"] == []
+    assert [h.item_id for h in Archive(tmp_path / "home").search("takstmodel")] == [item.item_id]
 
 
 def _old_database(url: str) -> None:
@@ -85,8 +119,11 @@ def test_a_database_made_before_migrations_is_upgraded_in_place(postgres_url, tm
             differences = [
                 difference
                 for difference in compare_metadata(MigrationContext.configure(connection), Base.metadata)
-                if not (difference[0] == "remove_table" and difference[1].name.startswith("items_fts"))
-            ]  # the FTS5 tables of SQLite are made beside the mapped schema, for datasette
+                if not (
+                    difference[0] in ("remove_table", "remove_index")
+                    and getattr(difference[1], "table", difference[1]).name.startswith(("items_fts", "item_terms"))
+                )
+            ]  # SQLite's FTS5 tables (datasette) and PostgreSQL's vectors are made beside the mapped schema
         assert differences == [], (url, differences)
         engine.dispose()
         open_database(url).dispose()  # opening again changes nothing
@@ -128,6 +165,7 @@ def test_sync_brings_one_machines_index_up_to_what_another_stored(postgres_url, 
     from minutesindex import Archive
 
     monkeypatch.setenv("MINUTESINDEX_DB_URL", postgres_url)
+    monkeypatch.setenv("MINUTESINDEX_SEARCH", "whoosh")  # each machine keeps its own index
     first, second = Archive(tmp_path / "a"), Archive(tmp_path / "b")
     first.ingest(sample_files[2:])
     second.ingest(sample_files[:1])  # b's ingest syncs a's items into b's index first
@@ -138,8 +176,6 @@ def test_sync_brings_one_machines_index_up_to_what_another_stored(postgres_url, 
     assert result.exit_code == 0 and "0 items added" in result.stdout
 
     # A change made in place on one machine (a meeting dated) reaches the other's index by the log.
-    import datetime as dt
-
     undated = tmp_path / "uden_dato.txt"
     undated.write_text("Referat\nSocialudvalget\n\n1. Ny plan for bostøtte\nBeslutning\nGodkendt.\n", encoding="utf-8")
     first.ingest([undated])

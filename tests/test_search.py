@@ -16,12 +16,13 @@ from minutesindex.pipeline import ingest_paths
 from minutesindex.search.analysis import stem
 from minutesindex.search.index import open_index
 from minutesindex.search.query import search
-from tests.conftest import home_with_texts
+from tests.conftest import SEARCH_BACKENDS, home_with_texts, search_home
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    """A small index built through the real pipeline from text exports written here."""
+@pytest.fixture(scope="module", params=SEARCH_BACKENDS)
+def index(request, tmp_path_factory):
+    """A small home built through the real pipeline from text exports written here, searched by each
+    backend (its Whoosh index; PostgreSQL): every test below holds for both."""
     texts = {
         "a.txt": (
             "Referat\nSocialudvalget den 5. maj 2022\n\n"
@@ -36,7 +37,7 @@ def index(tmp_path_factory):
             "Indstilling\nDet indstilles, at aftalen om særlige pladser forlænges.\n"
         ),
     }
-    return open_index(home_with_texts(tmp_path_factory, texts).index_dir)
+    return search_home(request, tmp_path_factory, texts)
 
 
 def _titles(index, query, **kw):
@@ -181,8 +182,8 @@ def test_unknown_section_is_a_clear_error(index):
         search(index, "pladser", section="nope")
 
 
-@pytest.fixture(scope="module")
-def council_words(tmp_path_factory):
+@pytest.fixture(scope="module", params=SEARCH_BACKENDS)
+def council_words(request, tmp_path_factory):
     """Items on the commonest council words in several forms, and on words that merely look alike."""
     items = [
         ("Ny takst for madservice", "Taksten stiger, og takster for 2025 offentliggøres."),
@@ -197,7 +198,7 @@ def council_words(tmp_path_factory):
     text = "Referat\nBørne- og Ungeudvalget den 5. marts 2025\n\n" + "".join(
         f"{k}. {title}\nSagsfremstilling\n{body}\n\n" for k, (title, body) in enumerate(items, start=1)
     )
-    return open_index(home_with_texts(tmp_path_factory, {"ord.txt": text}).index_dir)
+    return search_home(request, tmp_path_factory, {"ord.txt": text})
 
 
 @pytest.mark.parametrize(

@@ -103,16 +103,20 @@ class Archive:
         self.settings: Settings = load_settings(home)
         self._index = None  # the search index, opened once by the first search; see close()
         self._committees: tuple[int, list[str]] | None = None  # (index generation, its committees)
+        self._database_search = None  # a PostgreSQL home's search (search.pg), with its engine
 
     def close(self) -> None:
-        """Release what searching opened (the index's searcher and its segment files). The archive
-        stays usable: the next search opens them again."""
+        """Release what searching opened (the index's searcher and its segment files, or the
+        database's connections). The archive stays usable: the next search opens them again."""
         from minutesindex.search.query import release_searcher
 
         if self._index is not None:
             release_searcher(self._index)
             self._index = None
             self._committees = None
+        if self._database_search is not None:
+            self._database_search.engine.dispose()
+            self._database_search = None
 
     def __enter__(self) -> Archive:
         return self
@@ -129,17 +133,40 @@ class Archive:
             self._index = open_index(self._existing().index_dir)
         return self._index
 
-    def indexed_committees(self) -> list[str]:
-        """The committees of the indexed items, read once per index generation (no database)."""
+    def _search_source(self):  # noqa: ANN202 - a WhooshSearch or a PostgresSearch
+        """What a search runs on: this home's Whoosh index, or its PostgreSQL database."""
+        if self._existing().searches_in_database:
+            if self._database_search is None:
+                from minutesindex.search.pg import PostgresSearch
+                from minutesindex.store.db import open_database
+
+                self._database_search = PostgresSearch(open_database(self.settings.db_url))
+            return self._database_search
+        from minutesindex.search.query import WhooshSearch
+
+        return WhooshSearch(self._search_index())
+
+    def _reading(self):  # noqa: ANN202 - a context manager
+        """Failures to read the Whoosh index are a damaged index (exit 4); the database says its own."""
+        import contextlib
+
         from minutesindex.search.index import reading_index
 
-        with reading_index(self._existing().index_dir):
+        if self._existing().searches_in_database:
+            return contextlib.nullcontext()
+        return reading_index(self.settings.index_dir)
+
+    def indexed_committees(self) -> list[str]:
+        """The committees of the searchable items, read once per index generation."""
+        with self._reading():
             return self._known_committees()
 
     def _known_committees(self) -> list[str]:
-        """The committees of the indexed items, read once per index generation."""
+        """The committees of the searchable items, read once per index generation."""
         from minutesindex.search.query import known_committees
 
+        if self._existing().searches_in_database:
+            return self._search_source().committees()
         index = self._search_index()
         generation = index.latest_generation()
         if self._committees is None or self._committees[0] != generation:
@@ -256,13 +283,12 @@ class Archive:
         matched forgivingly, and one that matches nothing raises UnknownCommitteeError; `since` and
         `until` are dates or what the command line takes (`2022`, `2022-03`, `10.03.2022`). `hits.total`
         is how many match in all where fewer than `limit` did, or with `count`; else None."""
-        from minutesindex.search.index import reading_index
         from minutesindex.search.query import search as run_search
 
         since, until = parse_date(since), parse_date(until, end=True)
-        with reading_index(self._existing().index_dir):
+        with self._reading():
             return run_search(
-                self._search_index(),
+                self._search_source(),
                 query,
                 limit=limit,
                 committee=self.resolve_committee(committee, self._known_committees()),
@@ -341,7 +367,7 @@ class Archive:
         ids = None
         if query:
             hits = run_search(
-                self._search_index(),
+                self._search_source(),
                 query,
                 limit=100_000,
                 committee=wanted,

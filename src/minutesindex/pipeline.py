@@ -13,7 +13,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -369,8 +369,10 @@ def ingest_paths(
     with ExitStack() as stack:
         stack.enter_context(ingest_lock(settings, on_wait))
         finished = False
-        # Last, once the index writer has committed: what other machines stored meanwhile.
-        stack.callback(lambda: finished and _catch_up(engine, settings))
+        # Last, once the index writer has committed: what other machines stored meanwhile. A home
+        # that searches in its PostgreSQL database has no index: the items' vectors are stored with them.
+        if not settings.searches_in_database:
+            stack.callback(lambda: finished and _catch_up(engine, settings))
         pool = stack.enter_context(ocr_pool(workers, ocr_lang, settings.ocr_timeout_s, scheduler))
         lookahead = max(2, pool.workers * 2)
         ocr_progress = OcrProgress(on_pages)
@@ -387,11 +389,13 @@ def ingest_paths(
                     ocr_progress.queued(len(prepared.ocr), path.name)
                 queue.append((path, prepared))
 
-        index = open_index(settings.index_dir, for_writing=True)
-        sync_index(engine, index)
-        del index  # from here on, only the writer process writes to it
+        index_writer = None
         load_lexicon()  # before the writer forks, so it inherits the lexicon its analysis needs
-        index_writer = stack.enter_context(BackgroundIndexWriter(settings.index_dir))
+        if not settings.searches_in_database:
+            index = open_index(settings.index_dir, for_writing=True)
+            sync_index(engine, index)
+            del index  # from here on, only the writer process writes to it
+            index_writer = stack.enter_context(BackgroundIndexWriter(settings.index_dir))
         fill()  # the first pages' OCR runs while the home's vocabulary loads
         repairer = home_repairer(settings, engine)
         while queue:
@@ -498,7 +502,7 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
     pending: _Pending,
     engine,
     pool: Pool,
-    index_writer: BackgroundIndexWriter,
+    index_writer: BackgroundIndexWriter | None,
     repairer: LetterRepairer,
     meeting_date: dt.date | None = None,
     keep_duplicates: bool = False,
@@ -541,7 +545,8 @@ def _land(  # noqa: ANN001, PLR0913 - Engine
         add_vocabulary(session, learned)
     repairer.learn(learned)
     # Committed; the rows stay loaded (no expiry on commit), so the index gets them without a re-query.
-    index_writer.add(items, remove=replaced)
+    if index_writer is not None:
+        index_writer.add(items, remove=replaced)
     warnings = [f"page {p.number}: {p.warning}" for p in extracted.pages if p.warning]
     warnings += (pending.export.warnings if pending.export else []) + notes
     if not segmented.segmented:
@@ -604,6 +609,8 @@ def _write_mark(mark: Path, seq: int) -> None:
 def sync(settings: Settings) -> tuple[int, int]:
     """Bring this home's search index up to the database: add the items other ingests (machines
     sharing a PostgreSQL database) stored, drop the ones they replaced. Returns (added, removed)."""
+    if settings.searches_in_database:
+        return 0, 0  # no index to bring up: the search runs in the database
     engine = open_database(settings.db_url)
     with ingest_lock(settings), reading_index(settings.index_dir):
         return sync_index(engine, open_index(settings.index_dir, for_writing=True))
@@ -626,7 +633,8 @@ def set_meeting(settings: Settings, document: str, **fields: object) -> tuple[st
             setattr(row, name, value)
         items = load_items(session, item_ids_of(session, row.id))
         record_changes(session, [item.id for item in items], "update")
-        update_index(open_index(settings.index_dir, for_writing=True), items, remove=[item.id for item in items])
+        if not settings.searches_in_database:  # the database's search reads the meeting from its row
+            update_index(open_index(settings.index_dir, for_writing=True), items, remove=[item.id for item in items])
         return row.file_name, len(items)
 
 
@@ -636,8 +644,15 @@ REINDEX_BATCH = 2000
 
 
 def reindex(settings: Settings) -> int:
-    """Rebuild the search index from the database, reading the items REINDEX_BATCH at a time."""
+    """Rebuild the search index from the database, reading the items REINDEX_BATCH at a time (in a
+    home that searches in its database: every item's vector)."""
     engine = open_database(settings.db_url)
+    if settings.searches_in_database:
+        with ingest_lock(settings):
+            with session_scope(engine) as session:
+                ids = sorted(all_item_ids(session))
+            engine.dispose()
+            return _write_vectors(settings.db_url, ids, procs=os.cpu_count() or 1)
     with ingest_lock(settings):
         with session_scope(engine) as session:
             last = last_change(session)  # read first: later changes are applied again by the next sync
@@ -665,6 +680,62 @@ def _items_in_batches(db_url: str, ids: list[int]) -> Iterator:
         engine.dispose()
 
 
+def _write_vectors(db_url: str, ids: list[int], procs: int = 1) -> int:
+    """Write the search vectors of these items (a home that searches in its database): in `procs`
+    processes, each its share of the items REINDEX_BATCH at a time, a transaction per batch."""
+    from minutesindex.parallel import start_helper
+
+    if procs <= 1 or len(ids) <= REINDEX_BATCH:
+        _vector_writer(db_url, ids)
+        return len(ids)
+    writers = [
+        start_helper(_vector_writer, (db_url, ids[k::procs]), name="minutesindex-vector-writer") for k in range(procs)
+    ]
+    try:
+        for writer in writers:
+            writer.join()
+    finally:
+        for writer in writers:
+            if writer.is_alive():
+                writer.terminate()
+    stopped = [writer.exitcode for writer in writers if writer.exitcode != 0]
+    if stopped:
+        raise DatabaseError(f"a search vector writer process stopped (exit code {stopped[0]}); run reindex again")
+    return len(ids)
+
+
+def _vector_writer(db_url: str, ids: list[int]) -> None:
+    from minutesindex.search.pg import write_terms
+
+    engine = open_database(db_url)
+    try:
+        for start in range(0, len(ids), REINDEX_BATCH):
+            with session_scope(engine) as session:
+                write_terms(session, load_items(session, ids[start : start + REINDEX_BATCH]))
+    finally:
+        engine.dispose()
+
+
+def _check_vectors(engine: Engine, db_url: str, repair: bool) -> dict:
+    """check for a home that searches in its database: every item has a vector of this version."""
+    from minutesindex.search.pg import term_ids
+
+    with session_scope(engine) as session:
+        in_db = all_item_ids(session)
+        with_vector, outdated = term_ids(session)
+    missing = sorted((in_db - with_vector) | (outdated & in_db))
+    result = {
+        "items_in_database": len(in_db),
+        "items_in_index": len(with_vector & in_db) - len(outdated & in_db),
+        "missing_from_index": missing,
+        "stale_in_index": [],
+    }
+    if repair and missing:
+        _write_vectors(db_url, missing)
+        result["repaired"] = True
+    return result
+
+
 def check(settings: Settings, repair: bool = False) -> dict:
     """Compare the index with the database; with repair, fix the differences from the database.
 
@@ -672,6 +743,9 @@ def check(settings: Settings, repair: bool = False) -> dict:
     segment of the index is read through (a damaged one is exit 4, or with repair, rebuilt)."""
     engine = open_database(settings.db_url)
     _check_database_file(engine)
+    if settings.searches_in_database:
+        with ingest_lock(settings) if repair else nullcontext():
+            return _check_vectors(engine, settings.db_url, repair)
     try:
         with reading_index(settings.index_dir):
             index = open_index(settings.index_dir, for_writing=repair)

@@ -140,9 +140,8 @@ def _signature(schema: Schema) -> list[tuple]:
     ]
 
 
-def item_document(item: ItemRow) -> dict:
-    """The indexed fields of one agenda item."""
-    doc = item.document
+def item_bands(item: ItemRow) -> tuple[list[tuple[str, str]], str]:
+    """An item's text as (band, text) sections in band order, and as one text for snippets."""
     sections = [(s.name if s.name in CANONICAL_SECTIONS else "other", s.text) for s in item.sections]
     # A council's own heading (`Klimavurdering`) is searched as it is printed, and so is a category.
     headings = [s.heading for s in item.sections if s.name not in CANONICAL_SECTIONS] + [item.category or ""]
@@ -151,16 +150,24 @@ def item_document(item: ItemRow) -> dict:
         for text in [item.title, item.body, *(t for _, t in sections), item.preface, *headings]
         if text and text.strip()
     )
-    bands: dict[str, list[str]] = {
+    texts: dict[str, list[str]] = {
         "title": [item.title],
         "presenter": [item.presenter or ""],
         "body": [item.body or "", item.preface or ""],
         "other": headings,
     }
     for name, text in sections:
-        bands.setdefault(name, []).append(text)
-    # Positions in a posting must rise, so the bands go in band order, not in the item's order.
-    text = banded_text(sorted((BANDS.index(name), "\n\n".join(texts)) for name, texts in bands.items()))
+        texts.setdefault(name, []).append(text)
+    # Positions must rise, so the bands go in band order, not in the item's order.
+    bands = sorted(((name, "\n\n".join(t)) for name, t in texts.items()), key=lambda band: BANDS.index(band[0]))
+    return bands, content
+
+
+def item_document(item: ItemRow) -> dict:
+    """The indexed fields of one agenda item."""
+    doc = item.document
+    bands, content = item_bands(item)
+    text = banded_text([(BANDS.index(name), band_text) for name, band_text in bands])
     fields = {
         "item_id": str(item.id),
         "document": doc.file_name,
@@ -174,7 +181,7 @@ def item_document(item: ItemRow) -> dict:
         "title_display": item.title,
         "content": content,
         "text": text,
-        "folded": content,
+        "folded": "\n\n".join(filter(None, [content, item.presenter])),  # every band, as in search.pg
     }
     # Empty fields are left out: each field a document has costs the writer, even an empty one.
     if doc.committee:

@@ -10,6 +10,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from whoosh import qparser
 from whoosh.fields import Schema
@@ -32,6 +33,9 @@ from minutesindex.search.analysis import (
     stem,
 )
 from minutesindex.search.index import BANDS, FOLDED_BOOST, SECTION_FIELDS
+
+if TYPE_CHECKING:
+    from minutesindex.search.pg import PostgresSearch
 
 MAX_QUERY_LEN = 500
 SEARCH_FIELDS = ["text", "folded"]
@@ -314,8 +318,72 @@ def _no_phrase_on_folded(query: Query) -> Query:
     return query
 
 
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a search keeps to: committees as stored, a municipality, a date range (undated meetings
+    left out unless `include_undated`), open or closed items."""
+
+    committees: tuple[str, ...] = ()
+    municipality: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    include_undated: bool = False
+    access: str | None = None
+
+
+class WhooshSearch:
+    """One search of a home's Whoosh index (one machine), on its searcher as of now;
+    search.pg.PostgresSearch is the other backend."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.searcher = _searcher(index)
+
+    @property
+    def schema(self) -> Schema:
+        return self.searcher.schema
+
+    def indexed(self, word: str) -> bool:
+        return _indexed(self.searcher, word)
+
+    def committees(self) -> list[str]:
+        return known_committees(self.index)
+
+    def run(
+        self, query: Query, limit: int, filters: SearchFilters, sort: str, count: bool, all_words: bool
+    ) -> tuple[list[SearchHit], int | None]:
+        """The best `limit` items for the query, and the number of all matches when `count`."""
+        searcher = self.searcher
+        conditions: list[Query] = []
+        if filters.committees:
+            conditions.append(Or([Term("committee_key", name.lower()) for name in filters.committees]))
+        if filters.municipality:
+            conditions.append(Term("municipality_key", filters.municipality.lower()))
+        if filters.since or filters.until:
+            start = dt.datetime.combine(filters.since, dt.time()) if filters.since else None
+            end = dt.datetime.combine(filters.until, dt.time.max) if filters.until else None
+            dated: Query = DateRange("meeting_date", start, end)
+            conditions.append(Or([dated, Term("dated", "0")]) if filters.include_undated else dated)
+        if filters.access == "closed":
+            conditions.append(Term("closed", "1"))
+        # Newest meeting first, undated meetings last.
+        options: dict = {"sortedby": "day", "reverse": True} if sort == "date" else {}
+        if filters.access == "open":
+            options["mask"] = _allowed(searcher, [Term("closed", "1")])
+        allowed = _allowed(searcher, conditions) if conditions else None
+        if allowed is not None and not allowed:  # Whoosh takes an empty filter for none at all
+            return [], 0
+        try:
+            results = searcher.search(query, limit=limit, filter=allowed, **options)
+        except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
+            raise QuerySyntaxError(f"cannot run query: {type(exc).__name__} {exc}".strip()) from exc
+        query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
+        hits = [_hit(hit, query_terms, all_words=all_words) for hit in results]
+        return hits, (len(results) if hits else 0) if count else None
+
+
 def search(
-    index: Index,
+    source: Index | WhooshSearch | PostgresSearch,
     query_text: str,
     limit: int = 10,
     committee: str | list[str] | None = None,
@@ -330,47 +398,27 @@ def search(
 ) -> SearchHits:
     """Items with every word of the query, best first (or newest meeting first with sort="date");
     where no item has them all and the query is plain words, the items with some of them (their
-    hits say `all_words=False`). `committee` is one committee or several, as stored (see
-    `resolve_committee`); a date range leaves out undated meetings unless `include_undated`."""
+    hits say `all_words=False`). `source` is a Whoosh index (or its WhooshSearch) or a PostgreSQL
+    home's PostgresSearch: one query language, the same hits. `committee` is one committee or
+    several, as stored (see `resolve_committee`); a date range leaves out undated meetings unless
+    `include_undated`."""
     if sort not in ("score", "date"):
         raise QuerySyntaxError(f"unknown sort {sort!r}; use score or date")
     if since and until and since > until:
         raise QuerySyntaxError(f"the date range is reversed: {since} is after {until}")
-    searcher = _searcher(index)
-    filters: list[Query] = []
-    committees = [committee] if isinstance(committee, str) else committee
-    if committees:
-        filters.append(Or([Term("committee_key", name.lower()) for name in committees]))
-    if municipality:
-        filters.append(Term("municipality_key", municipality.lower()))
-    if since or until:
-        start = dt.datetime.combine(since, dt.time()) if since else None
-        end = dt.datetime.combine(until, dt.time.max) if until else None
-        dated: Query = DateRange("meeting_date", start, end)
-        filters.append(Or([dated, Term("dated", "0")]) if include_undated else dated)
     if access not in (None, "open", "closed"):
         raise QuerySyntaxError(f"unknown access {access!r}; use open or closed")
-    if access == "closed":
-        filters.append(Term("closed", "1"))
+    backend = WhooshSearch(source) if isinstance(source, Index) else source
+    committees = [committee] if isinstance(committee, str) else committee
+    filters = SearchFilters(tuple(committees or ()), municipality, since, until, include_undated, access)
+    indexed = functools.lru_cache(maxsize=None)(backend.indexed)
 
     def run(any_word: bool) -> SearchHits:
-        query = build_query(searcher.schema, query_text, section, functools.partial(_indexed, searcher), any_word)
-        # Newest meeting first, undated meetings last.
-        options: dict = {"sortedby": "day", "reverse": True} if sort == "date" else {}
-        if access == "open":
-            options["mask"] = _allowed(searcher, [Term("closed", "1")])
-        allowed = _allowed(searcher, filters) if filters else None
-        if allowed is not None and not allowed:  # Whoosh takes an empty filter for none at all
-            return SearchHits([], 0)
-        try:
-            results = searcher.search(query, limit=limit, filter=allowed, **options)
-        except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
-            raise QuerySyntaxError(f"cannot run query {query_text!r}: {type(exc).__name__} {exc}".strip()) from exc
-        query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
-        hits = [_hit(hit, query_terms, all_words=not any_word) for hit in results]
-        if count:
-            return SearchHits(hits, len(results) if hits else 0)
-        return SearchHits(hits, len(hits) if len(hits) < limit else None)
+        query = build_query(backend.schema, query_text, section, indexed, any_word)
+        hits, total = backend.run(query, limit, filters, sort, count, all_words=not any_word)
+        if total is None and len(hits) < limit:
+            total = len(hits)
+        return SearchHits(hits, total)
 
     hits = run(any_word=False)
     if not hits and _PLAIN_WORDS.fullmatch(query_text) and len(query_text.split()) > 1:
@@ -379,7 +427,7 @@ def search(
     if not hits and _PLAIN_WORDS.fullmatch(query_text) and all(w.lower() in stopwords for w in query_text.split()):
         hits.note = "every word of the query is a stop word, which the index leaves out; search for other words"
     elif hits:
-        hits.note = _found_only_as_parts(query_text, functools.partial(_indexed, searcher))
+        hits.note = _found_only_as_parts(query_text, indexed)
     return hits
 
 

@@ -199,8 +199,16 @@ def search_terms(text: str) -> str:
     return " ".join(terms)
 
 
-def _write_fts(session: Session, items: Sequence[ItemRow], remove: Sequence[int] = ()) -> None:
-    if session.get_bind().dialect.name != "sqlite":
+def write_search_rows(session: Session, items: Sequence[ItemRow], remove: Sequence[int] = ()) -> None:
+    """What the database searches by, in the transaction that writes the items: SQLite's FTS5 table
+    (datasette), PostgreSQL's vectors (search.pg; a removed item's row goes with it)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from minutesindex.search.pg import write_terms
+
+        write_terms(session, items)
+        return
+    if dialect != "sqlite":
         return
     for item_id in remove:
         session.execute(text("DELETE FROM items_fts WHERE rowid = :id"), {"id": item_id})
@@ -226,7 +234,7 @@ def delete_document(session: Session, row: DocumentRow) -> list[int]:
     """Delete a document with everything it holds; returns the ids its items had."""
     ids = item_ids_of(session, row.id)
     record_changes(session, ids, "remove")
-    _write_fts(session, [], remove=ids)
+    write_search_rows(session, [], remove=ids)
     session.delete(row)
     session.flush()
     return ids
@@ -344,7 +352,7 @@ def save_document(
 
     for item_row in row.items:
         item_row.outcome = item_outcome(item_row) or None
-    _write_fts(session, row.items)
+    write_search_rows(session, row.items)
     record_changes(session, [item.id for item in row.items], "add")
     return row
 

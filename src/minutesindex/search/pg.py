@@ -1,0 +1,343 @@
+"""Search inside PostgreSQL: each item's Danish analysis stored as a `tsvector`, matched through a
+GIN index and ranked with `ts_rank_cd`, so every machine sharing the database searches one copy that
+is always up to date.
+
+The vector holds the same terms the Whoosh index gets (search.analysis: base forms, compound parts,
+folded spellings), built here in Python, not by PostgreSQL's own parser and dictionaries:
+
+- every term of the item at its word position, weighted by its section's band (A title, B the
+  decision and the recommendation, C the résumé, D the rest: BAND_BOOSTS' four values), one free
+  position between sections so a phrase never runs from one into the next;
+- the folded spelling of each word that has one as `~term` (`~boernehus`), the folded field;
+- in a second vector, each term again as `band:term` (`beslutning:godkendt`), for a query kept to
+  one section. It is neither indexed nor ranked on, so the index and the ranking read half as much:
+  such a query is found by the GIN index with its sections let go, then checked exactly.
+
+A query is parsed exactly as for Whoosh (search.query.build_query) and its tree written as a
+`tsquery` over those lexemes, so both backends read one query language the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, bindparam, text
+from whoosh.query import And, AndMaybe, AndNot, Not, NullQuery, Or, Phrase, Query, Term
+
+from minutesindex.errors import QuerySyntaxError
+from minutesindex.repair.lexicon import load_stopwords
+from minutesindex.search.analysis import TERMS_VERSION, TOKEN_RE, _folded_index_term, index_terms
+from minutesindex.search.index import BAND_BOOSTS, item_bands
+from minutesindex.search.query import InSection, SearchFilters, SearchHit
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from minutesindex.store.tables import ItemRow
+
+TERMS_TABLE = "item_terms"
+# tsvector's limits: positions 1..16383 (larger ones are stored as 16383), 256 positions per lexeme,
+# and a whole vector under 1 MB.
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_LEXEME = 256
+MAX_VECTOR_BYTES = 1_000_000
+FOLDED_PREFIX = "~"
+SECTION_MARK = ":"
+
+
+def _weight_letters() -> dict[str, str]:
+    """Each band's tsvector weight: the four boosts of BAND_BOOSTS, largest A."""
+    boosts = sorted(set(BAND_BOOSTS.values()), reverse=True)
+    if len(boosts) > 4:
+        raise ValueError("tsvector has four weights; BAND_BOOSTS has more distinct boosts")
+    return {band: "ABCD"[boosts.index(boost)] for band, boost in BAND_BOOSTS.items()}
+
+
+BAND_WEIGHTS = _weight_letters()
+
+
+# ts_rank_cd's weights of D, C, B and A: the bands' boosts, scaled so a title word counts 1.
+def _rank_weights() -> str:
+    top = max(BAND_BOOSTS.values())
+    weights = [max((b for n, b in BAND_BOOSTS.items() if BAND_WEIGHTS[n] == letter), default=1.0) for letter in "DCBA"]
+    return "{" + ",".join(f"{weight / top:.3f}" for weight in weights) + "}"
+
+
+RANK_WEIGHTS = _rank_weights()
+
+
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def item_vector(bands: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """The tsvector literals of an item's (band, text) sections, in band order: its terms (with the
+    folded spellings), and the same terms by section (`beslutning:godkendt`)."""
+    stoplist = load_stopwords()
+    terms: dict[str, list[str]] = {}
+    by_section: dict[str, list[str]] = {}
+    position = 1
+    for band, band_text in bands:
+        letter = BAND_WEIGHTS[band]
+        suffix = "" if letter == "D" else letter
+        prefix = band + SECTION_MARK
+        for word in TOKEN_RE.findall(band_text):
+            word = word.lower()
+            if word in stoplist:
+                continue
+            at = f"{min(position, MAX_POSITION)}{suffix}"
+            for term in index_terms(word):
+                terms.setdefault(term, []).append(at)
+                by_section.setdefault(prefix + term, []).append(at)
+            folded = _folded_index_term(word, stoplist)
+            if folded:
+                terms.setdefault(FOLDED_PREFIX + folded, []).append(at)
+            position += 1
+        position += 1  # a gap: no phrase runs from one section into the next
+    return _literal(terms), _literal(by_section)
+
+
+def _literal(lexemes: dict[str, list[str]]) -> str:
+    """A vector's text, within tsvector's size: a very long item (a whole unsegmented document)
+    keeps fewer positions per word, then none, before any word is left out."""
+    for per_lexeme in (MAX_POSITIONS_PER_LEXEME, 16, 1, 0):
+        size = sum(len(lexeme.encode()) + 8 + 2 * min(per_lexeme, len(at)) for lexeme, at in lexemes.items())
+        if size <= MAX_VECTOR_BYTES:
+            break
+    entries = []
+    for lexeme, positions in lexemes.items():
+        kept = list(dict.fromkeys(positions))[:per_lexeme]
+        entries.append(_quoted(lexeme) + (":" + ",".join(kept) if kept else ""))
+        size -= len(lexeme.encode()) + 8 + 2 * len(kept)
+        if size > MAX_VECTOR_BYTES and per_lexeme == 0:  # beyond what any vector holds: the rest is cut
+            break
+    return " ".join(entries)
+
+
+def item_vector_of(item: ItemRow) -> tuple[str, str]:
+    return item_vector(item_bands(item)[0])
+
+
+# -- writing ---------------------------------------------------------------------------------------
+_UPSERT = (
+    f"INSERT INTO {TERMS_TABLE} (item_id, terms, sections, version) "
+    "VALUES (:item_id, CAST(:terms AS tsvector), CAST(:sections AS tsvector), :version) "
+    "ON CONFLICT (item_id) DO UPDATE "
+    "SET terms = EXCLUDED.terms, sections = EXCLUDED.sections, version = EXCLUDED.version"
+)
+
+
+def write_terms(session: Session, items: Iterable[ItemRow]) -> None:
+    """Store the items' vectors in the caller's transaction (the rows of removed items go with them)."""
+    rows = []
+    for item in items:
+        terms, sections = item_vector_of(item)
+        rows.append({"item_id": item.id, "terms": terms, "sections": sections, "version": TERMS_VERSION})
+    if rows:
+        session.execute(text(_UPSERT), rows)
+
+
+def term_ids(session: Session) -> tuple[set[int], set[int]]:
+    """The items that have a vector, and those whose vector an older analysis made."""
+    rows = session.execute(text(f"SELECT item_id, version FROM {TERMS_TABLE}")).all()
+    return {item_id for item_id, _ in rows}, {item_id for item_id, version in rows if version != TERMS_VERSION}
+
+
+# -- querying --------------------------------------------------------------------------------------
+class _Everything:
+    """What a query matches that keeps nothing out (`NOT x` of a query that matches nothing)."""
+
+
+EVERYTHING = _Everything()
+Translated = str | _Everything | None  # None: matches nothing
+
+
+def tsquery_text(query: Query, exact: bool = True, section: str | None = None) -> Translated:
+    """The `tsquery` of a parsed query (search.query.build_query) over an item's terms and, for a
+    part kept to one section, its section terms; None where it matches nothing, EVERYTHING where it
+    keeps nothing out. Not `exact`: the query with its sections let go, over the terms alone, which
+    matches every item the exact one does (a GIN index can find them; the exact query then sorts)."""
+    if query is NullQuery:
+        return None
+    if isinstance(query, InSection):
+        return tsquery_text(query.q, exact, query.section if exact else None)
+    prefix = section + SECTION_MARK if section else ""
+    if isinstance(query, Term):
+        if query.fieldname == "folded":
+            return _quoted(FOLDED_PREFIX + str(query.text))
+        return _quoted(prefix + str(query.text))
+    if isinstance(query, Phrase):
+        if query.fieldname == "folded":
+            return None
+        joint = " <-> " if query.slop <= 1 else " & "
+        return "(" + joint.join(_quoted(prefix + str(word)) for word in query.words) + ")"
+    if isinstance(query, And | Or):
+        parts = [tsquery_text(child, exact, section) for child in query.subqueries]
+        return _all_of(parts) if isinstance(query, And) else _any_of(parts)
+    if isinstance(query, AndNot):
+        return _all_of([tsquery_text(query.a, exact, section), _negated(query.b, exact, section)])
+    if isinstance(query, AndMaybe):
+        return tsquery_text(query.a, exact, section)
+    if isinstance(query, Not):
+        return _negated(query.query, exact, section)
+    raise QuerySyntaxError(f"this query cannot be searched in the database ({type(query).__name__})")
+
+
+def _negated(query: Query, exact: bool, section: str | None) -> Translated:
+    if not exact and _has_section(query):
+        return EVERYTHING  # letting go of its section would keep out more than the exact query does
+    inner = tsquery_text(query, exact, section)
+    if inner is None:
+        return EVERYTHING
+    return None if inner is EVERYTHING else f"!{inner}"
+
+
+def _all_of(parts: list[Translated]) -> Translated:
+    if any(part is None for part in parts):
+        return None
+    kept = [part for part in parts if isinstance(part, str)]
+    return "(" + " & ".join(kept) + ")" if kept else EVERYTHING
+
+
+def _any_of(parts: list[Translated]) -> Translated:
+    if any(part is EVERYTHING for part in parts):
+        return EVERYTHING
+    kept = [part for part in parts if isinstance(part, str)]
+    return "(" + " | ".join(kept) + ")" if kept else None
+
+
+def _has_section(query: Query) -> bool:
+    return isinstance(query, InSection) or any(_has_section(child) for child in query.children())
+
+
+class PostgresSearch:
+    """The search of a PostgreSQL home, over its engine (see search.query.search)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @functools.cached_property
+    def schema(self):  # noqa: ANN201 - the Whoosh schema the query parser reads the fields of
+        from minutesindex.search.index import build_schema
+
+        return build_schema()
+
+    def indexed(self, word: str) -> bool:
+        from minutesindex.search.analysis import fold, stem
+
+        lexemes = f"{_quoted(stem(word))} | {_quoted(FOLDED_PREFIX + fold(word))}"
+        sql = f"SELECT EXISTS (SELECT 1 FROM {TERMS_TABLE} WHERE terms @@ CAST(:q AS tsquery))"
+        with self.engine.connect() as connection:
+            return bool(connection.execute(text(sql), {"q": lexemes}).scalar())
+
+    def committees(self) -> list[str]:
+        return self._stored_names("committee")
+
+    def _stored_names(self, column: str) -> list[str]:
+        """The committees or municipalities as stored: a filter names them as the Whoosh index's keys
+        do, in lower case, and PostgreSQL's lower() of `Ø` depends on the server's locale."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(text(f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL"))
+            return sorted(name for (name,) in rows if name)
+
+    def run(
+        self, query: Query, limit: int, filters: SearchFilters, sort: str, count: bool, all_words: bool
+    ) -> tuple[list[SearchHit], int | None]:
+        """The best `limit` items for the query, and the number of all matches when `count`."""
+        from minutesindex.search.query import snippet
+
+        exact = tsquery_text(query)
+        loose = tsquery_text(query, exact=False) if _has_section(query) else exact
+        if exact is None or loose is None:
+            return [], 0
+        where, params = _filter_sql(filters, self._stored_names)
+        conditions = []
+        if isinstance(loose, str):
+            conditions.append("t.terms @@ CAST(:q AS tsquery)")
+            params["q"] = loose
+        if exact != loose and isinstance(exact, str):
+            conditions.append("(t.terms || t.sections) @@ CAST(:exact AS tsquery)")
+            params["exact"] = exact
+        matched = (
+            f"FROM {TERMS_TABLE} t JOIN items i ON i.id = t.item_id JOIN documents d ON d.id = i.document_id "
+            f"WHERE {' AND '.join(conditions) or 'TRUE'}{where}"
+        )
+        score = f"ts_rank_cd('{RANK_WEIGHTS}', t.terms, CAST(:q AS tsquery), 1)" if "q" in params else "0"
+        order = "d.meeting_date DESC NULLS LAST, score DESC, i.id" if sort == "date" else "score DESC, i.id"
+        sql = (
+            "SELECT i.id, d.file_name, d.path, d.committee, d.municipality, d.meeting_date, i.number, i.title, "
+            f"i.page_start, {score} AS score {matched} ORDER BY {order} LIMIT :limit"
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(_expanding(sql, params), {**params, "limit": limit}).all()
+            counted = _expanding(f"SELECT count(*) {matched}", params)
+            total = connection.execute(counted, params).scalar() if count else None
+        contents = self._contents([row[0] for row in rows])
+        query_terms = {(field, str(term)) for field, term in query.iter_all_terms()}
+        hits = [
+            SearchHit(
+                item_id=row[0],
+                document=row[1],
+                path=row[2] or "",
+                committee=row[3] or "",
+                municipality=row[4] or "",
+                meeting_date=row[5],
+                number=row[6],
+                title=row[7],
+                page=row[8],
+                score=float(row[9]),
+                snippet=snippet(contents.get(row[0], ""), query_terms),
+                all_words=all_words,
+            )
+            for row in rows
+        ]
+        return hits, total
+
+    def _contents(self, item_ids: list[int]) -> dict[int, str]:
+        """The text of each item as the snippets read it (search.index.item_bands)."""
+        if not item_ids:
+            return {}
+        from minutesindex.store.db import load_items, session_scope
+
+        with session_scope(self.engine) as session:
+            return {item.id: item_bands(item)[1] for item in load_items(session, item_ids)}
+
+
+def _expanding(sql: str, params: dict) -> object:
+    statement = text(sql)
+    for name in ("committees", "municipalities"):
+        if name in params:
+            statement = statement.bindparams(bindparam(name, expanding=True))
+    return statement
+
+
+def _filter_sql(filters: SearchFilters, stored_names: Callable[[str], list[str]]) -> tuple[str, dict]:
+    """The filters as SQL conditions on the item (i) and its document (d); committees and
+    municipalities are matched regardless of case, as stored (`stored_names(column)`)."""
+    conditions: list[str] = []
+    params: dict[str, object] = {}
+    if filters.committees:
+        wanted = {name.lower() for name in filters.committees}
+        conditions.append("d.committee IN :committees")
+        params["committees"] = [name for name in stored_names("committee") if name.lower() in wanted] or [""]
+    if filters.municipality:
+        names = [name for name in stored_names("municipality") if name.lower() == filters.municipality.lower()]
+        conditions.append("d.municipality IN :municipalities")
+        params["municipalities"] = names or [""]
+    if filters.since or filters.until:
+        dated = []
+        if filters.since:
+            dated.append("d.meeting_date >= :since")
+            params["since"] = filters.since
+        if filters.until:
+            dated.append("d.meeting_date <= :until")
+            params["until"] = filters.until
+        condition = " AND ".join(dated)
+        conditions.append(f"(({condition}) OR d.meeting_date IS NULL)" if filters.include_undated else condition)
+    if filters.access == "closed":
+        conditions.append("i.closed")
+    elif filters.access == "open":
+        conditions.append("NOT i.closed")
+    return "".join(f" AND {condition}" for condition in conditions), params

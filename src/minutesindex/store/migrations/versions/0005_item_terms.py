@@ -1,0 +1,33 @@
+"""PostgreSQL only: each item's Danish analysis as a tsvector with a GIN index, for search inside the
+database (search.pg). The vectors are written from Python when items are stored; for the items an
+earlier version stored, the first `reindex` (or `check --repair`) writes them.
+
+SQLite homes search with Whoosh and get nothing here.
+
+Revision ID: 0005
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        "CREATE TABLE item_terms ("
+        " item_id integer PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,"
+        " terms tsvector NOT NULL,"
+        " sections tsvector NOT NULL,"
+        " version smallint NOT NULL)"
+    )
+    op.execute("CREATE INDEX ix_item_terms_terms ON item_terms USING gin (terms)")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TABLE item_terms")
