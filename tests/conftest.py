@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,12 +107,10 @@ def postgres_server() -> Iterator[dict[str, str]]:
         pytest.skip(str(exc))
 
 
-_database_numbers = itertools.count(1)
-
-
 def new_postgres_database(server: dict[str, str]) -> str:
-    """A fresh, empty database on the test server, as a SQLAlchemy URL."""
-    return new_database(server, f"minutes_{next(_database_numbers)}")
+    """A fresh, empty database on the test server, as a SQLAlchemy URL (a unique name: this module
+    is loaded both as pytest's conftest and as tests.conftest)."""
+    return new_database(server, f"minutes_{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture

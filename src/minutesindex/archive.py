@@ -291,7 +291,7 @@ class Archive:
                 self._search_source(),
                 query,
                 limit=limit,
-                committee=self.resolve_committee(committee, self._known_committees()),
+                committee=self.resolve_committee(committee, self._known_committees()) if committee else None,
                 since=since,
                 until=until,
                 section=section,

@@ -633,7 +633,12 @@ def set_meeting(settings: Settings, document: str, **fields: object) -> tuple[st
             setattr(row, name, value)
         items = load_items(session, item_ids_of(session, row.id))
         record_changes(session, [item.id for item in items], "update")
-        if not settings.searches_in_database:  # the database's search reads the meeting from its row
+        if settings.searches_in_database:
+            from minutesindex.search.pg import copy_meeting
+
+            session.flush()
+            copy_meeting(session, row.id)
+        else:
             update_index(open_index(settings.index_dir, for_writing=True), items, remove=[item.id for item in items])
         return row.file_name, len(items)
 

@@ -351,8 +351,8 @@ class WhooshSearch:
 
     def run(
         self, query: Query, limit: int, filters: SearchFilters, sort: str, count: bool, all_words: bool
-    ) -> tuple[list[SearchHit], int | None]:
-        """The best `limit` items for the query, and the number of all matches when `count`."""
+    ) -> tuple[list[SearchHit], int | None, str]:
+        """The best `limit` items for the query, the number of all matches when `count`, and a note."""
         searcher = self.searcher
         conditions: list[Query] = []
         if filters.committees:
@@ -372,14 +372,14 @@ class WhooshSearch:
             options["mask"] = _allowed(searcher, [Term("closed", "1")])
         allowed = _allowed(searcher, conditions) if conditions else None
         if allowed is not None and not allowed:  # Whoosh takes an empty filter for none at all
-            return [], 0
+            return [], 0, ""
         try:
             results = searcher.search(query, limit=limit, filter=allowed, **options)
         except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
             raise QuerySyntaxError(f"cannot run query: {type(exc).__name__} {exc}".strip()) from exc
         query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
         hits = [_hit(hit, query_terms, all_words=all_words) for hit in results]
-        return hits, (len(results) if hits else 0) if count else None
+        return hits, (len(results) if hits else 0) if count else None, ""
 
 
 def search(
@@ -415,10 +415,10 @@ def search(
 
     def run(any_word: bool) -> SearchHits:
         query = build_query(backend.schema, query_text, section, indexed, any_word)
-        hits, total = backend.run(query, limit, filters, sort, count, all_words=not any_word)
+        hits, total, note = backend.run(query, limit, filters, sort, count, all_words=not any_word)
         if total is None and len(hits) < limit:
             total = len(hits)
-        return SearchHits(hits, total)
+        return SearchHits(hits, total, note)
 
     hits = run(any_word=False)
     if not hits and _PLAIN_WORDS.fullmatch(query_text) and len(query_text.split()) > 1:
@@ -427,7 +427,7 @@ def search(
     if not hits and _PLAIN_WORDS.fullmatch(query_text) and all(w.lower() in stopwords for w in query_text.split()):
         hits.note = "every word of the query is a stop word, which the index leaves out; search for other words"
     elif hits:
-        hits.note = _found_only_as_parts(query_text, indexed)
+        hits.note = "; ".join(filter(None, [hits.note, _found_only_as_parts(query_text, indexed)]))
     return hits
 
 
@@ -444,12 +444,16 @@ def _found_only_as_parts(query_text: str, indexed: Callable[[str], bool]) -> str
 
 
 def known_committees(index: Index) -> list[str]:
-    """The committees of the indexed items, as stored."""
+    """The committees of the indexed items, as stored: one item's stored name for each committee
+    key (reading every item's stored fields took 3 s at 100,000 items)."""
     searcher = _searcher(index)
     names: set[str] = set()
     for reader, _ in searcher.reader().leaf_readers():
-        for docnum in reader.all_doc_ids():
-            names.add(reader.stored_fields(docnum).get("committee") or "")
+        for key in reader.lexicon("committee_key"):
+            for docnum in reader.postings("committee_key", key).all_ids():
+                if not reader.is_deleted(docnum):
+                    names.add(reader.stored_fields(docnum).get("committee") or "")
+                    break
     names.discard("")
     return sorted(names)
 

@@ -18,9 +18,16 @@ down_revision = "0004"
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    # The item's meeting is copied beside its vectors (kept in step by set-date and the other
+    # set- commands), so a search finds, filters and orders its matches from this table alone.
     op.execute(
         "CREATE TABLE item_terms ("
         " item_id integer PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,"
+        " meeting_date date,"
+        " committee varchar(200),"
+        " municipality varchar(100),"
+        " kind varchar(20),"
+        " closed boolean NOT NULL,"
         " terms tsvector NOT NULL,"
         " sections tsvector NOT NULL,"
         " version smallint NOT NULL)"
