@@ -42,6 +42,7 @@ BAND_BOOSTS = {
 }
 BANDS = tuple(BAND_BOOSTS)
 FOLDED_BOOST = 0.3
+NO_OUTCOME = "-"  # the outcome term of an item without one, so a filter can ask for those
 # Postings per block. Each block records its best possible score, and a top-10 search skips blocks
 # that cannot beat the tenth hit so far; Whoosh's 128 is too coarse for that to ever happen when
 # two common words meet. At 16, 2-word queries of the commonest words ran 2.5 times faster
@@ -72,6 +73,7 @@ def build_schema() -> Schema:
         day=NUMERIC(sortable=True),  # the meeting's day (ordinal), 0 undated: newest first, undated last
         kind=ID(stored=True),
         closed=ID(),  # "1" for an item its source marks closed (lukket)
+        outcome=ID(),  # the decision's label (godkendt, udsat …), NO_OUTCOME for none
         meeting_date=DATETIME(stored=True),
         # Searched.
         text=BandedText(tuple(BAND_BOOSTS.values())),
@@ -182,6 +184,7 @@ def item_document(item: ItemRow) -> dict:
         "content": content,
         "text": text,
         "folded": "\n\n".join(filter(None, [content, item.presenter])),  # every band, as in search.pg
+        "outcome": item.outcome or NO_OUTCOME,
     }
     # Empty fields are left out: each field a document has costs the writer, even an empty one.
     if doc.committee:

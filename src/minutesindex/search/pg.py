@@ -20,6 +20,7 @@ A query is parsed exactly as for Whoosh (search.query.build_query) and its tree 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -128,11 +129,11 @@ def item_vector_of(item: ItemRow) -> tuple[str, str]:
 # -- writing ---------------------------------------------------------------------------------------
 MEETING_COLUMNS = ("meeting_date", "committee", "municipality", "kind")
 _UPSERT = (
-    f"INSERT INTO {TERMS_TABLE} (item_id, {', '.join(MEETING_COLUMNS)}, closed, terms, sections, version) "
-    f"VALUES (:item_id, {', '.join(':' + c for c in MEETING_COLUMNS)}, :closed, "
+    f"INSERT INTO {TERMS_TABLE} (item_id, {', '.join(MEETING_COLUMNS)}, closed, outcome, terms, sections, version) "
+    f"VALUES (:item_id, {', '.join(':' + c for c in MEETING_COLUMNS)}, :closed, :outcome, "
     "CAST(:terms AS tsvector), CAST(:sections AS tsvector), :version) "
     "ON CONFLICT (item_id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*MEETING_COLUMNS, "closed", "terms", "sections", "version"))
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*MEETING_COLUMNS, "closed", "outcome", "terms", "sections", "version"))
 )
 
 
@@ -143,8 +144,8 @@ def write_terms(session: Session, items: Iterable[ItemRow]) -> None:
     for item in items:
         terms, sections = item_vector_of(item)
         meeting = {column: getattr(item.document, column) for column in MEETING_COLUMNS}
-        rows.append({"item_id": item.id, **meeting, "closed": item.closed, "terms": terms, "sections": sections,
-                     "version": TERMS_VERSION})  # fmt: skip
+        rows.append({"item_id": item.id, **meeting, "closed": item.closed, "outcome": item.outcome,
+                     "terms": terms, "sections": sections, "version": TERMS_VERSION})  # fmt: skip
     if rows:
         session.execute(text(_UPSERT), rows)
 
@@ -267,17 +268,13 @@ class PostgresSearch:
             rows = connection.execute(text(f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL"))
             return sorted(name for (name,) in rows if name)
 
-    def run(
-        self, query: Query, limit: int, filters: SearchFilters, sort: str, count: bool, all_words: bool
-    ) -> tuple[list[SearchHit], int | None, str]:
-        """The best `limit` items for the query, the number of all matches (always counted here: the
-        ranking needs them all), and a note where the ranking left some out."""
-        from minutesindex.search.query import snippet
-
+    def _matching(self, query: Query, filters: SearchFilters) -> tuple[str, dict] | None:
+        """The SQL condition on `t` (item_terms) an item matching the query and the filters meets,
+        with its parameters; None where nothing can match."""
         exact = tsquery_text(query)
         loose = tsquery_text(query, exact=False) if _has_section(query) else exact
         if exact is None or loose is None:
-            return [], 0
+            return None
         where, params = _filter_sql(filters, self._stored_names)
         conditions = []
         if isinstance(loose, str):
@@ -286,33 +283,48 @@ class PostgresSearch:
         if exact != loose and isinstance(exact, str):
             conditions.append("(t.terms || t.sections) @@ CAST(:exact AS tsquery)")
             params["exact"] = exact
+        return f"{' AND '.join(conditions) or 'TRUE'}{where}", params
+
+    def _rows(self, sql: str, params: dict) -> list:
+        with self.engine.connect() as connection:
+            # A scan would test `@@` on every row's vector, read from TOAST (448 ms at 100,000 items
+            # for a word in a tenth of them); the GIN index finds the same rows without reading one.
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            return connection.execute(_expanding(sql, params), params).all()
+
+    def run(  # noqa: PLR0913
+        self, query: Query, limit: int, filters: SearchFilters, sort: str, count: bool, all_words: bool, offset: int = 0
+    ) -> tuple[list[SearchHit], int | None, str]:
+        """The best `limit` items after `offset`, the number of all matches (always counted here:
+        the ranking needs them all), and a note where the ranking left some out."""
+        from minutesindex.search.query import snippet
+
+        matching = self._matching(query, filters)
+        if matching is None:
+            return [], 0, ""
+        condition, params = matching
         # The matches, newest meeting first, counted; the first RANK_POOL of them are ranked, and
         # only the best `limit` are joined to their items and meetings.
         candidates = (
-            f"SELECT t.item_id, count(*) OVER () AS matches FROM {TERMS_TABLE} t "
-            f"WHERE {' AND '.join(conditions) or 'TRUE'}{where} "
+            f"SELECT t.item_id, count(*) OVER () AS matches FROM {TERMS_TABLE} t WHERE {condition} "
             "ORDER BY t.meeting_date DESC NULLS LAST, t.item_id DESC LIMIT :pool"
         )
         score = f"ts_rank_cd('{RANK_WEIGHTS}', t.terms, CAST(:q AS tsquery), 1)" if "q" in params else "0"
         order = "t.meeting_date DESC NULLS LAST, score DESC, t.item_id" if sort == "date" else "score DESC, t.item_id"
         best = (
             f"SELECT c.item_id, c.matches, {score} AS score, t.meeting_date FROM ({candidates}) c "
-            f"JOIN {TERMS_TABLE} t ON t.item_id = c.item_id ORDER BY {order} LIMIT :limit"
+            f"JOIN {TERMS_TABLE} t ON t.item_id = c.item_id ORDER BY {order} LIMIT :limit OFFSET :offset"
         )
         sql = (
             "SELECT i.id, d.file_name, d.path, d.committee, d.municipality, d.meeting_date, i.number, i.title, "
             f"i.page_start, b.score, b.matches FROM ({best}) b JOIN items i ON i.id = b.item_id "
             f"JOIN documents d ON d.id = i.document_id ORDER BY {order.replace('t.', 'b.')}"
         )
-        pool = limit if sort == "date" else RANK_POOL
-        with self.engine.connect() as connection:
-            # A scan would test `@@` on every row's vector, read from TOAST (448 ms at 100,000 items
-            # for a word in a tenth of them); the GIN index finds the same rows without reading one.
-            connection.execute(text("SET LOCAL enable_seqscan = off"))
-            rows = connection.execute(_expanding(sql, params), {**params, "limit": limit, "pool": pool}).all()
-        total = rows[0][10] if rows else 0
+        pool = offset + limit if sort == "date" else max(RANK_POOL, offset + limit)
+        rows = self._rows(sql, {**params, "limit": limit, "offset": offset, "pool": pool})
+        total = rows[0][10] if rows else (None if offset else 0)
         note = ""
-        if sort == "score" and total > RANK_POOL:
+        if sort == "score" and total and total > RANK_POOL:
             note = f"ranked among the newest {RANK_POOL:,} of the {total:,} matching items"
         contents = self._contents([row[0] for row in rows])
         query_terms = {(field, str(term)) for field, term in query.iter_all_terms()}
@@ -335,6 +347,24 @@ class PostgresSearch:
         ]
         return hits, total, note
 
+    def tally(
+        self, query: Query, filters: SearchFilters, groupings: list[tuple[str, ...]]
+    ) -> tuple[int, list[Counter[tuple]]]:
+        """How many items match, and for each grouping how many have each combination of values."""
+        matching = self._matching(query, filters)
+        if matching is None:
+            return 0, [Counter() for _ in groupings]
+        condition, params = matching
+        total = self._rows(f"SELECT count(*) FROM {TERMS_TABLE} t WHERE {condition}", params)[0][0]
+        tallies = []
+        for grouping in groupings:
+            columns = ", ".join(TALLY_SQL[dimension] for dimension in grouping)
+            rows = self._rows(
+                f"SELECT {columns}, count(*) FROM {TERMS_TABLE} t WHERE {condition} GROUP BY {columns}", params
+            )
+            tallies.append(Counter({tuple(row[:-1]): row[-1] for row in rows}))
+        return total, tallies
+
     def _contents(self, item_ids: list[int]) -> dict[int, str]:
         """The text of each item as the snippets read it (search.index.item_bands)."""
         if not item_ids:
@@ -345,9 +375,22 @@ class PostgresSearch:
             return {item.id: item_bands(item)[1] for item in load_items(session, item_ids)}
 
 
+# Each tally dimension (search.query.TALLY_DIMENSIONS) as SQL on item_terms, valued as the Whoosh
+# path values it ("" for none; a year or month None for an undated meeting).
+TALLY_SQL = {
+    "committee": "coalesce(t.committee, '')",
+    "municipality": "coalesce(t.municipality, '')",
+    "kind": "coalesce(t.kind, '')",
+    "outcome": "coalesce(t.outcome, '')",
+    "access": "CASE WHEN t.closed THEN 'closed' ELSE 'open' END",
+    "year": "CAST(extract(year FROM t.meeting_date) AS integer)",
+    "month": "to_char(t.meeting_date, 'YYYY-MM')",
+}
+
+
 def _expanding(sql: str, params: dict) -> object:
     statement = text(sql)
-    for name in ("committees", "municipalities"):
+    for name in ("committees", "municipalities", "kinds", "outcomes"):
         if name in params:
             statement = statement.bindparams(bindparam(name, expanding=True))
     return statement
@@ -376,6 +419,12 @@ def _filter_sql(filters: SearchFilters, stored_names: Callable[[str], list[str]]
             params["until"] = filters.until
         condition = " AND ".join(dated)
         conditions.append(f"(({condition}) OR t.meeting_date IS NULL)" if filters.include_undated else condition)
+    if filters.kinds:
+        conditions.append("t.kind IN :kinds")
+        params["kinds"] = list(filters.kinds)
+    if filters.outcomes:
+        conditions.append("coalesce(t.outcome, '') IN :outcomes")
+        params["outcomes"] = list(filters.outcomes)
     if filters.access == "closed":
         conditions.append("t.closed")
     elif filters.access == "open":

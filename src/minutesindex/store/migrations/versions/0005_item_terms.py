@@ -28,6 +28,7 @@ def upgrade() -> None:
         " municipality varchar(100),"
         " kind varchar(20),"
         " closed boolean NOT NULL,"
+        " outcome varchar(40),"
         " terms tsvector NOT NULL,"
         " sections tsvector NOT NULL,"
         " version smallint NOT NULL)"
