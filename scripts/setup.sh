@@ -20,6 +20,9 @@ command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
 python3 -c 'import os, sysconfig; assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' \
   >/dev/null 2>&1 || need_apt+=(python3-dev)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)  # the tests run a private server
+# The web workbench's end-to-end test drives a headless Chromium through its WebDriver.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
   apt-get update -qq
@@ -33,7 +36,7 @@ fi
 stamp=.venv/.minutesindex-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ src/minutesindex/repair/_readings.c -nt "$stamp" ]; then
   echo "setup: installing minutesindex and its dependencies into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,cluster]'
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,cluster,bench]'
   touch "$stamp"
 fi
 if ! .venv/bin/python -c 'import sys; from minutesindex.repair.lexicon import built_from_current_sources as current

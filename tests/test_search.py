@@ -224,3 +224,33 @@ def test_ascii_spellings_find_what_the_danish_spelling_finds(council_words):
     for ascii_query, danish_query in (("aeldre", "ældre"), ("boern", "børn"), ("aeldreomraadet", "ældreområdet")):
         ascii_hits = {hit.item_id for hit in search(council_words, ascii_query)}
         assert ascii_hits == {hit.item_id for hit in search(council_words, danish_query)} and ascii_hits
+
+
+def test_pages_of_hits_follow_each_other(index):
+    both = search(index, "løsninger", limit=2)
+    assert len(both) == 2
+    assert [h.item_id for h in search(index, "løsninger", limit=1, offset=1)] == [both[1].item_id]
+    assert search(index, "løsninger", limit=5, offset=5) == []
+
+
+def test_tallies_count_the_matches_by_meeting_and_decision(index):
+    hits = search(index, "løsninger", limit=1, tallies=(("committee",), ("year",), ("month", "outcome"), ("access",)))
+    assert hits.total == 2 and len(hits) == 1
+    assert hits.tallies[("committee",)] == {("Socialudvalget",): 1, ("Økonomiudvalget",): 1}
+    assert hits.tallies[("year",)] == {(2022,): 1, (2024,): 1}
+    assert hits.tallies[("access",)] == {("open",): 2}
+    assert sum(hits.tallies[("month", "outcome")].values()) == 2
+    decided = search(index, "godkendt", tallies=(("outcome",),))
+    assert decided.tallies[("outcome",)] == {("godkendt",): 1}
+    with pytest.raises(QuerySyntaxError, match="cannot tally"):
+        search(index, "løsninger", tallies=(("colour",),))
+
+
+def test_kind_and_outcome_filters(index):
+    assert _titles(index, "aftalen", outcomes=("godkendt",)) == ["Samarbejdsaftale om voksne med hjerneskade"]
+    assert _titles(index, "aftalen", outcomes=("",)) == ["Budget for Sølund"]  # no decision yet
+    assert set(_titles(index, "aftalen", kinds=("referat",))) == {
+        "Samarbejdsaftale om voksne med hjerneskade",
+        "Budget for Sølund",
+    }
+    assert _titles(index, "aftalen", kinds=("dagsorden",)) == []

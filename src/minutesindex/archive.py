@@ -46,6 +46,7 @@ class ItemRecord:
     case_number: str | None
     structure_source: str | None  # export | outline | layout | text
     segmented: bool  # False: no agenda item was found; this is the whole document
+    document_id: int = 0  # its meeting's document (Archive.meeting)
 
     def section_text(self, name: str) -> str:
         return "\n\n".join(s.text for s in self.sections if s.name == name)
@@ -74,6 +75,41 @@ def _record(row) -> ItemRecord:  # noqa: ANN001 - an ItemRow, sections and docum
         case_number=row.case_number,
         structure_source=doc.structure_source,
         segmented=doc.segmented,
+        document_id=doc.id,
+    )
+
+
+@dataclass
+class MeetingRecord:
+    """One stored document of a meeting (a referat or dagsorden), as the library gives it."""
+
+    document_id: int
+    document: str  # the file's name
+    path: str
+    committee: str | None
+    municipality: str | None
+    kind: str | None
+    meeting_date: dt.date | None
+    items: int
+    pages: int
+    structure_source: str | None
+    pdf: str | None  # the PDF whose pages the items' page numbers count, where there is one
+
+
+def _meeting(row, items: int) -> MeetingRecord:  # noqa: ANN001 - a DocumentRow
+    pdf = row.pdf_path or (row.path if row.path.lower().endswith(".pdf") else None)
+    return MeetingRecord(
+        document_id=row.id,
+        document=row.file_name,
+        path=row.path,
+        committee=row.committee,
+        municipality=row.municipality,
+        kind=row.kind,
+        meeting_date=row.meeting_date,
+        items=items,
+        pages=row.page_count,
+        structure_source=row.structure_source,
+        pdf=pdf,
     )
 
 
@@ -278,11 +314,17 @@ class Archive:
         access: str | None = None,
         count: bool = False,
         municipality: str | None = None,
+        offset: int = 0,
+        kinds: tuple[str, ...] = (),
+        outcomes: tuple[str, ...] = (),
+        tallies: tuple[tuple[str, ...], ...] = (),
     ):  # noqa: ANN201 - SearchHits
         """Agenda items matching the query, best first (see search.query.search); `committee` is
         matched forgivingly, and one that matches nothing raises UnknownCommitteeError; `since` and
         `until` are dates or what the command line takes (`2022`, `2022-03`, `10.03.2022`). `hits.total`
-        is how many match in all where fewer than `limit` did, or with `count`; else None."""
+        is how many match in all where fewer than `limit` did, or with `count`; else None. `offset`
+        pages, `kinds` and `outcomes` filter, and `tallies` counts the matches (`hits.tallies`:
+        facets, timelines)."""
         from minutesindex.search.query import search as run_search
 
         since, until = parse_date(since), parse_date(until, end=True)
@@ -300,6 +342,10 @@ class Archive:
                 access=access,
                 count=count,
                 municipality=_municipality(municipality),
+                offset=offset,
+                kinds=kinds,
+                outcomes=outcomes,
+                tallies=tallies,
             )
 
     def item(self, item_id: int) -> dict:
@@ -314,6 +360,72 @@ class Archive:
             if not items:
                 raise NotFoundError(f"no item with id {item_id}")
             return {**item_record(items[0]), "body": items[0].body}
+
+    def record(self, item_id: int) -> ItemRecord:
+        """One item as a plain record, with its sections and attachments."""
+        from minutesindex.store.db import load_items, open_database, session_scope
+
+        if not 0 < item_id < 2**63:
+            raise NotFoundError(f"no item with id {item_id}")
+        with session_scope(open_database(self._existing().db_url)) as session:
+            items = load_items(session, [item_id])
+            if not items:
+                raise NotFoundError(f"no item with id {item_id}")
+            return _record(items[0])
+
+    def meetings(self, limit: int = 20, offset: int = 0) -> list[MeetingRecord]:
+        """The stored meetings, newest first (undated last)."""
+        from minutesindex.store.db import latest_documents, open_database, session_scope
+
+        with session_scope(open_database(self._existing().db_url)) as session:
+            return [_meeting(row, items) for row, items in latest_documents(session, limit, offset)]
+
+    def meeting(self, document_id: int) -> tuple[MeetingRecord, list[ItemRecord]]:
+        """A stored meeting (by its document's id) and its items in agenda order."""
+        from minutesindex.store.db import load_items, open_database, session_scope
+        from minutesindex.store.tables import DocumentRow
+
+        if not 0 < document_id < 2**63:
+            raise NotFoundError(f"no meeting with id {document_id}")
+        with session_scope(open_database(self._existing().db_url)) as session:
+            row = session.get(DocumentRow, document_id)
+            if row is None:
+                raise NotFoundError(f"no meeting with id {document_id}")
+            items = [item for item in load_items(session, [i.id for i in row.items])]
+            items.sort(key=lambda item: item.position)
+            return _meeting(row, len(items)), [_record(item) for item in items]
+
+    def items_of_case(self, case_number: str) -> list[ItemRecord]:
+        """The items that carry this case number, in meeting order."""
+        from sqlalchemy import select
+
+        from minutesindex.store.db import load_items, open_database, session_scope
+        from minutesindex.store.tables import ItemRow
+
+        with session_scope(open_database(self._existing().db_url)) as session:
+            ids = list(session.scalars(select(ItemRow.id).where(ItemRow.case_number == case_number)))
+            return [_record(item) for item in load_items(session, ids)]
+
+    def source_pdf(self, document_id: int) -> Path:
+        """The PDF a stored meeting was read from (or its export names), as recorded in the
+        database: nothing else is ever served. NotFoundError where there is none or it is gone."""
+        meeting, _ = self.meeting(document_id)
+        if meeting.pdf is None:
+            raise NotFoundError(f"{meeting.document} is no PDF and names none")
+        path = Path(meeting.pdf)
+        if not path.is_file():
+            raise NotFoundError(f"{path} is no longer there")
+        return path
+
+    def page_image(self, document_id: int, page: int, width: int = 900) -> bytes:
+        """A page of a stored meeting's PDF as a PNG, `width` pixels wide."""
+        from minutesindex.errors import InputFileError
+        from minutesindex.ingest.pdf import render_page_png
+
+        try:
+            return render_page_png(self.source_pdf(document_id), page, width)
+        except InputFileError as exc:
+            raise NotFoundError(f"{exc.path.name}: {exc.reason}") from exc
 
     def select_items(  # noqa: PLR0913
         self,

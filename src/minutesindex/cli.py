@@ -43,7 +43,14 @@ except ImportError:
 from minutesindex.archive import Archive
 from minutesindex.config import DEFAULT_OCR_LANG, load_settings
 from minutesindex.dates import DATE_FORMS, parse_date
-from minutesindex.errors import ExitCode, MinutesIndexError, QuerySyntaxError, StorageError, storage_error
+from minutesindex.errors import (
+    ExitCode,
+    MinutesIndexError,
+    NoHomeError,
+    QuerySyntaxError,
+    StorageError,
+    storage_error,
+)
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all good; 1 some files failed; 2 usage error or bad query; 3 database unusable or no home; "
@@ -933,3 +940,38 @@ def set_date(
     meeting_date = _date(date, "DATE")
     name, items = Archive().set_date(document, meeting_date)
     err.print(f"{name}: meeting date {meeting_date}, {items} items updated", highlight=False)
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", metavar="HOST", help="The address to listen on (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", min=1, max=65535, help="The port.")] = 8765,
+    home: Annotated[Path | None, typer.Option("--home", metavar="PATH", help="The home to serve.")] = None,
+) -> None:
+    """Open the analyst's workbench in a browser: search with facets, items beside their source
+    pages, meetings, decisions over time, exports. Read-only; Danish (add ?lang=en for English).
+
+    Example: minutesindex serve   (then open http://127.0.0.1:8765)
+    """
+    import uvicorn
+
+    from minutesindex.web.app import create_app
+
+    if home is not None:
+        os.environ["MINUTESINDEX_HOME"] = str(home)
+    archive = Archive()
+    if not archive.exists():
+        raise _fail(NoHomeError(f"no minutesindex home at {archive.home}; ingest documents first"))
+    if host not in LOOPBACK_HOSTS:
+        err.print(
+            f"warning: listening on {host}: anyone who can reach this machine on port {port} can read the archive",
+            highlight=False,
+        )
+    err.print(f"serving {archive.home} at http://{host}:{port} (Ctrl-C stops)", highlight=False)
+    with archive:
+        uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")

@@ -201,3 +201,21 @@ def _without_repeats(lines: list[tuple[str, LineStyle]]) -> list[tuple[str, Line
 def _short(exc: Exception) -> str:
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return message[:160]
+
+
+def render_page_png(path: Path, page_number: int, width: int) -> bytes:
+    """Page `page_number` (1-based) of a PDF as a PNG `width` pixels wide, for a reader to see the
+    source beside the text; InputFileError when the file or the page cannot be read."""
+    doc = open_pdf(path)
+    try:
+        if not 1 <= page_number <= doc.page_count:
+            raise InputFileError(path, f"no page {page_number} (it has {doc.page_count})")
+        page = doc[page_number - 1]
+        zoom = width / max(page.rect.width, 1)
+        return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
+    except InputFileError:
+        raise
+    except Exception as exc:  # a page MuPDF cannot draw
+        raise InputFileError(path, f"cannot draw page {page_number} ({_short(exc)})") from exc
+    finally:
+        doc.close()

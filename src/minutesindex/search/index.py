@@ -73,7 +73,8 @@ def build_schema() -> Schema:
         day=NUMERIC(sortable=True),  # the meeting's day (ordinal), 0 undated: newest first, undated last
         kind=ID(stored=True),
         closed=ID(),  # "1" for an item its source marks closed (lukket)
-        outcome=ID(),  # the decision's label (godkendt, udsat …), NO_OUTCOME for none
+        outcome=ID(stored=True),  # the decision's label (godkendt, udsat …), NO_OUTCOME for none
+        document_id=STORED(),
         meeting_date=DATETIME(stored=True),
         # Searched.
         text=BandedText(tuple(BAND_BOOSTS.values())),
@@ -185,6 +186,7 @@ def item_document(item: ItemRow) -> dict:
         "text": text,
         "folded": "\n\n".join(filter(None, [content, item.presenter])),  # every band, as in search.pg
         "outcome": item.outcome or NO_OUTCOME,
+        "document_id": doc.id,
     }
     # Empty fields are left out: each field a document has costs the writer, even an empty one.
     if doc.committee:

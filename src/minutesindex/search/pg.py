@@ -317,7 +317,7 @@ class PostgresSearch:
         )
         sql = (
             "SELECT i.id, d.file_name, d.path, d.committee, d.municipality, d.meeting_date, i.number, i.title, "
-            f"i.page_start, b.score, b.matches FROM ({best}) b JOIN items i ON i.id = b.item_id "
+            f"i.page_start, b.score, b.matches, i.outcome, d.id FROM ({best}) b JOIN items i ON i.id = b.item_id "
             f"JOIN documents d ON d.id = i.document_id ORDER BY {order.replace('t.', 'b.')}"
         )
         pool = offset + limit if sort == "date" else max(RANK_POOL, offset + limit)
@@ -340,6 +340,8 @@ class PostgresSearch:
                 title=row[7],
                 page=row[8],
                 score=float(row[9]),
+                outcome=row[11] or "",
+                document_id=row[12],
                 snippet=snippet(contents.get(row[0], ""), query_terms),
                 all_words=all_words,
             )

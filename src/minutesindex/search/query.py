@@ -66,6 +66,8 @@ class SearchHit:
     all_words: bool = True  # False: no item had every word of the query, and this one has some
     path: str = ""  # the file as ingested
     municipality: str = ""
+    outcome: str = ""  # the decision's label (godkendt, udsat …), "" for none
+    document_id: int = 0  # its meeting's document
 
     def as_json(self) -> dict:
         return {
@@ -80,6 +82,7 @@ class SearchHit:
             "snippet": self.snippet,
             "page": self.page,
             "municipality": self.municipality or None,
+            "outcome": self.outcome or None,
         }
 
 
@@ -607,6 +610,8 @@ def _hit(hit: Hit, query_terms: set[tuple[str, str]], all_words: bool) -> Search
         all_words=all_words,
         path=hit.get("path") or "",
         municipality=hit.get("municipality") or "",
+        outcome="" if hit.get("outcome") in (None, NO_OUTCOME) else hit["outcome"],
+        document_id=int(hit.get("document_id") or 0),
     )
 
 

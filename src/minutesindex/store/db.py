@@ -422,6 +422,19 @@ def load_items(session: Session, item_ids: Sequence[int] | None = None) -> list[
     return list(session.scalars(query))
 
 
+def latest_documents(session: Session, limit: int, offset: int = 0) -> list[tuple[DocumentRow, int]]:
+    """Documents with their item counts, newest meeting first (undated last)."""
+    counts = select(ItemRow.document_id, func.count(ItemRow.id).label("item_count")).group_by(ItemRow.document_id).subquery()
+    query = (
+        select(DocumentRow, func.coalesce(counts.c.item_count, 0))
+        .outerjoin(counts, counts.c.document_id == DocumentRow.id)
+        .order_by(DocumentRow.meeting_date.desc().nulls_last(), DocumentRow.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(row, items) for row, items in session.execute(query).all()]
+
+
 def all_item_ids(session: Session) -> set[int]:
     return set(session.scalars(select(ItemRow.id)))
 

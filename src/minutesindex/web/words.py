@@ -93,3 +93,39 @@ WORDS: dict[str, tuple[str, str]] = {
 def words(lang: str) -> dict[str, str]:
     column = LANGUAGES.index(lang) if lang in LANGUAGES else 0
     return {key: pair[column] for key, pair in WORDS.items()}
+
+
+_MONTHS = {
+    "da": (
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),  # fmt: skip
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),  # fmt: skip
+}
+
+
+def month_names(lang: str) -> tuple[str, ...]:
+    return _MONTHS.get(lang, _MONTHS["da"])
