@@ -26,7 +26,8 @@ def index(request, tmp_path_factory):
     texts = {
         "a.txt": (
             "Referat\nSocialudvalget den 5. maj 2022\n\n"
-            "1. Samarbejdsaftale om voksne med hjerneskade\nSagsfremstilling\nAftalen dækker hele regionen.\n"
+            "1. Samarbejdsaftale om voksne med hjerneskade\nSagsnr.: 27.00.00-P20-1-23\n"
+            "Sagsfremstilling\nAftalen dækker hele regionen.\n"
             "Beslutning\nGodkendt.\n\n"
             "2. Permanentgørelse af familieplanlægningsindsats\nSagsfremstilling\nIndsatsen har virket godt.\n\n"
             "3. Børnehus Midt\nSagsfremstilling\nOrientering om aktiviteter i børnehuset i Aarhus og nye løsninger.\n"
@@ -254,3 +255,10 @@ def test_kind_and_outcome_filters(index):
         "Budget for Sølund",
     }
     assert _titles(index, "aftalen", kinds=("dagsorden",)) == []
+
+
+def test_a_case_number_finds_the_items_that_name_it_however_it_is_written(index):
+    assert _titles(index, "case:27.00.00-P20-1-23") == ["Samarbejdsaftale om voksne med hjerneskade"]
+    assert _titles(index, "case:27.00.00-p20-01-23 hjerneskade") == ["Samarbejdsaftale om voksne med hjerneskade"]
+    assert _titles(index, "case:27.00.00-P20-2-23") == []
+    assert set(_titles(index, "løsninger -case:27.00.00-P20-1-23")) == {"Budget for Sølund", "Børnehus Midt"}

@@ -96,6 +96,39 @@ class MeetingRecord:
     pdf: str | None  # the PDF whose pages the items' page numbers count, where there is one
 
 
+@dataclass
+class CaseEntry:
+    """One step of a case's history: an item of a stored meeting, or a decision an item's text
+    quotes from a meeting the archive does not hold (`item_id` None; `quoted_in` names the item)."""
+
+    meeting_date: dt.date | None
+    committee: str | None
+    decision: str
+    outcome: str | None
+    item_id: int | None = None
+    number: str = ""
+    title: str = ""
+    municipality: str | None = None
+    document: str = ""
+    page: int = 0
+    quoted_in: int | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
+            "committee": self.committee,
+            "municipality": self.municipality,
+            "item_id": self.item_id,
+            "number": self.number,
+            "title": self.title,
+            "outcome": self.outcome,
+            "decision": self.decision,
+            "document": self.document,
+            "page": self.page,
+            "quoted_in": self.quoted_in,
+        }
+
+
 def _meeting(row, items: int) -> MeetingRecord:  # noqa: ANN001 - a DocumentRow
     pdf = row.pdf_path or (row.path if row.path.lower().endswith(".pdf") else None)
     return MeetingRecord(
@@ -396,15 +429,54 @@ class Archive:
             return _meeting(row, len(items)), [_record(item) for item in items]
 
     def items_of_case(self, case_number: str) -> list[ItemRecord]:
-        """The items that carry this case number, in meeting order."""
+        """The items that name this case number (any way of writing one of the known forms, see
+        segment.cases), in meeting order."""
         from sqlalchemy import select
 
+        from minutesindex.segment.cases import normalise
         from minutesindex.store.db import load_items, open_database, session_scope
-        from minutesindex.store.tables import ItemRow
+        from minutesindex.store.tables import ItemCaseRow
 
+        key = normalise(case_number) or " ".join(case_number.split())
         with session_scope(open_database(self._existing().db_url)) as session:
-            ids = list(session.scalars(select(ItemRow.id).where(ItemRow.case_number == case_number)))
+            ids = list(session.scalars(select(ItemCaseRow.item_id).where(ItemCaseRow.case_number == key)))
             return [_record(item) for item in load_items(session, ids)]
+
+    def case(self, case_number: str, municipality: str | None = None) -> list[CaseEntry]:
+        """A case's history in date order: every stored item that names it, with its decision and
+        outcome, and the decisions those items quote from meetings the archive does not hold
+        (`Beslutning i Økonomiudvalget den 4. juni 2020`)."""
+        from minutesindex.export import final_decision
+        from minutesindex.segment.cases import decision_history
+
+        place = _municipality(municipality)
+        items = [item for item in self.items_of_case(case_number) if place is None or item.municipality == place]
+        entries = [
+            CaseEntry(
+                meeting_date=item.meeting_date,
+                committee=item.committee,
+                decision=final_decision(item),
+                outcome=item.outcome,
+                item_id=item.item_id,
+                number=item.number,
+                title=item.title,
+                municipality=item.municipality,
+                document=item.document,
+                page=item.page_start,
+            )
+            for item in items
+        ]
+        held = {(e.meeting_date, (e.committee or "").lower()) for e in entries}
+        for item in items:
+            text = "\n".join([item.body, *(f"{section.heading}\n{section.text}" for section in item.sections)])
+            for quoted in decision_history(text):
+                key = (quoted.meeting_date, quoted.body.lower())
+                if key in held:
+                    continue
+                held.add(key)
+                entries.append(CaseEntry(quoted.meeting_date, quoted.body, quoted.decision, None,
+                                         municipality=item.municipality, quoted_in=item.item_id))  # fmt: skip
+        return sorted(entries, key=lambda e: (e.meeting_date or dt.date.max, e.item_id or 0))
 
     def source_pdf(self, document_id: int) -> Path:
         """The PDF a stored meeting was read from (or its export names), as recorded in the

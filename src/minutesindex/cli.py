@@ -975,3 +975,34 @@ def serve(
     err.print(f"serving {archive.home} at http://{host}:{port} (Ctrl-C stops)", highlight=False)
     with archive:
         uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def case(
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="A case number: 27.00.00-P20-1-23, EMN-2025-01234 …")],
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", metavar="NAME", help="Only this municipality's or region's items.")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the history as JSON.")] = False,
+) -> None:
+    """Follow a case through its meetings: every item that names it, in date order, with each
+    decision and outcome, and the decisions the items quote from meetings not in the archive.
+
+    Example: minutesindex case 27.00.00-P20-1-23
+    """
+    entries = Archive().case(number, municipality=municipality)
+    if json_output:
+        out.print_json(json.dumps([entry.as_json() for entry in entries], ensure_ascii=False))
+        return
+    if not entries:
+        err.print(f"no item names case {number}", highlight=False)
+        return
+    for entry in entries:
+        date = entry.meeting_date.isoformat() if entry.meeting_date else "no date"
+        where = f"item {entry.item_id}: {entry.number}. {entry.title}"
+        if entry.item_id is None:
+            where = f"quoted in item {entry.quoted_in}"
+        outcome = f" [{entry.outcome}]" if entry.outcome else ""
+        out.print(f"{date}  {_e(entry.committee or '')}  {_e(where)}{outcome}", highlight=False)
+        if entry.decision:
+            out.print("    " + _e(" ".join(entry.decision.split())[:300]), highlight=False)

@@ -39,6 +39,7 @@ DECISION_COLUMNS = [
     "structure_source",
     "link",
     "municipality",
+    "case_numbers",
 ]
 
 # Ordered: the first rule that matches labels the decision.
@@ -158,6 +159,7 @@ def decision_row(item: ItemRow) -> dict:
         "page": item.page_start,
         "closed": "lukket" if item.closed else "",
         "case_number": item.case_number or "",
+        "case_numbers": "; ".join(case.case_number for case in item.cases),
         "structure_source": doc.structure_source or "",
         "link": source_link(doc.pdf_path or doc.path, item.page_start),
     }
@@ -363,6 +365,7 @@ def item_record(item: ItemRow) -> dict:
         "outcome": item.outcome,
         "closed": item.closed,
         "case_number": item.case_number,
+        "case_numbers": [case.case_number for case in item.cases],  # every case it names, normalised
         "structure_source": doc.structure_source,  # export, outline, layout or text
         "pdf_path": doc.pdf_path,  # an export's PDF of the meeting, which the pages count in
     }

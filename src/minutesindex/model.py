@@ -123,7 +123,8 @@ class Item:
     # block, attendance and contents): kept so that every word of the document is found.
     preface: str = ""
     closed: bool = False  # marked closed (lukket) by the source: only its decision, if anything, is public
-    case_number: str | None = None  # the case (sagsnr.) as the source gives it
+    case_number: str | None = None  # the case (sagsnr.) as the source gives it, else the first its text prints
+    case_numbers: list[str] = field(default_factory=list)  # every case it names, normalised (segment.cases)
 
     def section_text(self, name: str) -> str:
         return "\n\n".join(s.text for s in self.sections if s.name == name)

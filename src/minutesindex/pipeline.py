@@ -49,6 +49,7 @@ from minutesindex.search.index import (
 )
 from minutesindex.search.writer import BackgroundIndexWriter
 from minutesindex.segment import exported_document, segment_pages
+from minutesindex.segment.cases import read_cases
 from minutesindex.segment.meeting import settle_from_path
 from minutesindex.store.db import (
     WRITER,
@@ -287,8 +288,11 @@ def process_document(
     for page, result in zip(extracted.pages, results, strict=True):
         page.text, page.repaired_words, page.mangled = result.text, result.repaired_words, result.mangled
     if export is not None:
-        return exported_document(export.meeting, export.items, extracted.pages, placed=export.pdf is not None)
-    return segment_pages(extracted.pages, extracted.outline)
+        segmented = exported_document(export.meeting, export.items, extracted.pages, placed=export.pdf is not None)
+    else:
+        segmented = segment_pages(extracted.pages, extracted.outline)
+    read_cases(segmented.items)
+    return segmented
 
 
 def home_repairer(settings: Settings, engine: Engine | None = None) -> LetterRepairer:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import Index
 from whoosh.writing import CLEAR
 
@@ -50,6 +50,11 @@ NO_OUTCOME = "-"  # the outcome term of an item without one, so a filter can ask
 POSTINGS_PER_BLOCK = 16
 
 
+# What each writer process of a rebuild holds of postings before it spills a sorted run: at 512 MB
+# the `reindex` of 100,000 items peaked at 1,154 MB for its process tree (scripts/bench_search.py).
+REBUILD_POOL_MB = 128
+
+
 def _writer_options(**options: object) -> dict:
     return {"codec": W3Codec(blocklimit=POSTINGS_PER_BLOCK, compression=1), **options}
 
@@ -75,6 +80,7 @@ def build_schema() -> Schema:
         closed=ID(),  # "1" for an item its source marks closed (lukket)
         outcome=ID(stored=True),  # the decision's label (godkendt, udsat …), NO_OUTCOME for none
         document_id=STORED(),
+        case=KEYWORD(commas=True, scorable=False),  # the case numbers, normalised (segment.cases)
         meeting_date=DATETIME(stored=True),
         # Searched.
         text=BandedText(tuple(BAND_BOOSTS.values())),
@@ -188,6 +194,8 @@ def item_document(item: ItemRow) -> dict:
         "outcome": item.outcome or NO_OUTCOME,
         "document_id": doc.id,
     }
+    if item.cases:
+        fields["case"] = ",".join(case.case_number for case in item.cases)
     # Empty fields are left out: each field a document has costs the writer, even an empty one.
     if doc.committee:
         fields["committee_key"] = doc.committee.lower()
@@ -254,7 +262,7 @@ def update_index(
     """
     from minutesindex.search.segments import GroupedSegmentWriter, add_in_processes  # writing only
 
-    options = _writer_options(limitmb=512)
+    options = _writer_options(limitmb=REBUILD_POOL_MB)
     documents = (item_document(item) for item in add)
     remove_terms = [("item_id", str(item_id)) for item_id in remove]
     if procs > 1:

@@ -45,6 +45,7 @@ MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
 MAX_VECTOR_BYTES = 1_000_000
 FOLDED_PREFIX = "~"
+CASE_PREFIX = "#case:"
 SECTION_MARK = ":"
 # Ranking reads each matching item's whole vector from TOAST (~12 ms per 1,000 items on the 2-core
 # development machine, scripts/bench_search.py at 100,000 items: 2-word p95 114 ms ranking 5,000,
@@ -78,11 +79,12 @@ def _quoted(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def item_vector(bands: Sequence[tuple[str, str]]) -> tuple[str, str]:
+def item_vector(bands: Sequence[tuple[str, str]], cases: Sequence[str] = ()) -> tuple[str, str]:
     """The tsvector literals of an item's (band, text) sections, in band order: its terms (with the
-    folded spellings), and the same terms by section (`beslutning:godkendt`)."""
+    folded spellings and its case numbers as `#case:NR`), and the same terms by section
+    (`beslutning:godkendt`)."""
     stoplist = load_stopwords()
-    terms: dict[str, list[str]] = {}
+    terms: dict[str, list[str]] = {CASE_PREFIX + case: [] for case in cases}
     by_section: dict[str, list[str]] = {}
     position = 1
     for band, band_text in bands:
@@ -123,7 +125,7 @@ def _literal(lexemes: dict[str, list[str]]) -> str:
 
 
 def item_vector_of(item: ItemRow) -> tuple[str, str]:
-    return item_vector(item_bands(item)[0])
+    return item_vector(item_bands(item)[0], [case.case_number for case in item.cases])
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -190,6 +192,8 @@ def tsquery_text(query: Query, exact: bool = True, section: str | None = None) -
     if isinstance(query, Term):
         if query.fieldname == "folded":
             return _quoted(FOLDED_PREFIX + str(query.text))
+        if query.fieldname == "case":
+            return _quoted(CASE_PREFIX + str(query.text))
         return _quoted(prefix + str(query.text))
     if isinstance(query, Phrase):
         if query.fieldname == "folded":

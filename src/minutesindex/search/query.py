@@ -150,7 +150,9 @@ class _InBandMatcher(SpanWrappingMatcher):
 
 def _parse_schema(schema: Schema) -> Schema:
     """The index's fields plus one name per section, so `beslutning:` and `--section` parse."""
-    return Schema(text=schema["text"], folded=schema["folded"], **{band: schema["text"] for band in BANDS})
+    return Schema(
+        text=schema["text"], folded=schema["folded"], case=schema["case"], **{band: schema["text"] for band in BANDS}
+    )
 
 
 def _parser(schema: Schema, fields: list[str], any_word: bool = False) -> qparser.QueryParser:
@@ -182,8 +184,19 @@ def _prepare(query_text: str, indexed: Callable[[str], bool] | None = None) -> s
     text = re.sub(r"\s+or\s+", " OR ", text)
     if text.count('"') % 2:
         text = text.replace('"', " ")
+    text = _CASE_PREFIX.sub(_case_term, text)
     text = _with_danish_spellings(text)
     return _with_compound_parts(text, indexed) if indexed else text
+
+
+_CASE_PREFIX = re.compile(r"(?i)(?<![\w:])case:(\S+)")
+
+
+def _case_term(match: re.Match[str]) -> str:
+    """`case:27.00.00 p20-01-23`'s number as the index keeps it (segment.cases.normalise)."""
+    from minutesindex.segment.cases import normalise
+
+    return f"case:{normalise(match[1]) or match[1].upper()}"
 
 
 _ASCII_WORD = re.compile(r"(?<![\w:])[^\W\d_]{3,}(?![\w:])")
@@ -268,10 +281,11 @@ def _check_query(query_text: str) -> None:
     """Queries that would silently match nothing are errors: an unknown `field:` prefix, a bare `*`,
     an operator with nothing after it."""
     outside_phrases = "".join(query_text.split('"')[::2])
-    known = {"title", *SECTION_FIELDS, *FIELD_ALIASES}
+    known = {"title", "case", *SECTION_FIELDS, *FIELD_ALIASES}
     for match in _FIELD_PREFIX.finditer(outside_phrases):
         if match.group(1).lower() not in known:
-            raise QuerySyntaxError(f"unknown field {match.group(1)!r}; use one of: title, {', '.join(SECTION_FIELDS)}")
+            fields = ", ".join(("title", *SECTION_FIELDS, "case"))
+            raise QuerySyntaxError(f"unknown field {match.group(1)!r}; use one of: {fields}")
     if re.fullmatch(r"[\s*?]+", query_text):
         raise QuerySyntaxError("a query needs at least one word (wildcards alone match nothing)")
     if _DANGLING_OPERATOR.search(outside_phrases):

@@ -136,11 +136,13 @@ def read_meeting(lines: list[Line], cleaned: list[Line]) -> Meeting:
     # (Only lines that say they record a decision: `Byrådet den 4. april 2024` heads an agenda too.)
     bodies = [(name, ln.text) for ln in cleaned if (name := _deciding_body_of(ln.text))]
     decided = [day for _, text in bodies if _DECISION_WORD.search(text) and (day := parse_date(text))]
+    titled = next(filter(None, map(parse_date, evidence)), None)
     if meeting.meeting_date is None and decided:
-        meeting.meeting_date = max(decided)
-    for text in evidence:
-        if meeting.meeting_date is None:
-            meeting.meeting_date = parse_date(text)
+        # A decision dated before the title block's date is the case's history, quoted (`Beslutning
+        # i Økonomiudvalget den 10. januar 2024` in the minutes of 3 February): the title's date holds.
+        meeting.meeting_date = titled if titled and titled > max(decided) else max(decided)
+    if meeting.meeting_date is None:
+        meeting.meeting_date = titled
     meeting.committee = _labelled_committee(head) or next(filter(None, map(_committee, evidence)), None)
     if meeting.committee is None:
         meeting.committee = _deciding_body(bodies) or _frequent_acronym(lines)

@@ -22,6 +22,7 @@ from minutesindex.store.tables import (
     AttachmentRow,
     ChangeRow,
     DocumentRow,
+    ItemCaseRow,
     ItemRow,
     PageRow,
     SectionRow,
@@ -345,6 +346,7 @@ def save_document(
         item_row.attachments = [
             AttachmentRow(position=k, label=a.label, title=a.title, url=a.url) for k, a in enumerate(item.attachments)
         ]
+        item_row.cases = [ItemCaseRow(case_number=number, position=k) for k, number in enumerate(item.case_numbers)]
         row.items.append(item_row)
     session.add(row)
     session.flush()
@@ -414,7 +416,12 @@ def load_items(session: Session, item_ids: Sequence[int] | None = None) -> list[
     query = (
         select(ItemRow)
         .join(ItemRow.document)
-        .options(selectinload(ItemRow.sections), selectinload(ItemRow.attachments), selectinload(ItemRow.document))
+        .options(
+            selectinload(ItemRow.sections),
+            selectinload(ItemRow.attachments),
+            selectinload(ItemRow.cases),
+            selectinload(ItemRow.document),
+        )
         .order_by(DocumentRow.meeting_date, DocumentRow.file_name, ItemRow.position)
     )
     if item_ids is not None:
@@ -424,7 +431,8 @@ def load_items(session: Session, item_ids: Sequence[int] | None = None) -> list[
 
 def latest_documents(session: Session, limit: int, offset: int = 0) -> list[tuple[DocumentRow, int]]:
     """Documents with their item counts, newest meeting first (undated last)."""
-    counts = select(ItemRow.document_id, func.count(ItemRow.id).label("item_count")).group_by(ItemRow.document_id).subquery()
+    item_count = func.count(ItemRow.id).label("item_count")
+    counts = select(ItemRow.document_id, item_count).group_by(ItemRow.document_id).subquery()
     query = (
         select(DocumentRow, func.coalesce(counts.c.item_count, 0))
         .outerjoin(counts, counts.c.document_id == DocumentRow.id)

@@ -87,6 +87,9 @@ class ItemRow(Base):
     attachments: Mapped[list[AttachmentRow]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="AttachmentRow.position"
     )
+    cases: Mapped[list[ItemCaseRow]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="ItemCaseRow.position"
+    )
 
 
 class SectionRow(Base):
@@ -114,6 +117,19 @@ class AttachmentRow(Base):
     url: Mapped[str | None] = mapped_column(Text)
 
     item: Mapped[ItemRow] = relationship(back_populates="attachments")
+
+
+class ItemCaseRow(Base):
+    """A case number an item names, normalised (segment.cases): `minutesindex case` follows a case
+    through its meetings by it."""
+
+    __tablename__ = "item_cases"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    item: Mapped[ItemRow] = relationship(back_populates="cases")
 
 
 class VocabularyRow(Base):
