@@ -47,6 +47,7 @@ class ItemRecord:
     structure_source: str | None  # export | outline | layout | text
     segmented: bool  # False: no agenda item was found; this is the whole document
     document_id: int = 0  # its meeting's document (Archive.meeting)
+    has_cpr: bool = False  # its text prints a CPR number (personal data)
 
     def section_text(self, name: str) -> str:
         return "\n\n".join(s.text for s in self.sections if s.name == name)
@@ -73,6 +74,7 @@ def _record(row) -> ItemRecord:  # noqa: ANN001 - an ItemRow, sections and docum
         outcome=row.outcome,
         closed=row.closed,
         case_number=row.case_number,
+        has_cpr=row.has_cpr,
         structure_source=doc.structure_source,
         segmented=doc.segmented,
         document_id=doc.id,
@@ -575,10 +577,17 @@ class Archive:
         ]
 
     def export_decisions(
-        self, out: str | Path | None, *, fmt: str | None = None, excel: bool = False, **filters: object
+        self,
+        out: str | Path | None,
+        *,
+        fmt: str | None = None,
+        excel: bool = False,
+        mask_cpr: bool = False,
+        **filters: object,
     ) -> int:
         """Write the decision table of the selected items (filters as select_items) to a file, or to
-        standard output for None; the format follows the suffix (.xlsx) unless `fmt` says csv or xlsx."""
+        standard output for None; the format follows the suffix (.xlsx) unless `fmt` says csv or xlsx.
+        With `mask_cpr`, every CPR number is written as xxxxxx-xxxx."""
         from minutesindex.export import write_decisions_csv, write_decisions_xlsx
 
         target = None if out is None or str(out) == "-" else Path(out)
@@ -586,9 +595,13 @@ class Archive:
         if fmt not in ("csv", "xlsx"):
             raise QuerySyntaxError(f"unknown format {fmt!r}; use csv or xlsx")
         items = self._select_rows(**filters)
-        return write_decisions_xlsx(items, target) if fmt == "xlsx" else write_decisions_csv(items, target, excel=excel)
+        if fmt == "xlsx":
+            return write_decisions_xlsx(items, target, mask_cpr=mask_cpr)
+        return write_decisions_csv(items, target, excel=excel, mask_cpr=mask_cpr)
 
-    def export_hits(self, out: str | Path | None, hits: list, *, fmt: str | None = None, excel: bool = False) -> int:
+    def export_hits(
+        self, out: str | Path | None, hits: list, *, fmt: str | None = None, excel: bool = False, mask_cpr: bool = False
+    ) -> int:
         """Write search hits as the decision table's rows, in the order of the hits (best first)."""
         from minutesindex.export import write_decisions_csv, write_decisions_xlsx
         from minutesindex.store.db import load_items, open_database, session_scope
@@ -599,15 +612,15 @@ class Archive:
             rows = {item.id: item for item in load_items(session, [hit.item_id for hit in hits])}
             ordered = [rows[hit.item_id] for hit in hits if hit.item_id in rows]
             if fmt == "xlsx":
-                return write_decisions_xlsx(ordered, target, keep_order=True)
-            return write_decisions_csv(ordered, target, excel=excel, keep_order=True)
+                return write_decisions_xlsx(ordered, target, keep_order=True, mask_cpr=mask_cpr)
+            return write_decisions_csv(ordered, target, excel=excel, keep_order=True, mask_cpr=mask_cpr)
 
-    def export_items(self, out: str | Path | None, **filters: object) -> int:
+    def export_items(self, out: str | Path | None, *, mask_cpr: bool = False, **filters: object) -> int:
         """Write the selected items as JSON Lines to a file, or to standard output for None."""
         from minutesindex.export import write_items_jsonl
 
         target = None if out is None or str(out) == "-" else Path(out)
-        return write_items_jsonl(self._select_rows(**filters), target)
+        return write_items_jsonl(self._select_rows(**filters), target, mask_cpr=mask_cpr)
 
     def stats(self) -> dict:
         """Documents, pages, OCR'd pages, items (also per committee), undated and unsegmented documents."""

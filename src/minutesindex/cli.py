@@ -593,6 +593,8 @@ def show(
     source = STRUCTURE_SOURCE_NAMES.get(record["structure_source"] or "", "unknown")
     case = f" · case {_e(record['case_number'])}" if record["case_number"] else ""
     out.print(f"structure from {source}{case}" + (" · closed (lukket)" if record["closed"] else ""), highlight=False)
+    if record["has_cpr"]:
+        out.print("personal data: the text prints a CPR number (export --mask-cpr masks it)", highlight=False)
     if not record["segmented"]:
         out.print("(no agenda items were found in this document; it is shown whole)", highlight=False)
     if record["presenter"] and not _PRINTED_PRESENTER.match(record["body"] or ""):  # the text may print it
@@ -676,6 +678,7 @@ INCLUDE_UNDATED = typer.Option("--include-undated", help="Keep meetings without 
 EXPORT_COMMITTEE = typer.Option("--committee", metavar="NAME")
 EXPORT_SINCE = typer.Option("--since", metavar="DATE")
 EXPORT_UNTIL = typer.Option("--until", metavar="DATE")
+MASK_CPR = typer.Option("--mask-cpr", help="Write every CPR number as xxxxxx-xxxx (personal data).")
 EXPORT_QUERY = typer.Option("--query", metavar="QUERY", help="Export exactly the items this search returns.")
 
 
@@ -691,6 +694,7 @@ def export_items(
     include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
     access: Annotated[str | None, ACCESS] = None,
     municipality: Annotated[str | None, MUNICIPALITY] = None,
+    mask_cpr: Annotated[bool, MASK_CPR] = False,
 ) -> None:
     """Write one JSON object per agenda item (JSON Lines).
 
@@ -699,7 +703,7 @@ def export_items(
     target = _output(out_path)
     archive, selection = _selection(committee, since, until, query, include_undated, access, municipality)
     with _writing(target):
-        count = archive.export_items(target, **selection)
+        count = archive.export_items(target, mask_cpr=mask_cpr, **selection)
     err.print(f"wrote {count} items to {target or 'standard output'}", highlight=False)
 
 
@@ -726,6 +730,7 @@ def export_decisions(
     include_undated: Annotated[bool, INCLUDE_UNDATED] = False,
     access: Annotated[str | None, ACCESS] = None,
     municipality: Annotated[str | None, MUNICIPALITY] = None,
+    mask_cpr: Annotated[bool, MASK_CPR] = False,
 ) -> None:
     """Write a decision table: one row per agenda item, with recommendation, decision and outcome.
 
@@ -745,7 +750,7 @@ def export_decisions(
         raise typer.BadParameter("an xlsx workbook is binary; write it to a file or a pipe", param_hint="--out")
     archive, selection = _selection(committee, since, until, query, include_undated, access, municipality)
     with _writing(target):
-        count = archive.export_decisions(target, fmt=fmt, excel=excel, kind=kind, **selection)
+        count = archive.export_decisions(target, fmt=fmt, excel=excel, kind=kind, mask_cpr=mask_cpr, **selection)
     err.print(f"wrote {count} rows to {target or 'standard output'}", highlight=False)
 
 
@@ -850,6 +855,7 @@ def stats(json_output: Annotated[bool, typer.Option("--json", help="Print the co
             ("unsegmented_documents", "document without agenda items", "documents without agenda items"),
             ("undated_documents", "document without a meeting date", "documents without a meeting date"),
             ("closed_items", "closed item", "closed items"),
+            ("cpr_items", "item with a CPR number (personal data)", "items with a CPR number (personal data)"),
         )
         if result[key]
     ]

@@ -195,12 +195,30 @@ def sort_items(items: Iterable[ItemRow]) -> list[ItemRow]:
     )
 
 
+def masked(value: object) -> object:
+    """The value with every CPR number in its text replaced by xxxxxx-xxxx (`--mask-cpr`)."""
+    from minutesindex.segment.personal import mask_cpr
+
+    if isinstance(value, str):
+        return mask_cpr(value)
+    if isinstance(value, dict):
+        return {key: masked(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [masked(inner) for inner in value]
+    return value
+
+
+def _decision_rows(items: Iterable[ItemRow], keep_order: bool, mask_cpr: bool) -> list[dict]:
+    rows = [decision_row(it) for it in (items if keep_order else sort_items(items))]
+    return [masked(row) for row in rows] if mask_cpr else rows  # type: ignore[misc]
+
+
 def write_decisions_csv(
-    items: Iterable[ItemRow], out: Path | None, excel: bool = False, keep_order: bool = False
+    items: Iterable[ItemRow], out: Path | None, excel: bool = False, keep_order: bool = False, mask_cpr: bool = False
 ) -> int:
     """RFC 4180 CSV in UTF-8 to a file, or to standard output for None; with excel, UTF-8 with BOM and
     `;` so Danish Excel opens it by double-click, and cells Excel would read as formulas neutralised."""
-    rows = [decision_row(it) for it in (items if keep_order else sort_items(items))]
+    rows = _decision_rows(items, keep_order, mask_cpr)
     if excel:
         rows = [{column: _formula_safe(value) for column, value in row.items()} for row in rows]
     with _text_output(out, "utf-8-sig" if excel else "utf-8") as fh:
@@ -210,13 +228,15 @@ def write_decisions_csv(
     return len(rows)
 
 
-def write_decisions_xlsx(items: Iterable[ItemRow], out: Path | None, keep_order: bool = False) -> int:
+def write_decisions_xlsx(
+    items: Iterable[ItemRow], out: Path | None, keep_order: bool = False, mask_cpr: bool = False
+) -> int:
     """A workbook with a bold, frozen, filterable header row; text cells stay text (`1.1` is no
     number), meeting dates are dates, and cells Excel would read as formulas are neutralised."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    rows = [decision_row(it) for it in (items if keep_order else sort_items(items))]
+    rows = _decision_rows(items, keep_order, mask_cpr)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "decisions"
@@ -366,15 +386,17 @@ def item_record(item: ItemRow) -> dict:
         "closed": item.closed,
         "case_number": item.case_number,
         "case_numbers": [case.case_number for case in item.cases],  # every case it names, normalised
+        "has_cpr": item.has_cpr,  # its text prints a CPR number (personal data)
         "structure_source": doc.structure_source,  # export, outline, layout or text
         "pdf_path": doc.pdf_path,  # an export's PDF of the meeting, which the pages count in
     }
 
 
-def write_items_jsonl(items: Iterable[ItemRow], out: Path | None) -> int:
+def write_items_jsonl(items: Iterable[ItemRow], out: Path | None, mask_cpr: bool = False) -> int:
     count = 0
     with _text_output(out, "utf-8") as fh:
         for item in items:
-            fh.write(json.dumps(item_record(item), ensure_ascii=False) + "\n")
+            record = item_record(item)
+            fh.write(json.dumps(masked(record) if mask_cpr else record, ensure_ascii=False) + "\n")
             count += 1
     return count

@@ -200,6 +200,14 @@ def search_terms(text: str) -> str:
     return " ".join(terms)
 
 
+def item_text(item: ItemRow) -> str:
+    """Every word an item holds: title, body, sections (with their headings), attachments, preface."""
+    parts = [item.title, item.presenter or "", item.body or "", item.preface or ""]
+    parts += [f"{section.heading}\n{section.text}" for section in item.sections]
+    parts += [f"{attachment.label} {attachment.title}" for attachment in item.attachments]
+    return "\n".join(parts)
+
+
 def write_search_rows(session: Session, items: Sequence[ItemRow], remove: Sequence[int] = ()) -> None:
     """What the database searches by, in the transaction that writes the items: SQLite's FTS5 table
     (datasette), PostgreSQL's vectors (search.pg; a removed item's row goes with it)."""
@@ -351,9 +359,11 @@ def save_document(
     session.add(row)
     session.flush()
     from minutesindex.export import item_outcome
+    from minutesindex.segment.personal import cpr_numbers
 
     for item_row in row.items:
         item_row.outcome = item_outcome(item_row) or None
+        item_row.has_cpr = bool(cpr_numbers(item_text(item_row)))
     write_search_rows(session, row.items)
     record_changes(session, [item.id for item in row.items], "add")
     return row
@@ -514,6 +524,7 @@ def statistics(session: Session) -> dict:
             ).all()
         ),
         "closed_items": session.scalar(select(func.count(ItemRow.id)).where(ItemRow.closed.is_(True))) or 0,
+        "cpr_items": session.scalar(select(func.count(ItemRow.id)).where(ItemRow.has_cpr.is_(True))) or 0,
         "committees": [
             {"committee": c or "", "documents": d, "pages": int(p or 0), "items": items_per_committee.get(c, 0)}
             for c, d, p in per_committee

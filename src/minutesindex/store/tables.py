@@ -78,6 +78,8 @@ class ItemRow(Base):
     # The decision's label (godkendt, udsat, …; see export.outcome_of), kept for SQL and datasette.
     outcome: Mapped[str | None] = mapped_column(String(40))
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # lukket punkt
+    # Its text prints a CPR number (segment.personal): personal data, masked by `export --mask-cpr`.
+    has_cpr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     case_number: Mapped[str | None] = mapped_column(String(100), index=True)
 
     document: Mapped[DocumentRow] = relationship(back_populates="items")
