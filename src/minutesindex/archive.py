@@ -20,6 +20,7 @@ from minutesindex.config import DEFAULT_OCR_LANG, Settings, load_settings
 from minutesindex.dates import parse_date
 from minutesindex.errors import NoHomeError, NotFoundError, QuerySyntaxError, UnknownCommitteeError
 from minutesindex.model import Attachment, Section
+from minutesindex.watch import Watch
 
 
 @dataclass
@@ -277,7 +278,8 @@ class Archive:
         `scheduler` (a Dask scheduler's address), scanned pages are OCR'd on that cluster."""
         from minutesindex.pipeline import ingest_paths
 
-        return ingest_paths(
+        before = self._last_item_id() if self.exists() else 0
+        report = ingest_paths(
             [Path(p) for p in paths],
             self.settings,
             force=force,
@@ -292,6 +294,9 @@ class Archive:
             follow_links=follow_links,
             on_pages=on_pages,
         )
+        if report.count("ingested"):
+            report.watches = {w.name: n for w in self.watches() if (n := len(self._watch_hits(w, above=before)))}
+        return report
 
     def sync(self) -> tuple[int, int]:
         """Bring this home's search index up to the database (see pipeline.sync): (added, removed)."""
@@ -621,6 +626,86 @@ class Archive:
 
         target = None if out is None or str(out) == "-" else Path(out)
         return write_items_jsonl(self._select_rows(**filters), target, mask_cpr=mask_cpr)
+
+    # -- saved searches ----------------------------------------------------------------------
+    WATCH_LIMIT = 10_000  # the most hits a saved search reports as new at once
+
+    def watch_add(self, name: str, query: str, **filters: object) -> Watch:
+        """Save a search under a name (filters: committee, municipality, since, until, access,
+        include_undated); it is run once to check it. Its present hits count as read."""
+        import json
+
+        from minutesindex.store.db import open_database, session_scope
+        from minutesindex.store.tables import WatchRow
+        from minutesindex.watch import check_filters, check_name
+
+        filters = check_filters({k: (str(v) if isinstance(v, dt.date) else v) for k, v in filters.items()})
+        watch = Watch(check_name(name), query, filters)
+        self._watch_hits(watch, above=0)  # a bad query or filter fails here, before it is saved
+        with session_scope(open_database(self._existing().db_url)) as session:
+            if session.get(WatchRow, name) is not None:
+                raise QuerySyntaxError(f"a watch named {name!r} exists; remove it first")
+            watch.read_upto = self._last_item_id()
+            session.add(WatchRow(name=name, query=query, filters=json.dumps(filters), read_upto=watch.read_upto,
+                                 created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))  # fmt: skip
+        return watch
+
+    def watches(self) -> list[Watch]:
+        """The saved searches, each with how many hits are new (above what was last read)."""
+        import json
+
+        from sqlalchemy import select
+
+        from minutesindex.store.db import open_database, session_scope
+        from minutesindex.store.tables import WatchRow
+
+        with session_scope(open_database(self._existing().db_url)) as session:
+            rows = list(session.scalars(select(WatchRow).order_by(WatchRow.name)))
+            watches = [Watch(r.name, r.query, json.loads(r.filters), r.read_upto) for r in rows]
+        for watch in watches:
+            watch.new = len(self._watch_hits(watch, above=watch.read_upto))
+        return watches
+
+    def watch_remove(self, name: str) -> None:
+        from minutesindex.store.db import open_database, session_scope
+        from minutesindex.store.tables import WatchRow
+
+        with session_scope(open_database(self._existing().db_url)) as session:
+            row = session.get(WatchRow, name)
+            if row is None:
+                raise NotFoundError(f"no watch named {name!r}")
+            session.delete(row)
+
+    def watch_feed(self, name: str, out: str | Path, fmt: str = "atom") -> int:
+        """Write the saved search's new hits (since the last feed) to a file as Atom or CSV, replacing
+        it atomically, and mark them read. Returns how many were written."""
+        from minutesindex.store.db import open_database, session_scope
+        from minutesindex.store.tables import WatchRow
+        from minutesindex.watch import write_feed
+
+        watch = next((w for w in self.watches() if w.name == name), None)
+        if watch is None:
+            raise NotFoundError(f"no watch named {name!r}")
+        upto = self._last_item_id()
+        hits = [hit for hit in self._watch_hits(watch, above=watch.read_upto) if hit.item_id <= upto]
+        write_feed(hits, Path(out), fmt, name)
+        with session_scope(open_database(self._existing().db_url)) as session:
+            session.get(WatchRow, name).read_upto = upto
+        return len(hits)
+
+    def _watch_hits(self, watch: Watch, above: int) -> list:
+        """The saved search's hits with an id above `above`, newest meeting first."""
+        hits = self.search(watch.query, limit=self.WATCH_LIMIT, sort="date", **watch.filters)
+        return [hit for hit in hits if hit.item_id > above]
+
+    def _last_item_id(self) -> int:
+        from sqlalchemy import func, select
+
+        from minutesindex.store.db import open_database, session_scope
+        from minutesindex.store.tables import ItemRow
+
+        with session_scope(open_database(self._existing().db_url)) as session:
+            return session.scalar(select(func.max(ItemRow.id))) or 0
 
     def stats(self) -> dict:
         """Documents, pages, OCR'd pages, items (also per committee), undated and unsegmented documents."""

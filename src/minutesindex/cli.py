@@ -133,6 +133,8 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export agenda items (JSON Lines) or decision tables (CSV, xlsx).")
 app.add_typer(export_app, name="export")
+watch_app = typer.Typer(help="Saved searches: what is new in them after each ingest, as an Atom feed or CSV.")
+app.add_typer(watch_app, name="watch")
 
 
 class _Output(Console):
@@ -352,6 +354,7 @@ def ingest(
         "items": sum(o.items for o in report.outcomes if o.status == "ingested"),
         "seconds": round(report.seconds, 2),
         "ignored": report.count("ignored"),
+        "watches": report.watches,
         "files": [
             {
                 "path": shown_path(o.path),
@@ -375,6 +378,9 @@ def ingest(
             f"{_counted(summary['items'], 'item')} in {summary['seconds']:.1f} s",
             highlight=False,
         )
+        for name, new in report.watches.items():
+            line = f"watch {_e(name)}: {_counted(new, 'new item')} (minutesindex watch feed {_e(name)})"
+            out.print(line, highlight=False)
     if report.failed:
         raise typer.Exit(int(ExitCode.FILES_FAILED))
 
@@ -1012,3 +1018,71 @@ def case(
         out.print(f"{date}  {_e(entry.committee or '')}  {_e(where)}{outcome}", highlight=False)
         if entry.decision:
             out.print("    " + _e(" ".join(entry.decision.split())[:300]), highlight=False)
+
+
+@watch_app.command("add")
+def watch_add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A name for the saved search.")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="The search, as `minutesindex search` takes it.")],
+    committee: Annotated[str | None, EXPORT_COMMITTEE] = None,
+    since: Annotated[str | None, EXPORT_SINCE] = None,
+    until: Annotated[str | None, EXPORT_UNTIL] = None,
+    municipality: Annotated[str | None, MUNICIPALITY] = None,
+    access: Annotated[str | None, ACCESS] = None,
+) -> None:
+    """Save a search; every `ingest` then says how many new items it matches.
+
+    Example: minutesindex watch add affald "affald OR genbrug" --municipality aarhus
+    """
+    _check_access(access)
+    filters = {"committee": committee, "since": since, "until": until, "municipality": municipality, "access": access}
+    watch = Archive().watch_add(name, query, **filters)
+    err.print(f"watching {watch.name!r}: {watch.query}", highlight=False)
+
+
+@watch_app.command("list")
+def watch_list(json_output: Annotated[bool, typer.Option("--json", help="Print the watches as JSON.")] = False) -> None:
+    """The saved searches, each with how many new items it has.
+
+    Example: minutesindex watch list
+    """
+    watches = Archive().watches()
+    if json_output:
+        out.print_json(json.dumps([w.as_json() for w in watches], ensure_ascii=False))
+        return
+    for watch in watches:
+        filters = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in watch.filters.items())
+        out.print(f"{_e(watch.name)}\t{watch.new} new\t{_e(watch.query)} {_e(filters)}".rstrip(), highlight=False)
+    if not watches:
+        err.print("no saved searches (minutesindex watch add NAME QUERY)", highlight=False)
+
+
+@watch_app.command("remove")
+def watch_remove(name: Annotated[str, typer.Argument(metavar="NAME")]) -> None:
+    """Forget a saved search.
+
+    Example: minutesindex watch remove affald
+    """
+    Archive().watch_remove(name)
+    err.print(f"removed watch {name!r}", highlight=False)
+
+
+@watch_app.command("feed")
+def watch_feed(
+    name: Annotated[str, typer.Argument(metavar="NAME")],
+    out_path: Annotated[Path, typer.Option("--out", metavar="FILE", help="The feed file (replaced whole).")],
+    fmt: Annotated[str, typer.Option("--format", metavar="atom|csv", help="atom (default) or csv.")] = "atom",
+) -> None:
+    """Write the saved search's new items since the last feed as Atom (for any feed reader) or CSV,
+    and mark them read.
+
+    Example: minutesindex watch feed affald --out affald.xml
+    """
+    if fmt not in ("atom", "csv"):
+        raise typer.BadParameter("use atom or csv", param_hint="--format")
+    target = _output(out_path)
+    if target is None:
+        raise typer.BadParameter("a feed is written to a file", param_hint="--out")
+    with _writing(target):
+        count = Archive().watch_feed(name, target, fmt)
+    err.print(f"wrote {_counted(count, 'new item')} to {target}", highlight=False)

@@ -92,6 +92,7 @@ class FileOutcome:
 class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    watches: dict[str, int] = field(default_factory=dict)  # saved searches the new items match, and how many
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

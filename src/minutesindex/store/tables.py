@@ -134,6 +134,19 @@ class ItemCaseRow(Base):
     item: Mapped[ItemRow] = relationship(back_populates="cases")
 
 
+class WatchRow(Base):
+    """A saved search (`minutesindex watch`): its query and filters, and the highest item id its
+    reader has read up to, so that what is new is the hits above it (ids are never reused)."""
+
+    __tablename__ = "watches"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    filters: Mapped[str] = mapped_column(Text, default="{}")  # JSON: committee, municipality, since, …
+    read_upto: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class VocabularyRow(Base):
     """Words with Danish letters as read on correctly read pages, with how often; letter repair learns
     names and words no lexicon has from it (`Sglund` is `Sølund` when `Sølund` has been read right)."""
