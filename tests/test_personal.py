@@ -52,7 +52,8 @@ def test_look_alikes_are_not_cpr_numbers(text):
 def test_ingest_flags_stats_counts_show_marks_and_export_masks(tmp_path_factory, monkeypatch, tmp_path):
     text = (
         "Referat\nSocialudvalget den 3. marts 2025\n\n"
-        "1. Klage over afgørelse\nSagsfremstilling\nBorgeren klager.\nBeslutning\nAfvist; 010190-1234, klager, orienteres.\n\n"
+        "1. Klage over afgørelse\nSagsfremstilling\nBorgeren klager.\n"
+        "Beslutning\nAfvist; 010190-1234, klager, orienteres.\n\n"
         "2. Budget\nSagsfremstilling\nSagsnr. 010190-1234 drøftes.\nBeslutning\nGodkendt.\n"
     )
     settings = home_with_texts(tmp_path_factory, {"referat.txt": text})

@@ -17,7 +17,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def _minutes(folder, name: str, date: str, titles: list[str]) -> None:
-    body = "".join(f"{k}. {t}\nSagsfremstilling\nOm {t.lower()}.\nBeslutning\nGodkendt.\n\n" for k, t in enumerate(titles, 1))
+    body = "".join(
+        f"{k}. {title}\nSagsfremstilling\nOm {title.lower()}.\nBeslutning\nGodkendt.\n\n"
+        for k, title in enumerate(titles, 1)
+    )
     (folder / name).write_text(f"Referat\nTeknik- og Miljøudvalget den {date}\n\n{body}", encoding="utf-8")
 
 
