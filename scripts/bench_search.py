@@ -25,6 +25,7 @@ import os
 import random
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -343,6 +344,8 @@ def main() -> None:
     parser.add_argument("--backends", default="whoosh,postgresql,tantivy")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    # Stopped (SIGTERM), the private PostgreSQL server and the temporary homes still go.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     words = vocabulary()
     queries = query_sets(words, args.queries)
     runners = {"whoosh": bench_whoosh, "postgresql": bench_postgres, "tantivy": bench_tantivy}

@@ -22,6 +22,7 @@ SEARCH_KEYS = {
     "snippet",
     "page",
     "municipality",
+    "outcome",  # added by the web workbench's round: keys are only ever added
 }
 ITEM_KEYS = {
     "document",

@@ -601,6 +601,23 @@ def show(
     out.print(f"structure from {source}{case}" + (" · closed (lukket)" if record["closed"] else ""), highlight=False)
     if record["has_cpr"]:
         out.print("personal data: the text prints a CPR number (export --mask-cpr masks it)", highlight=False)
+    if record["votes"]:
+        tally = "; ".join(
+            " ".join(
+                filter(
+                    None,
+                    [
+                        v["side"],
+                        str(v["count"] or ""),
+                        ", ".join(v["names"]),
+                        f"({', '.join(v['parties'])})" if v["parties"] else "",
+                    ],
+                )
+            )  # fmt: skip
+            for v in record["votes"]
+        )
+        result = f" → {record['vote_result']}" if record["vote_result"] else ""
+        out.print(f"votes: {_e(tally)}{result}", highlight=False)
     if not record["segmented"]:
         out.print("(no agenda items were found in this document; it is shown whole)", highlight=False)
     if record["presenter"] and not _PRINTED_PRESENTER.match(record["body"] or ""):  # the text may print it

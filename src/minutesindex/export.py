@@ -40,6 +40,8 @@ DECISION_COLUMNS = [
     "link",
     "municipality",
     "case_numbers",
+    "votes",
+    "vote_result",
 ]
 
 # Ordered: the first rule that matches labels the decision.
@@ -160,9 +162,18 @@ def decision_row(item: ItemRow) -> dict:
         "closed": "lukket" if item.closed else "",
         "case_number": item.case_number or "",
         "case_numbers": "; ".join(case.case_number for case in item.cases),
+        "votes": "; ".join(vote_text(vote) for vote in item.votes),
+        "vote_result": item.vote_result or "",
         "structure_source": doc.structure_source or "",
         "link": source_link(doc.pdf_path or doc.path, item.page_start),
     }
+
+
+def vote_text(vote) -> str:  # noqa: ANN001 - a VoteRow
+    """`for 20 (A, F, Ø)`, `imod Anne Hansen (V)`."""
+    count = str(vote.count) if vote.count is not None else ""
+    names = (vote.names or "").replace("\n", ", ")
+    return " ".join(filter(None, [vote.side, count, names, f"({vote.parties})" if vote.parties else ""]))
 
 
 def source_link(path: str, page: int) -> str:
@@ -387,6 +398,18 @@ def item_record(item: ItemRow) -> dict:
         "case_number": item.case_number,
         "case_numbers": [case.case_number for case in item.cases],  # every case it names, normalised
         "has_cpr": item.has_cpr,  # its text prints a CPR number (personal data)
+        "votes": [
+            {
+                "side": v.side,
+                "count": v.count,
+                "parties": v.parties.split(", ") if v.parties else [],
+                "names": v.names.splitlines() if v.names else [],
+            }  # fmt: skip
+            for v in item.votes
+        ],
+        "vote_result": item.vote_result,
+        "participants": doc.participants.splitlines() if doc.participants else [],  # the meeting's, where printed
+        "absentees": doc.absentees.splitlines() if doc.absentees else [],
         "structure_source": doc.structure_source,  # export, outline, layout or text
         "pdf_path": doc.pdf_path,  # an export's PDF of the meeting, which the pages count in
     }

@@ -27,6 +27,7 @@ from minutesindex.store.tables import (
     PageRow,
     SectionRow,
     VocabularyRow,
+    VoteRow,
 )
 
 # Who writes this process's changes: the index this process writes to already holds them.
@@ -208,6 +209,25 @@ def item_text(item: ItemRow) -> str:
     return "\n".join(parts)
 
 
+def set_votes(item: ItemRow) -> None:
+    """The votes the item's decision records (segment.votes), and their result."""
+    from minutesindex.export import final_decision
+    from minutesindex.segment.votes import read_votes
+
+    read = read_votes(final_decision(item))
+    item.votes = [
+        VoteRow(
+            position=k,
+            side=v.side,
+            count=v.count,
+            parties=", ".join(v.parties) or None,
+            names="\n".join(v.names) or None,
+        )  # fmt: skip
+        for k, v in enumerate(read.votes if read else [])
+    ]
+    item.vote_result = read.result if read else None
+
+
 def write_search_rows(session: Session, items: Sequence[ItemRow], remove: Sequence[int] = ()) -> None:
     """What the database searches by, in the transaction that writes the items: SQLite's FTS5 table
     (datasette), PostgreSQL's vectors (search.pg; a removed item's row goes with it)."""
@@ -364,6 +384,7 @@ def save_document(
     for item_row in row.items:
         item_row.outcome = item_outcome(item_row) or None
         item_row.has_cpr = bool(cpr_numbers(item_text(item_row)))
+        set_votes(item_row)
     write_search_rows(session, row.items)
     record_changes(session, [item.id for item in row.items], "add")
     return row
@@ -430,6 +451,7 @@ def load_items(session: Session, item_ids: Sequence[int] | None = None) -> list[
             selectinload(ItemRow.sections),
             selectinload(ItemRow.attachments),
             selectinload(ItemRow.cases),
+            selectinload(ItemRow.votes),
             selectinload(ItemRow.document),
         )
         .order_by(DocumentRow.meeting_date, DocumentRow.file_name, ItemRow.position)

@@ -80,6 +80,7 @@ class ItemRow(Base):
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # lukket punkt
     # Its text prints a CPR number (segment.personal): personal data, masked by `export --mask-cpr`.
     has_cpr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    vote_result: Mapped[str | None] = mapped_column(String(20))  # vedtaget | forkastet, from its votes
     case_number: Mapped[str | None] = mapped_column(String(100), index=True)
 
     document: Mapped[DocumentRow] = relationship(back_populates="items")
@@ -91,6 +92,9 @@ class ItemRow(Base):
     )
     cases: Mapped[list[ItemCaseRow]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="ItemCaseRow.position"
+    )
+    votes: Mapped[list[VoteRow]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="VoteRow.position"
     )
 
 
@@ -132,6 +136,23 @@ class ItemCaseRow(Base):
     position: Mapped[int] = mapped_column(Integer)
 
     item: Mapped[ItemRow] = relationship(back_populates="cases")
+
+
+class VoteRow(Base):
+    """One side of a vote its decision records (segment.votes): for, imod or undlod, with the count,
+    the parties and the names the text gives."""
+
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    side: Mapped[str] = mapped_column(String(10))
+    count: Mapped[int | None] = mapped_column(Integer)
+    parties: Mapped[str | None] = mapped_column(Text)  # `A, F, Ø`
+    names: Mapped[str | None] = mapped_column(Text)  # one name per line
+
+    item: Mapped[ItemRow] = relationship(back_populates="votes")
 
 
 class WatchRow(Base):

@@ -1,0 +1,70 @@
+"""Votes the decisions record (segment.votes), and each item's vote result; filled for the items
+stored from their decisions' text.
+
+Revision ID: 0009
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+
+
+def upgrade() -> None:
+    op.add_column("items", sa.Column("vote_result", sa.String(20)))
+    op.create_table(
+        "votes",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("side", sa.String(10), nullable=False),
+        sa.Column("count", sa.Integer),
+        sa.Column("parties", sa.Text),
+        sa.Column("names", sa.Text),
+    )
+    op.create_index("ix_votes_item_id", "votes", ["item_id"])
+    _fill(op.get_bind())
+
+
+def _fill(connection: sa.Connection) -> None:
+    from minutesindex.segment.votes import read_votes
+
+    last: dict[int, str] = {}  # each item's last decision block: the meeting's own decision
+    rows = connection.execute(
+        sa.text("SELECT item_id, text FROM sections WHERE name IN ('referat', 'beslutning') ORDER BY item_id, position")
+    )
+    for item_id, text in rows:
+        if text and text.strip():
+            last[item_id] = text
+    for item_id, text in last.items():
+        read = read_votes(text)
+        if read is None:
+            continue
+        connection.execute(
+            sa.text("UPDATE items SET vote_result = :result WHERE id = :id"), {"result": read.result, "id": item_id}
+        )
+        for k, vote in enumerate(read.votes):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO votes (item_id, position, side, count, parties, names) "
+                    "VALUES (:item_id, :position, :side, :count, :parties, :names)"
+                ),
+                {
+                    "item_id": item_id,
+                    "position": k,
+                    "side": vote.side,
+                    "count": vote.count,
+                    "parties": ", ".join(vote.parties) or None,
+                    "names": "\n".join(vote.names) or None,
+                },  # fmt: skip
+            )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_votes_item_id", "votes")
+    op.drop_table("votes")
+    with op.batch_alter_table("items") as items:
+        items.drop_column("vote_result")
