@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from minutesindex.config import DEFAULT_OCR_LANG, Settings, load_settings
@@ -49,12 +49,17 @@ class ItemRecord:
     segmented: bool  # False: no agenda item was found; this is the whole document
     document_id: int = 0  # its meeting's document (Archive.meeting)
     has_cpr: bool = False  # its text prints a CPR number (personal data)
+    votes: list[str] = field(default_factory=list)  # `for 20 (A, F, Ø)`, one per side its decision records
+    vote_result: str | None = None  # vedtaget | forkastet
+    case_numbers: list[str] = field(default_factory=list)  # every case it names, normalised
 
     def section_text(self, name: str) -> str:
         return "\n\n".join(s.text for s in self.sections if s.name == name)
 
 
 def _record(row) -> ItemRecord:  # noqa: ANN001 - an ItemRow, sections and document loaded
+    from minutesindex.export import vote_text
+
     doc = row.document
     return ItemRecord(
         item_id=row.id,
@@ -76,6 +81,9 @@ def _record(row) -> ItemRecord:  # noqa: ANN001 - an ItemRow, sections and docum
         closed=row.closed,
         case_number=row.case_number,
         has_cpr=row.has_cpr,
+        votes=[vote_text(vote) for vote in row.votes],
+        vote_result=row.vote_result,
+        case_numbers=[case.case_number for case in row.cases],
         structure_source=doc.structure_source,
         segmented=doc.segmented,
         document_id=doc.id,
