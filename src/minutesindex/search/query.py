@@ -629,6 +629,9 @@ def _hit(hit: Hit, query_terms: set[tuple[str, str]], all_words: bool) -> Search
     )
 
 
+MIN_STEM_IN_COMPOUND = 3  # the shortest stem of a compound part (MIN_INDEX_PART letters, one stemmed off)
+
+
 def snippet(text: str, query_terms: set[tuple[str, str]]) -> str:
     """Up to two passages of the text around the words the query looks for, between ** marks.
 
@@ -637,11 +640,18 @@ def snippet(text: str, query_terms: set[tuple[str, str]]) -> str:
     """
     terms = {term for field, term in query_terms if field != "folded"}
     folded_terms = {term for field, term in query_terms if field == "folded"}
-    marked = {
-        word
-        for word in set(TOKEN_RE.findall(text.lower()))
-        if not terms.isdisjoint(index_terms(word)) or fold(word) in folded_terms
-    }
+    inside = [term for term in terms if len(term) >= MIN_STEM_IN_COMPOUND]
+
+    def matched(word: str) -> bool:
+        if stem(word) in terms or fold(word) in folded_terms:
+            return True
+        # A compound's parts (whose stems its letters hold) are split only where a query term is
+        # inside it: splitting needs the lexicon's trie, a seventh of a new process's start.
+        if len(word) < MIN_COMPOUND_LEN or not any(term in word for term in inside):
+            return False
+        return not terms.isdisjoint(index_terms(word))
+
+    marked = {word for word in set(TOKEN_RE.findall(text.lower())) if matched(word)}
     if not marked:
         return _one_line(text[:200])
     spans = [(m.start(), m.end()) for m in TOKEN_RE.finditer(text) if m.group().lower() in marked]
