@@ -126,3 +126,54 @@ def test_case_command_search_and_exports_carry_the_case(case_home, monkeypatch, 
     items = tmp_path / "items.jsonl"
     assert runner.invoke(app, ["export", "items", "--out", str(items)]).exit_code == 0
     assert any(json.loads(line)["case_numbers"] == [KLE] for line in items.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_home_made_before_cases_votes_and_cpr_gets_them_filled_when_opened(tmp_path):
+    """Migrations 0006, 0007 and 0009 read the stored text, a batch of items at a time."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from minutesindex.store.db import MIGRATIONS, open_database
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(
+            text(
+                "INSERT INTO documents (id, path, file_name, content_hash, page_count, ingested_at, segmented) "
+                "VALUES (1, '/a/r.pdf', 'r.pdf', 'h', 1, CURRENT_TIMESTAMP, 1)"
+            )
+        )
+        for item_id, body, decision in (
+            (1, "Sagsnr.: 27.00.00-P20-1-23", "Godkendt. For stemte 20 (A, F). Imod stemte 5 (V)."),
+            (2, "Borgeren 010190-1234 klager.", "Afvist."),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO items (id, document_id, position, number, title, page_start, page_end, body, closed) "
+                    "VALUES (:id, 1, :id, :id, 'Punkt', 1, 1, :body, 0)"
+                ),
+                {"id": item_id, "body": body},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO sections (item_id, position, name, heading, text, raw_text) "
+                    "VALUES (:id, 0, 'beslutning', 'Beslutning', :text, :text)"
+                ),
+                {"id": item_id, "text": decision},
+            )
+    engine.dispose()
+    upgraded = open_database(url)
+    with upgraded.connect() as connection:
+        assert connection.execute(text("SELECT item_id, case_number FROM item_cases")).all() == [(1, KLE)]
+        assert connection.execute(text("SELECT case_number FROM items WHERE id = 1")).scalar() == KLE
+        assert connection.execute(text("SELECT id FROM items WHERE has_cpr")).all() == [(2,)]
+        votes = connection.execute(text("SELECT item_id, side, count, parties FROM votes ORDER BY position")).all()
+        assert votes == [(1, "for", 20, "A, F"), (1, "imod", 5, "V")]
+        assert connection.execute(text("SELECT vote_result FROM items WHERE id = 1")).scalar() == "vedtaget"
+    upgraded.dispose()

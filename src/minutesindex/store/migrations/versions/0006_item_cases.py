@@ -27,24 +27,21 @@ def upgrade() -> None:
 def _fill(connection: sa.Connection) -> None:
     from minutesindex.model import Item, Section
     from minutesindex.segment.cases import read_cases
+    from minutesindex.store.backfill import item_batches
 
-    texts: dict[int, list[str]] = {}
-    for item_id, text in connection.execute(sa.text("SELECT item_id, text FROM sections ORDER BY item_id, position")):
-        texts.setdefault(item_id, []).append(text)
-    rows = []
-    for item_id, title, body, case_number in connection.execute(
-        sa.text("SELECT id, title, body, case_number FROM items")
-    ):
-        item = Item(number="", title=title or "", page_start=1, page_end=1, body=body or "", case_number=case_number)
-        item.sections = [Section("other", "", text) for text in texts.get(item_id, [])]
-        read_cases([item])
-        rows += [{"item_id": item_id, "case_number": n, "position": k} for k, n in enumerate(item.case_numbers)]
-        if case_number is None and item.case_number:
-            update = sa.text("UPDATE items SET case_number = :case WHERE id = :id")
-            connection.execute(update, {"case": item.case_number, "id": item_id})
-    if rows:
-        insert = "INSERT INTO item_cases (item_id, case_number, position) VALUES (:item_id, :case_number, :position)"
-        connection.execute(sa.text(insert), rows)
+    for items, sections in item_batches(connection):
+        rows = []
+        for item_id, title, _, body, _, case_number in items:
+            item = Item("", title or "", 1, 1, body=body or "", case_number=case_number)
+            item.sections = [Section(name, heading, text) for name, heading, text in sections.get(item_id, [])]
+            read_cases([item])
+            rows += [{"item_id": item_id, "case_number": n, "k": k} for k, n in enumerate(item.case_numbers)]
+            if case_number is None and item.case_number:
+                update = sa.text("UPDATE items SET case_number = :case WHERE id = :id")
+                connection.execute(update, {"case": item.case_number, "id": item_id})
+        if rows:
+            insert = "INSERT INTO item_cases (item_id, case_number, position) VALUES (:item_id, :case_number, :k)"
+            connection.execute(sa.text(insert), rows)
 
 
 def downgrade() -> None:

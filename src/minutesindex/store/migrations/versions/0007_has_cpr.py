@@ -15,18 +15,26 @@ down_revision = "0006"
 def upgrade() -> None:
     op.add_column("items", sa.Column("has_cpr", sa.Boolean, nullable=False, server_default=sa.false()))
     from minutesindex.segment.personal import cpr_numbers
+    from minutesindex.store.backfill import item_batches
 
     connection = op.get_bind()
-    texts: dict[int, list[str]] = {}
-    for item_id, *parts in connection.execute(sa.text("SELECT id, title, presenter, body, preface FROM items")):
-        texts[item_id] = [part or "" for part in parts]
-    for item_id, heading, text in connection.execute(sa.text("SELECT item_id, heading, text FROM sections")):
-        texts.setdefault(item_id, []).append(f"{heading}\n{text}")
-    for item_id, label, title in connection.execute(sa.text("SELECT item_id, label, title FROM attachments")):
-        texts.setdefault(item_id, []).append(f"{label} {title}")
-    flagged = [{"id": item_id} for item_id, parts in texts.items() if cpr_numbers("\n".join(parts))]
-    if flagged:
-        connection.execute(sa.text("UPDATE items SET has_cpr = :flag WHERE id = :id").bindparams(flag=True), flagged)
+    for items, sections in item_batches(connection):
+        attachments: dict[int, list[str]] = {}
+        low, high = items[0][0], items[-1][0] + 1
+        for item_id, label, title in connection.execute(
+            sa.text("SELECT item_id, label, title FROM attachments WHERE item_id >= :low AND item_id < :high"),
+            {"low": low, "high": high},
+        ):
+            attachments.setdefault(item_id, []).append(f"{label} {title}")
+        flagged = []
+        for item_id, title, presenter, body, preface, _ in items:
+            parts = [title or "", presenter or "", body or "", preface or ""]
+            parts += [f"{heading}\n{text}" for _, heading, text in sections.get(item_id, [])]
+            if cpr_numbers("\n".join(parts + attachments.get(item_id, []))):
+                flagged.append({"id": item_id})
+        if flagged:
+            update = sa.text("UPDATE items SET has_cpr = :flag WHERE id = :id").bindparams(flag=True)
+            connection.execute(update, flagged)
 
 
 def downgrade() -> None:

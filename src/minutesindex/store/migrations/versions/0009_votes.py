@@ -31,27 +31,23 @@ def upgrade() -> None:
 
 def _fill(connection: sa.Connection) -> None:
     from minutesindex.segment.votes import read_votes
+    from minutesindex.store.backfill import item_batches
 
-    last: dict[int, str] = {}  # each item's last decision block: the meeting's own decision
-    rows = connection.execute(
-        sa.text("SELECT item_id, text FROM sections WHERE name IN ('referat', 'beslutning') ORDER BY item_id, position")
+    insert = sa.text(
+        "INSERT INTO votes (item_id, position, side, count, parties, names) "
+        "VALUES (:item_id, :position, :side, :count, :parties, :names)"
     )
-    for item_id, text in rows:
-        if text and text.strip():
-            last[item_id] = text
-    for item_id, text in last.items():
-        read = read_votes(text)
-        if read is None:
-            continue
-        connection.execute(
-            sa.text("UPDATE items SET vote_result = :result WHERE id = :id"), {"result": read.result, "id": item_id}
-        )
-        for k, vote in enumerate(read.votes):
-            connection.execute(
-                sa.text(
-                    "INSERT INTO votes (item_id, position, side, count, parties, names) "
-                    "VALUES (:item_id, :position, :side, :count, :parties, :names)"
-                ),
+    for items, sections in item_batches(connection):
+        for item_id, *_ in items:
+            # The item's last decision block: the meeting's own decision.
+            decisions = [text for name, _, text in sections.get(item_id, []) if name in ("referat", "beslutning")]
+            decisions = [text for text in decisions if text and text.strip()]
+            read = read_votes(decisions[-1]) if decisions else None
+            if read is None:
+                continue
+            update = sa.text("UPDATE items SET vote_result = :result WHERE id = :id")
+            connection.execute(update, {"result": read.result, "id": item_id})
+            rows = [
                 {
                     "item_id": item_id,
                     "position": k,
@@ -59,8 +55,10 @@ def _fill(connection: sa.Connection) -> None:
                     "count": vote.count,
                     "parties": ", ".join(vote.parties) or None,
                     "names": "\n".join(vote.names) or None,
-                },  # fmt: skip
-            )
+                }  # fmt: skip
+                for k, vote in enumerate(read.votes)
+            ]
+            connection.execute(insert, rows)
 
 
 def downgrade() -> None:
