@@ -21,36 +21,40 @@ from dataclasses import dataclass, field
 SIDES = ("for", "imod", "undlod")
 RESULTS = ("vedtaget", "forkastet")
 
-_PARTY = r"[A-ZÆØÅ]{1,3}"
-_PARTIES = rf"{_PARTY}(?:\s*(?:,|og|\+)\s*{_PARTY})*"
-_NAME = r"(?!Flertallet\b|Mindretallet\b|Et\b|Forslaget\b)[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ][a-zæøåé]+){0,3}"
-_NAMES = rf"{_NAME}(?:\s*(?:,|og)\s*{_NAME})*"
-_WHO = (
-    rf"(?:(?P<count>\d+)\s*(?:\((?P<parties>{_PARTIES})\))?"
-    rf"|(?P<plist>{_PARTIES})\s*(?:\((?P<count2>\d+)\))?"
-    rf"|(?P<names>{_NAMES})\s*(?:\((?P<np>{_PARTIES})\))?)"
+_PARTY = r"[A-ZÆØÅ]{1,3}\d?"  # A, SF, Ø, UP1 (a local list)
+_NAME = (
+    r"(?!Flertallet\b|Mindretallet\b|Et\b|Forslaget\b|For\b|Imod\b)"
+    r"[A-ZÆØÅ][a-zæøåé]+(?:[- ][A-ZÆØÅ][a-zæøåé]+){0,3}"
 )
+# A member: a party in brackets `(C)`, a name with or without its party `Anne Hansen (V)`, a party `V`.
+_MEMBER = rf"(?:\((?P<bracketed>{_PARTY})\)|(?P<name>{_NAME})(?:\s*\((?P<of>{_PARTY})\))?|(?P<party>{_PARTY}))"
+_MEMBERS = re.sub(r"\(\?P<\w+>", "(?:", _MEMBER)
+_LIST = rf"{_MEMBERS}(?:\s*(?:,|\bog\b|\+)\s*{_MEMBERS})*"
+_WHO = rf"(?:(?P<count>\d+)\s*(?:\((?P<inner>{_LIST})\))?|(?P<members>{_LIST})\s*(?:\((?P<count2>\d+)\))?)"
+# What may follow the side: `stemte imod med bemærkning om …`.
+_TAIL = r"(?:\s+(?:med|idet|da|fordi|under\s+henvisning\s+til)\b[^.]*)?"
+_VOTED = r"(?:stemte|stemmer)"
 
 # One pattern per phrasing; each gives a side and who.
 _FORMS = [
     # Et flertal bestående af A, F og Ø (20) stemte for. / Et mindretal bestående af V (5) stemte imod.
     re.compile(
-        rf"^Et\s+(?P<group>flertal|mindretal)\s+bestående\s+af\s+{_WHO}\s+(?:stemte\s+(?P<side>for|imod)|"
+        rf"^Et\s+(?P<group>flertal|mindretal)\s+bestående\s+af\s+{_WHO}\s+(?:{_VOTED}\s+(?P<side>for|imod)|"
         r"(?P<verb>godkendte|tiltrådte|anbefalede|vedtog|kunne\s+ikke\s+godkende|stemte\s+imod))\b[^.]*\.?$"
     ),
     # Mindretallet (V) stemte imod. / Flertallet (A, F) stemte for.
     re.compile(
-        rf"^(?P<group>Flertallet|Mindretallet)\s*\((?P<plist>{_PARTIES})\)\s+(?:stemte\s+(?P<side>for|imod)|"
+        rf"^(?P<group>Flertallet|Mindretallet)\s*\((?P<members>{_LIST})\)\s+(?:{_VOTED}\s+(?P<side>for|imod)|"
         r"(?P<verb>godkendte|tiltrådte|kunne\s+ikke\s+godkende|ønskede\s+ikke\s+at\s+godkende))\b[^.]*\.?$"
     ),
     # For stemte 20 (A, F og Ø). / Imod stemte: V og O (5). / Undlod at stemme: 2 (K).
-    re.compile(rf"^(?P<side>For|Imod)\s+stemte\s*:?\s*{_WHO}\.?$"),
+    re.compile(rf"^(?P<side>For|Imod)\s+{_VOTED}\s*:?\s*{_WHO}\.?$"),
     re.compile(rf"^(?:Undlod\s+at\s+stemme|Hverken\s+for\s+eller\s+imod\s+stemte|Undlod)\s*:?\s*{_WHO}\.?$"),
     # For: 20 (A, F). / Imod: V og O.
     re.compile(rf"^(?P<side>For|Imod)\s*:\s*{_WHO}\.?$"),
     # 20 (A, F og Ø) stemte for. / V og O stemte imod. / K undlod at stemme.
-    re.compile(rf"^{_WHO}\s+stemte\s+(?P<side>for|imod)\.?$"),
-    re.compile(rf"^{_WHO}\s+undlod\s+at\s+stemme\.?$"),
+    re.compile(rf"^{_WHO}\s+{_VOTED}\s+(?P<side>for|imod){_TAIL}\.?$"),
+    re.compile(rf"^{_WHO}\s+(?:undlod|undlader)\s+at\s+stemme{_TAIL}\.?$"),
 ]
 # Forslaget blev forkastet med 5 stemmer mod 4. / Godkendt med 20 stemmer for, 5 imod og 2 undlod.
 _TALLY = re.compile(
@@ -80,15 +84,20 @@ class Votes:
     result: str | None = None  # vedtaget | forkastet, where the text says or the counts tell
 
 
-def _split(group: str | None) -> list[str]:
-    return [part for part in re.split(r"\s*(?:,|\bog\b|\+)\s*", group or "") if part]
+_MEMBER_RE = re.compile(_MEMBER)
 
 
 def _vote(match: re.Match[str], side: str) -> Vote:
     groups = match.groupdict()
     count = groups.get("count") or groups.get("count2")
-    parties = _split(groups.get("parties") or groups.get("plist") or groups.get("np"))
-    names = _split(groups.get("names"))
+    parties: list[str] = []
+    names: list[str] = []
+    for member in _MEMBER_RE.finditer(groups.get("inner") or groups.get("members") or ""):
+        if member["name"]:
+            names.append(member["name"])
+        party = member["bracketed"] or member["of"] or member["party"]
+        if party and party not in parties:
+            parties.append(party)
     return Vote(side, int(count) if count else None, parties, names)
 
 
