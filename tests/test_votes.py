@@ -42,7 +42,8 @@ def _sides(text: str) -> list[tuple]:
         ("Hverken for eller imod stemte K.", [("undlod", None, ["K"], [])], None),
         ("Karen Holm (Ø) stemmer imod", [("imod", None, ["Ø"], ["Karen Holm"])], None),
         ("Lars Bo (UP1) stemmer imod", [("imod", None, ["UP1"], ["Lars Bo"])], None),  # a local list
-        ("For stemte (C), (A) og Anne-Marie Friis (UP2)", [("for", None, ["C", "A", "UP2"], ["Anne-Marie Friis"])], None),
+        ("For stemte (C), (A) og Anne-Marie Friis (UP2)",
+         [("for", None, ["C", "A", "UP2"], ["Anne-Marie Friis"])], None),
         ("Imod stemte V", [("imod", None, ["V"], [])], None),
         ("Søren Lund (A) og Ida Krag (Ø) stemte imod med bemærkning om, at opgaven skal løses kommunalt.",
          [("imod", None, ["A", "Ø"], ["Søren Lund", "Ida Krag"])], None),
