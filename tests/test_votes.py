@@ -45,6 +45,8 @@ def _sides(text: str) -> list[tuple]:
         ("For stemte (C), (A) og Anne-Marie Friis (UP2)",
          [("for", None, ["C", "A", "UP2"], ["Anne-Marie Friis"])], None),
         ("Imod stemte V", [("imod", None, ["V"], [])], None),
+        ("Godkendt. Jens P. Holm (A) stemte imod. Eva Lind (C) undlod at tage stilling.",
+         [("imod", None, ["A"], ["Jens P. Holm"]), ("undlod", None, ["C"], ["Eva Lind"])], None),
         ("Søren Lund (A) og Ida Krag (Ø) stemte imod med bemærkning om, at opgaven skal løses kommunalt.",
          [("imod", None, ["A", "Ø"], ["Søren Lund", "Ida Krag"])], None),
     ],

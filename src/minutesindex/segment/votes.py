@@ -24,7 +24,7 @@ RESULTS = ("vedtaget", "forkastet")
 _PARTY = r"[A-ZÆØÅ]{1,3}\d?"  # A, SF, Ø, UP1 (a local list)
 _NAME = (
     r"(?!Flertallet\b|Mindretallet\b|Et\b|Forslaget\b|For\b|Imod\b)"
-    r"[A-ZÆØÅ][a-zæøåé]+(?:[- ][A-ZÆØÅ][a-zæøåé]+){0,3}"
+    r"[A-ZÆØÅ][a-zæøåé]+(?:[- ](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+)){0,3}"  # `John T. Olsen`
 )
 # A member: a party in brackets `(C)`, a name with or without its party `Anne Hansen (V)`, a party `V`.
 _MEMBER = rf"(?:\((?P<bracketed>{_PARTY})\)|(?P<name>{_NAME})(?:\s*\((?P<of>{_PARTY})\))?|(?P<party>{_PARTY}))"
@@ -54,7 +54,7 @@ _FORMS = [
     re.compile(rf"^(?P<side>For|Imod)\s*:\s*{_WHO}\.?$"),
     # 20 (A, F og Ø) stemte for. / V og O stemte imod. / K undlod at stemme.
     re.compile(rf"^{_WHO}\s+{_VOTED}\s+(?P<side>for|imod){_TAIL}\.?$"),
-    re.compile(rf"^{_WHO}\s+(?:undlod|undlader)\s+at\s+stemme{_TAIL}\.?$"),
+    re.compile(rf"^{_WHO}\s+(?:undlod|undlader)\s+at\s+(?:stemme|tage\s+stilling){_TAIL}\.?$"),
 ]
 # Forslaget blev forkastet med 5 stemmer mod 4. / Godkendt med 20 stemmer for, 5 imod og 2 undlod.
 _TALLY = re.compile(
@@ -64,10 +64,13 @@ _TALLY = re.compile(
     re.I,
 )
 _VOTE_WORDS = re.compile(
-    r"\b(stemte|stemmer|undlod at stemme|flertal|mindretal|flertallet|mindretallet)\b|^(?:For|Imod|Undlod)\s*:", re.I
+    r"\b(stemte|stemmer|undlod at stemme|undlod at tage stilling|flertal|mindretal|flertallet|mindretallet)\b"
+    r"|^(?:For|Imod|Undlod)\s*:",
+    re.I,
 )
 _RECOMMENDATION = re.compile(r"\bat\s+(?:udvalget|byrådet|kommunalbestyrelsen|regionsrådet)\b", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])|\n+")
+# Sentences end at . ! ? before a capital, not after an initial (`John T. Olsen`).
+_SENTENCE = re.compile(r"(?<=[.!?])(?<!\b[A-ZÆØÅ]\.)\s+(?=[A-ZÆØÅ])|\n+")
 
 
 @dataclass
