@@ -64,6 +64,7 @@ def test_votes_in_many_phrasings(text, expected, result):
         "Udvalget drøftede sagen og anbefaler, at Byrådet stemmer for.",
         "Enstemmigt godkendt.",  # no tally to read
         "Der blev stemt om forslaget, og det faldt.",  # speaks of a vote in a form not read
+        "Udvalget undlod at tage stilling.",  # a body declining to decide is no member abstaining
         "For stemte 20 (A, F og Ø). Imod stemte de fleste andre, dog ikke alle.",  # half a tally: none
     ],
 )

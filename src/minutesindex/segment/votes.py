@@ -24,6 +24,8 @@ RESULTS = ("vedtaget", "forkastet")
 _PARTY = r"[A-ZÆØÅ]{1,3}\d?"  # A, SF, Ø, UP1 (a local list)
 _NAME = (
     r"(?!Flertallet\b|Mindretallet\b|Et\b|Forslaget\b|For\b|Imod\b)"
+    # A body is no member: `Udvalget undlod at tage stilling` decided nothing, it abstained from deciding.
+    r"(?![A-ZÆØÅ]\w*(?:udvalget|rådet|bestyrelsen|ledelsen|direktionen|forvaltningen|styregruppen)\b)"
     r"[A-ZÆØÅ][a-zæøåé]+(?:[- ](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+)){0,3}"  # `John T. Olsen`
 )
 # A member: a party in brackets `(C)`, a name with or without its party `Anne Hansen (V)`, a party `V`.
@@ -135,7 +137,9 @@ def read_votes(decision: str) -> Votes | None:
         match = next((m for form in _FORMS if (m := form.match(sentence))), None)
         if match is None:
             return None  # speaks of votes in a way not read: no half a tally
-        votes.append(_vote(match, _side(match)))
+        vote = _vote(match, _side(match))
+        if vote not in votes:  # the same vote printed again under each part of a decision
+            votes.append(vote)
     if not votes:
         return None
     if result is None:
