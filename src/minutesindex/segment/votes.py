@@ -25,7 +25,7 @@ _PARTY = r"[A-ZÆØÅ]{1,3}\d?"  # A, SF, Ø, UP1 (a local list)
 _NAME = (
     r"(?!Flertallet\b|Mindretallet\b|Et\b|Forslaget\b|For\b|Imod\b)"
     # A body is no member: `Udvalget undlod at tage stilling` decided nothing, it abstained from deciding.
-    r"(?![A-ZÆØÅ]\w*(?:udvalget|rådet|bestyrelsen|ledelsen|direktionen|forvaltningen|styregruppen)\b)"
+    r"(?!(?i:\w*(?:udvalget|rådet|bestyrelsen|ledelsen|direktionen|forvaltningen|styregruppen))\b)"
     r"[A-ZÆØÅ][a-zæøåé]+(?:[- ](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+)){0,3}"  # `John T. Olsen`
 )
 # A member: a party in brackets `(C)`, a name with or without its party `Anne Hansen (V)`, a party `V`.
