@@ -111,6 +111,9 @@ def test_exports_are_the_decision_table_of_the_result_set(client):
     workbook = client.get("/export.xlsx", params={"q": "skole"})
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
     assert [cell.value for cell in sheet[1]] == DECISION_COLUMNS and sheet.max_row - 1 == hits
+    danish = client.get("/export.csv", params={"q": '"søndre skole"'})  # the file's name in ASCII
+    assert danish.status_code == 200
+    assert 'filename="minutesindex-soendre-skole.csv"' in danish.headers["content-disposition"]
 
 
 def test_minutes_text_is_shown_as_text_never_as_markup(hostile_client):

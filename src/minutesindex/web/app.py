@@ -403,4 +403,6 @@ def _number(n: int, lang: str) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^\w]+", "-", text.lower()).strip("-")[:40] or "soegning"
+    """An ASCII file name part (a header carries only Latin-1): `særlige pladser` → `saerlige-pladser`."""
+    text = text.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40] or "soegning"
