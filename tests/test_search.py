@@ -262,3 +262,21 @@ def test_a_case_number_finds_the_items_that_name_it_however_it_is_written(index)
     assert _titles(index, "case:27.00.00-p20-01-23 hjerneskade") == ["Samarbejdsaftale om voksne med hjerneskade"]
     assert _titles(index, "case:27.00.00-P20-2-23") == []
     assert set(_titles(index, "løsninger -case:27.00.00-P20-1-23")) == {"Budget for Sølund", "Børnehus Midt"}
+
+
+def test_a_search_counts_every_match_only_when_asked(tmp_path_factory, monkeypatch):
+    """Whoosh counts all matches by running the query again over every one (`len(results)`, and so
+    `bool(results)`): half of a 2-word query's time at 100,000 items. Only `count=True` may."""
+    from whoosh.searching import Results
+
+    index = open_index(
+        home_with_texts(tmp_path_factory, {"a.txt": "Referat\n\n1. Budget\nSagsfremstilling\nTekst.\n"}).index_dir
+    )
+
+    def counted(self):
+        raise AssertionError("every match was counted")
+
+    monkeypatch.setattr(Results, "__len__", counted)
+    assert [hit.title for hit in search(index, "budget")] == ["Budget"]
+    monkeypatch.undo()
+    assert search(index, "budget", count=True).total == 1

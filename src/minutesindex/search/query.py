@@ -460,9 +460,12 @@ class WhooshSearch:
             raise QuerySyntaxError(f"cannot run query: {type(exc).__name__} {exc}".strip()) from exc
         query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
         hits = [_hit(hit, query_terms, all_words=all_words) for hit in results[offset:]]
-        total = (len(results) if results else 0) if count else None
-        if total is None and len(results) < offset + limit:
-            total = len(results)
+        # `len(results)` (and so `bool(results)`) runs the query again over every match to count
+        # them: only when asked. How many were scored is known already.
+        scored = results.scored_length()
+        total = (len(results) if scored else 0) if count else None
+        if total is None and scored < offset + limit:
+            total = scored
         return hits, total, ""
 
     def tally(
