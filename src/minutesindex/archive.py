@@ -399,18 +399,15 @@ class Archive:
     def item(self, item_id: int) -> dict:
         """One item as `show --json` prints it: meeting, number, title, sections, pages, path."""
         from minutesindex.export import item_record
-        from minutesindex.store.db import load_items, open_database, session_scope
 
-        if not 0 < item_id < 2**63:
-            raise NotFoundError(f"no item with id {item_id}")
-        with session_scope(open_database(self._existing().db_url)) as session:
-            items = load_items(session, [item_id])
-            if not items:
-                raise NotFoundError(f"no item with id {item_id}")
-            return {**item_record(items[0]), "body": items[0].body}
+        return self._with_item(item_id, lambda row: {**item_record(row), "body": row.body})
 
     def record(self, item_id: int) -> ItemRecord:
         """One item as a plain record, with its sections and attachments."""
+        return self._with_item(item_id, _record)
+
+    def _with_item(self, item_id: int, read: Callable):  # noqa: ANN202 - what `read` gives
+        """`read(row)` of an item's database row (sections, document … loaded); NotFoundError if none."""
         from minutesindex.store.db import load_items, open_database, session_scope
 
         if not 0 < item_id < 2**63:
@@ -419,7 +416,7 @@ class Archive:
             items = load_items(session, [item_id])
             if not items:
                 raise NotFoundError(f"no item with id {item_id}")
-            return _record(items[0])
+            return read(items[0])
 
     def meetings(self, limit: int = 20, offset: int = 0) -> list[MeetingRecord]:
         """The stored meetings, newest first (undated last)."""
@@ -439,8 +436,7 @@ class Archive:
             row = session.get(DocumentRow, document_id)
             if row is None:
                 raise NotFoundError(f"no meeting with id {document_id}")
-            items = [item for item in load_items(session, [i.id for i in row.items])]
-            items.sort(key=lambda item: item.position)
+            items = sorted(load_items(session, [i.id for i in row.items]), key=lambda item: item.position)
             return _meeting(row, len(items)), [_record(item) for item in items]
 
     def items_of_case(self, case_number: str) -> list[ItemRecord]:

@@ -18,9 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-SIDES = ("for", "imod", "undlod")
-RESULTS = ("vedtaget", "forkastet")
-
 _PARTY = r"[A-ZÆØÅ]{1,3}\d?"  # A, SF, Ø, UP1 (a local list)
 _NAME = (
     r"(?!Flertallet\b|Mindretallet\b|Et\b|Forslaget\b|For\b|Imod\b)"
