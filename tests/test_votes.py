@@ -45,6 +45,9 @@ def _sides(text: str) -> list[tuple]:
         ("For stemte (C), (A) og Anne-Marie Friis (UP2)",
          [("for", None, ["C", "A", "UP2"], ["Anne-Marie Friis"])], None),
         ("Imod stemte V", [("imod", None, ["V"], [])], None),
+        ("Punkt 1: godkendt.\nLis Holm (A) undlod at tage stilling.\n"
+         "Punkt 2: godkendt.\nLis Holm (A) undlod at tage stilling.",
+         [("undlod", None, ["A"], ["Lis Holm"])], None),  # one vote, printed under each part
         ("Godkendt. Jens P. Holm (A) stemte imod. Eva Lind (C) undlod at tage stilling.",
          [("imod", None, ["A"], ["Jens P. Holm"]), ("undlod", None, ["C"], ["Eva Lind"])], None),
         ("Søren Lund (A) og Ida Krag (Ø) stemte imod med bemærkning om, at opgaven skal løses kommunalt.",
