@@ -303,7 +303,8 @@ class Archive:
             on_pages=on_pages,
         )
         if report.count("ingested"):
-            report.watches = {w.name: n for w in self.watches() if (n := len(self._watch_hits(w, above=before)))}
+            watches = self._saved_watches()
+            report.watches = {w.name: n for w in watches if (n := len(self._watch_hits(w, above=before)))}
         return report
 
     def sync(self) -> tuple[int, int]:
@@ -656,6 +657,13 @@ class Archive:
 
     def watches(self) -> list[Watch]:
         """The saved searches, each with how many hits are new (above what was last read)."""
+        watches = self._saved_watches()
+        for watch in watches:
+            watch.new = len(self._watch_hits(watch, above=watch.read_upto))
+        return watches
+
+    def _saved_watches(self, name: str | None = None) -> list[Watch]:
+        """The saved searches as stored (all, or the one named), their new hits not counted."""
         import json
 
         from sqlalchemy import select
@@ -663,12 +671,11 @@ class Archive:
         from minutesindex.store.db import open_database, session_scope
         from minutesindex.store.tables import WatchRow
 
+        query = select(WatchRow).order_by(WatchRow.name)
+        if name is not None:
+            query = query.where(WatchRow.name == name)
         with session_scope(open_database(self._existing().db_url)) as session:
-            rows = list(session.scalars(select(WatchRow).order_by(WatchRow.name)))
-            watches = [Watch(r.name, r.query, json.loads(r.filters), r.read_upto) for r in rows]
-        for watch in watches:
-            watch.new = len(self._watch_hits(watch, above=watch.read_upto))
-        return watches
+            return [Watch(r.name, r.query, json.loads(r.filters), r.read_upto) for r in session.scalars(query)]
 
     def watch_remove(self, name: str) -> None:
         from minutesindex.store.db import open_database, session_scope
@@ -687,9 +694,10 @@ class Archive:
         from minutesindex.store.tables import WatchRow
         from minutesindex.watch import write_feed
 
-        watch = next((w for w in self.watches() if w.name == name), None)
-        if watch is None:
+        found = self._saved_watches(name)
+        if not found:
             raise NotFoundError(f"no watch named {name!r}")
+        watch = found[0]
         upto = self._last_item_id()
         hits = [hit for hit in self._watch_hits(watch, above=watch.read_upto) if hit.item_id <= upto]
         write_feed(hits, Path(out), fmt, name)
