@@ -23,6 +23,7 @@ from benchreport import print_report
 from minutesindex.repair.charmodel import load_char_model
 from minutesindex.repair.danish import LetterRepairer, forget_texts
 from minutesindex.repair.lexicon import Lexicon, load_lexicon
+from minutesindex.repair.readings import COMPILED
 from minutesindex.repair.text import repair_text
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "repair"
@@ -44,7 +45,12 @@ def main() -> None:
     rates = []
     for _ in range(args.rounds):
         forget_texts()  # the caches keyed by lines and tokens, which live beside the repairer
-        lexicon = Lexicon(installed.zipf, installed.path)  # its lookups cache per lexicon object
+        # A fresh lexicon object (its lookups cache per object), read as an ingest reads it.
+        lexicon = (
+            Lexicon.mapped(installed.trie, installed.path, lambda: installed.zipf)
+            if COMPILED
+            else Lexicon(installed.zipf, installed.path)
+        )
         repairer = LetterRepairer(lexicon, char_model)
         lexicon.trie, repairer.confusable, repairer.misread_names  # noqa: B018 - loaded, as they would be by an ingest's first page
         started = time.perf_counter()

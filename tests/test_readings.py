@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 
-from minutesindex.repair._readings import build_trie, compound_readings
+from minutesindex.repair._readings import build_trie, compound_readings, load_trie, trie_bytes, trie_get
 from minutesindex.repair.danish import LetterRepairer, substitution_options
 from minutesindex.repair.lexicon import Lexicon
 
@@ -93,3 +96,49 @@ def test_the_python_search_finds_what_the_compiled_one_finds_in_the_same_order()
         args = (token, token.lower(), compiled_options, 3)
         compiled = search.compound_readings(*args, lexicon.trie, 3, 3, "se")
         assert search.py_compound_readings(*args, py_trie, 3, 3, "se") == compiled, token
+
+
+def test_a_lexicon_read_in_place_from_its_trie_file_answers_as_its_word_list(tmp_path):
+    """A read command maps the lexicon's compiled trie instead of loading every word: it must
+    know, weigh, inflect and split words exactly as the dict it was built from."""
+    from minutesindex.repair.lexicon import LEXICON_FILE, load_lexicon
+
+    words = {**WORDS, "kommuneplan": 2.5, "planer": 3.25, "møderne": 1.5}
+    source = tmp_path / LEXICON_FILE
+    source.write_text("".join(f"{w}\t{z:.2f}\n" for w, z in sorted(words.items())), encoding="utf-8")
+    as_dict = Lexicon(words, source)
+    for _ in range(2):  # built and written, then mapped from the written file
+        load_lexicon.cache_clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("minutesindex.repair.lexicon.models_dir", lambda: tmp_path)
+            mapped = load_lexicon()
+        assert list(tmp_path.glob("*.trie"))
+        for word in [*words, "møde" + "r", "kommunesplan", "børnehave", "x", ""]:
+            assert (word in mapped, mapped.frequency(word)) == (word in as_dict, as_dict.frequency(word))
+            assert mapped.split_compound(word) == as_dict.split_compound(word)
+            assert mapped.base_form(word) == as_dict.base_form(word)
+        assert mapped.zipf == words  # what walks every word still gets them all
+    load_lexicon.cache_clear()
+
+
+def test_a_damaged_trie_file_is_built_again_not_trusted(tmp_path):
+    from minutesindex.repair.lexicon import LEXICON_FILE, load_lexicon
+
+    source = tmp_path / LEXICON_FILE
+    source.write_text("møde\t5.00\nplan\t4.50\n", encoding="utf-8")
+    trie_file = tmp_path / f"{source.stem}.py{sys.version_info.major}{sys.version_info.minor}.trie"
+    trie_file.write_bytes(b"MITRIE01" + b"\0" * 40)
+    os.utime(trie_file, (source.stat().st_mtime + 10,) * 2)
+    load_lexicon.cache_clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("minutesindex.repair.lexicon.models_dir", lambda: tmp_path)
+        lexicon = load_lexicon()
+    load_lexicon.cache_clear()
+    assert lexicon.frequency("plan") == 4.5 and "mød" not in lexicon
+    assert load_trie(trie_file.read_bytes()) is not None  # written again whole
+
+
+def test_a_trie_file_of_another_format_is_refused():
+    with pytest.raises(ValueError):
+        load_trie(b"not a trie at all, whatever its length")
+    assert trie_get(load_trie(trie_bytes(build_trie(["a", "ab"], [1.0, 2.5]))), "ab") == 2.5

@@ -3,9 +3,11 @@
  *
  * It walks the token left to right, reading each position as read or through one of its
  * substitutions, and prunes a branch as soon as the part it is spelling begins no lexicon word.
- * The lexicon is a letter trie (build_trie, once per process: about 620,000 nodes of 16 bytes for
- * the Danish lexicon), so each letter added to a part is one step down the trie, and no prefix
- * string is ever built or hashed.
+ * The lexicon is a letter trie (about 620,000 nodes of 16 bytes for the Danish lexicon), so each
+ * letter added to a part is one step down the trie, and no prefix string is ever built or hashed.
+ * Each word's node holds its frequency, so the trie is the whole lexicon: built once per machine
+ * (build_trie, trie_bytes), it is mapped from its file by every process (load_trie) and read in
+ * place (trie_get), instead of each process parsing 750,000 words into a dict.
  *
  * Readings come back in the order the search finds them, which danish.py relies on (ties go to
  * the first found), so the walk takes its branches in this order: first a part ends here (directly,
@@ -20,12 +22,25 @@ typedef struct {
     Py_UCS4 letter;
     int32_t first;
     int32_t count;
-    uint8_t word; /* the path to this node spells a word */
+    uint8_t word;     /* the path to this node spells a word */
+    uint8_t spare;
+    uint16_t value;   /* that word's value (a zipf frequency) in hundredths */
 } Node;
 
 typedef struct {
     Node *nodes;
+    Py_ssize_t n_nodes;
+    Py_buffer view; /* the buffer the nodes are read from (load_trie); else the nodes are owned */
+    int mapped;
 } Trie;
+
+/* The head of trie_bytes(): a tag with the format's version, the node size and the node count. */
+static const char TRIE_TAG[8] = {'M', 'I', 'T', 'R', 'I', 'E', '0', '1'};
+typedef struct {
+    char tag[8];
+    uint32_t node_size;
+    uint32_t n_nodes;
+} TrieHead;
 
 static const char TRIE_CAPSULE[] = "minutesindex.repair._readings.Trie";
 
@@ -303,17 +318,21 @@ fail:
 static void free_trie(PyObject *capsule) {
     Trie *trie = PyCapsule_GetPointer(capsule, TRIE_CAPSULE);
     if (trie != NULL) {
-        PyMem_Free(trie->nodes);
+        if (trie->mapped)
+            PyBuffer_Release(&trie->view);
+        else
+            PyMem_Free(trie->nodes);
         PyMem_Free(trie);
     }
 }
 
 /* Give trie node `node` the children for words[lo:hi], which share its prefix of length `depth`,
  * at nodes[*used:], then build their subtrees after them. */
-static void fill(Trie *trie, PyObject **words, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t depth, int32_t node,
-                 Py_ssize_t *used) {
+static void fill(Trie *trie, PyObject **words, const uint16_t *values, Py_ssize_t lo, Py_ssize_t hi,
+                 Py_ssize_t depth, int32_t node, Py_ssize_t *used) {
     if (lo < hi && PyUnicode_GET_LENGTH(words[lo]) == depth) { /* the prefix itself sorts first */
         trie->nodes[node].word = 1;
+        trie->nodes[node].value = values != NULL ? values[lo] : 0;
         lo++;
     }
     int32_t first = (int32_t)*used, count = 0;
@@ -328,18 +347,20 @@ static void fill(Trie *trie, PyObject **words, Py_ssize_t lo, Py_ssize_t hi, Py_
     for (int32_t k = 0; k < count; k++) {
         Py_ssize_t stop = start;
         while (stop < hi && PyUnicode_READ_CHAR(words[stop], depth) == trie->nodes[first + k].letter) stop++;
-        fill(trie, words, start, stop, depth + 1, first + k, used);
+        fill(trie, words, values, start, stop, depth + 1, first + k, used);
         start = stop;
     }
 }
 
-static PyObject *build_trie(PyObject *self, PyObject *arg) {
-    if (!PyList_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "build_trie takes a sorted list of distinct words");
-        return NULL;
-    }
+static PyObject *build_trie(PyObject *self, PyObject *args) {
+    PyObject *arg, *value_list = Py_None;
+    if (!PyArg_ParseTuple(args, "O!|O:build_trie", &PyList_Type, &arg, &value_list)) return NULL;
     PyObject **words = PySequence_Fast_ITEMS(arg);
     Py_ssize_t n = PyList_GET_SIZE(arg), n_nodes = 1;
+    if (value_list != Py_None && (!PyList_Check(value_list) || PyList_GET_SIZE(value_list) != n)) {
+        PyErr_SetString(PyExc_TypeError, "build_trie's values are a list of one number per word");
+        return NULL;
+    }
     for (Py_ssize_t k = 0; k < n; k++) {
         if (!PyUnicode_Check(words[k]) || (k > 0 && PyUnicode_Compare(words[k - 1], words[k]) >= 0)) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "build_trie takes a sorted list of distinct words");
@@ -359,16 +380,37 @@ static PyObject *build_trie(PyObject *self, PyObject *arg) {
         PyErr_SetString(PyExc_ValueError, "too many words for the trie");
         return NULL;
     }
-    Trie *trie = PyMem_Malloc(sizeof(Trie));
+    uint16_t *values = NULL;
+    if (value_list != Py_None) {
+        values = PyMem_Calloc(n + 1, sizeof(uint16_t));
+        if (values == NULL) return PyErr_NoMemory();
+        for (Py_ssize_t k = 0; k < n; k++) {
+            double v = PyFloat_AsDouble(PyList_GET_ITEM(value_list, k));
+            if (v == -1.0 && PyErr_Occurred()) {
+                PyMem_Free(values);
+                return NULL;
+            }
+            if (!(v >= 0.0 && v * 100.0 < 65535.5)) {
+                PyMem_Free(values);
+                PyErr_SetString(PyExc_ValueError, "a trie value is a number from 0 to 655.35");
+                return NULL;
+            }
+            values[k] = (uint16_t)(v * 100.0 + 0.5);
+        }
+    }
+    Trie *trie = PyMem_Calloc(1, sizeof(Trie));
     Node *nodes = PyMem_Calloc(n_nodes, sizeof(Node));
     if (trie == NULL || nodes == NULL) {
         PyMem_Free(trie);
         PyMem_Free(nodes);
+        PyMem_Free(values);
         return PyErr_NoMemory();
     }
     trie->nodes = nodes;
+    trie->n_nodes = n_nodes;
     Py_ssize_t used = 1;
-    fill(trie, words, 0, n, 0, 0, &used);
+    fill(trie, words, values, 0, n, 0, 0, &used);
+    PyMem_Free(values);
     PyObject *capsule = PyCapsule_New(trie, TRIE_CAPSULE, free_trie);
     if (capsule == NULL) {
         PyMem_Free(nodes);
@@ -377,13 +419,80 @@ static PyObject *build_trie(PyObject *self, PyObject *arg) {
     return capsule;
 }
 
+/* The trie as bytes, for a file that load_trie maps back (on a machine of the same byte order). */
+static PyObject *trie_bytes(PyObject *self, PyObject *capsule) {
+    Trie *trie = PyCapsule_GetPointer(capsule, TRIE_CAPSULE);
+    if (trie == NULL) return NULL;
+    TrieHead head = {{0}, sizeof(Node), (uint32_t)trie->n_nodes};
+    memcpy(head.tag, TRIE_TAG, sizeof TRIE_TAG);
+    Py_ssize_t size = sizeof head + trie->n_nodes * (Py_ssize_t)sizeof(Node);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, size);
+    if (out == NULL) return NULL;
+    memcpy(PyBytes_AS_STRING(out), &head, sizeof head);
+    memcpy(PyBytes_AS_STRING(out) + sizeof head, trie->nodes, trie->n_nodes * sizeof(Node));
+    return out;
+}
+
+/* A trie read in place from a buffer trie_bytes wrote (an mmap of its file), which it keeps. */
+static PyObject *load_trie(PyObject *self, PyObject *source) {
+    Trie *trie = PyMem_Calloc(1, sizeof(Trie));
+    if (trie == NULL) return PyErr_NoMemory();
+    if (PyObject_GetBuffer(source, &trie->view, PyBUF_SIMPLE) < 0) {
+        PyMem_Free(trie);
+        return NULL;
+    }
+    TrieHead head;
+    int valid = trie->view.len >= (Py_ssize_t)sizeof head;
+    if (valid) {
+        memcpy(&head, trie->view.buf, sizeof head);
+        valid = memcmp(head.tag, TRIE_TAG, sizeof TRIE_TAG) == 0 && head.node_size == sizeof(Node) && head.n_nodes > 0 &&
+                trie->view.len == (Py_ssize_t)(sizeof head + (size_t)head.n_nodes * sizeof(Node)) &&
+                ((uintptr_t)trie->view.buf + sizeof head) % _Alignof(Node) == 0;
+    }
+    if (!valid) {
+        PyBuffer_Release(&trie->view);
+        PyMem_Free(trie);
+        PyErr_SetString(PyExc_ValueError, "not a trie written by this version of trie_bytes");
+        return NULL;
+    }
+    trie->nodes = (Node *)((char *)trie->view.buf + sizeof head);
+    trie->n_nodes = head.n_nodes;
+    trie->mapped = 1;
+    PyObject *capsule = PyCapsule_New(trie, TRIE_CAPSULE, free_trie);
+    if (capsule == NULL) {
+        PyBuffer_Release(&trie->view);
+        PyMem_Free(trie);
+    }
+    return capsule;
+}
+
+/* The value of a word of the trie, or None where the trie does not hold the word. */
+static PyObject *trie_get(PyObject *self, PyObject *args) {
+    PyObject *capsule, *word;
+    if (!PyArg_ParseTuple(args, "OU:trie_get", &capsule, &word)) return NULL;
+    Trie *trie = PyCapsule_GetPointer(capsule, TRIE_CAPSULE);
+    if (trie == NULL) return NULL;
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    int32_t node = 0;
+    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(word); i < n && node >= 0; i++)
+        node = child(trie->nodes, node, PyUnicode_READ(kind, data, i));
+    if (node < 0 || !trie->nodes[node].word) Py_RETURN_NONE;
+    return PyFloat_FromDouble(trie->nodes[node].value / 100.0);
+}
+
 static PyMethodDef methods[] = {
     {"substitution_options", substitution_options, METH_VARARGS,
      "substitution_options(token, table, in_caps)\n--\n\n"
      "Per position of the token, a tuple of the options of the substitution sources that start\n"
      "there (table: first letter -> [(source, (in caps, at start, inside))])."},
-    {"build_trie", build_trie, METH_O,
-     "build_trie(words)\n--\n\nThe letter trie of a sorted list of distinct words, for compound_readings."},
+    {"build_trie", build_trie, METH_VARARGS,
+     "build_trie(words, values=None)\n--\n\nThe letter trie of a sorted list of distinct words, for compound_readings,\n"
+     "each with its value (0 to 655.35, kept in hundredths) where values are given."},
+    {"trie_bytes", trie_bytes, METH_O, "trie_bytes(trie)\n--\n\nThe trie as bytes, for load_trie."},
+    {"load_trie", load_trie, METH_O,
+     "load_trie(buffer)\n--\n\nThe trie trie_bytes wrote, read in place from the buffer (which it keeps)."},
+    {"trie_get", trie_get, METH_VARARGS, "trie_get(trie, word)\n--\n\nThe word's value, or None if the trie lacks it."},
     {"compound_readings", compound_readings, METH_VARARGS,
      "compound_readings(token, lowered, options, max_subs, trie, min_part, max_heads, linkers)\n--\n\n"
      "Every reading of the token as a word of the trie, or as a compound of up to max_heads + 1 of\n"

@@ -13,6 +13,7 @@ import functools
 import gzip
 import json
 import marshal
+import mmap
 import os
 import sys
 import tempfile
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from minutesindex.config import models_dir
-from minutesindex.repair.readings import build_trie, compound_readings
+from minutesindex.repair.readings import COMPILED, build_trie, compound_readings, load_trie, trie_bytes, trie_get
 
 LEXICON_FILE = "lexicon_da.tsv"
 NAMES_FILE = "names_da.tsv"
@@ -187,30 +188,51 @@ def _atomic_write(path: Path, content: str) -> None:
 
 
 class Lexicon:
-    """Lower-case Danish word forms with zipf frequencies, a letter trie and compound splitting."""
+    """Lower-case Danish word forms with zipf frequencies, a letter trie and compound splitting.
+
+    Made from a dict of the words, or (`mapped`) from the compiled trie file that holds every word
+    with its frequency, read in place: then the dict is loaded only for what walks every word.
+    """
 
     def __init__(self, zipf: dict[str, float], path: Path | None = None) -> None:
-        self.zipf = zipf
+        self.__dict__["zipf"] = zipf
         self.path = path  # the file it was loaded from, beside which what is counted from it is kept
+        self._get: Callable[[str], float | None] = zipf.get
+
+    @classmethod
+    def mapped(cls, trie: object, path: Path, load_zipf: Callable[[], dict[str, float]]) -> Lexicon:
+        lexicon = cls.__new__(cls)
+        lexicon.path = path
+        lexicon.__dict__["trie"] = trie
+        lexicon._load_zipf = load_zipf
+        lexicon._get = functools.partial(trie_get, trie)
+        return lexicon
+
+    @functools.cached_property
+    def zipf(self) -> dict[str, float]:
+        """Every word form with its frequency (loaded from the file only where something walks them all)."""
+        return self._load_zipf()
 
     @functools.cached_property
     def trie(self) -> object:
-        """The letter trie of the word forms, for the compiled candidate search (repair/_readings.c)."""
-        return build_trie(sorted(self.zipf))
+        """The letter trie of the word forms and their frequencies, for the compiled candidate search
+        (repair/_readings.c)."""
+        words = sorted(self.zipf)
+        return build_trie(words, [self.zipf[w] for w in words]) if COMPILED else build_trie(words)
 
     def __contains__(self, word: str) -> bool:
-        return word in self.zipf
+        return self._get(word) is not None
 
     def knows(self, word: str) -> bool:
         """A lower-case word form the lexicon has, an inflection of one, or a compound of known parts."""
-        return word in self.zipf or self.inflection_of_known(word) or self.split_compound(word) is not None
+        return word in self or self.inflection_of_known(word) or self.split_compound(word) is not None
 
     def inflection_of_known(self, word: str) -> bool:
         """`supplerede`, `pointerede`: regular inflections the word lists leave out."""
         for suffix in INFLECTION_SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= MIN_PART:
                 stem = word[: -len(suffix)]
-                if stem in self.zipf or stem + "e" in self.zipf or stem + "er" in self.zipf:
+                if stem in self or stem + "e" in self or stem + "er" in self:
                     return True
         return False
 
@@ -220,41 +242,41 @@ class Lexicon:
         (`møderne` → `møde`, `målet` → `måle`), or the word itself. A word the lexicon inflects in
         turn is a base form itself (`takst`, with `takster` and `taksten`, is no form of `taks`;
         `skole`, with `skoler`, no form of `skol`)."""
-        if word in self.zipf and any(word + ending in self.zipf for ending in LEMMA_ENDINGS):
+        if word in self and any(word + ending in self for ending in LEMMA_ENDINGS):
             return word
         bases = [word]
         for suffix in BASE_FORM_SUFFIXES:
             if word.endswith(suffix):
                 stem = word[: -len(suffix)]
-                bases += [b for b in (stem, stem + "e") if len(b) >= MIN_BASE_LEN and b in self.zipf]
+                bases += [b for b in (stem, stem + "e") if len(b) >= MIN_BASE_LEN and b in self]
         return min(bases, key=len)
 
     def frequency(self, word: str) -> float:
-        return self.zipf.get(word, 0.0)
+        return self._get(word) or 0.0
 
     def is_estimated(self, word: str) -> bool:
         """Whether only the word list knows the word, so its strength is an estimate."""
-        return self.zipf.get(word) == WORDLIST_ONLY_ZIPF
+        return self._get(word) == WORDLIST_ONLY_ZIPF
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process
     def strength(self, word: str) -> float:
         """How common a known word is: its zipf frequency, or for a form only the word list knows
         (`forløbene`, `specialundervisning`), an estimate from the word it inflects or its parts."""
-        zipf = self.zipf.get(word, 0.0)
+        zipf = self.frequency(word)
         if zipf != WORDLIST_ONLY_ZIPF or len(word) < MIN_ESTIMATED_LEN:
             return zipf
         estimates = [zipf]
         for suffix in BASE_FORM_SUFFIXES:
             stem = word[: -len(suffix)]
             if word.endswith(suffix) and len(stem) > MIN_PART:  # not `med|erne`
-                estimates += [self.zipf.get(base, 0.0) - INFLECTED_FORM_PENALTY for base in (stem, stem + "e")]
+                estimates += [self.frequency(base) - INFLECTED_FORM_PENALTY for base in (stem, stem + "e")]
         for suffix in VERB_NOUN_SUFFIXES:
             verb = word[: -len(suffix)]
             if word.endswith(suffix) and verb.endswith("e") and len(verb) > MIN_PART:
-                estimates.append(self.zipf.get(verb, 0.0) - INFLECTED_FORM_PENALTY)
+                estimates.append(self.frequency(verb) - INFLECTED_FORM_PENALTY)
         parts = self.split_compound(word)
         if parts:
-            estimates.append(min(self.zipf[p] for p in parts) - COMPOUND_PART_PENALTY * (len(parts) - 1))
+            estimates.append(min(self.frequency(p) for p in parts) - COMPOUND_PART_PENALTY * (len(parts) - 1))
         return max(estimates)
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process
@@ -298,8 +320,9 @@ def load_cached(source: Path, name: str, build: Callable[[], object]) -> object:
 def load_lexicon() -> Lexicon:
     """Load the built lexicon, building it first if this machine has not done so yet.
 
-    Parsing the TSV takes half a second, which every ingest and `repair` would pay; a marshal copy
-    beside it loads in a third of that.
+    Parsing the TSV takes half a second and loading a marshal copy of it 0.28 s, which every ingest,
+    `repair` and `search` would pay; the compiled trie file is mapped instead (a read command's
+    lookups touch a few pages of it), and the dict is loaded only by what walks every word.
     """
     path = models_dir() / LEXICON_FILE
     if not path.exists():
@@ -313,7 +336,28 @@ def load_lexicon() -> Lexicon:
                 zipf[word] = float(z)
         return zipf
 
-    return Lexicon(load_cached(path, path.stem, parse), path)
+    def words() -> dict[str, float]:
+        return load_cached(path, path.stem, parse)  # type: ignore[return-value]
+
+    if not COMPILED:
+        return Lexicon(words(), path)
+    return Lexicon.mapped(_mapped_trie(path, words), path, words)
+
+
+def _mapped_trie(source: Path, words: Callable[[], dict[str, float]]) -> object:
+    """The compiled trie of the lexicon at `source` (words with their frequencies), mapped from the
+    file beside it: written once per machine and Python, read in place by every process after."""
+    cache = source.with_name(f"{source.stem}.py{sys.version_info.major}{sys.version_info.minor}.trie")
+    with contextlib.suppress(OSError, ValueError):
+        if cache.stat().st_mtime >= source.stat().st_mtime:
+            with cache.open("rb") as fh:
+                return load_trie(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+    zipf = words()
+    ordered = sorted(zipf)
+    trie = build_trie(ordered, [zipf[w] for w in ordered])
+    with contextlib.suppress(OSError):
+        _atomic_write_bytes(cache, trie_bytes(trie))
+    return trie
 
 
 @functools.cache

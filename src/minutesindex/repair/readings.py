@@ -86,11 +86,19 @@ def py_substitution_options(
 
 
 try:
-    from minutesindex.repair._readings import build_trie, compound_readings, substitution_options
+    from minutesindex.repair._readings import (
+        build_trie,
+        compound_readings,
+        load_trie,
+        substitution_options,
+        trie_bytes,
+        trie_get,
+    )
 
     COMPILED = True
-except ImportError:  # installed without a C compiler: the same search in Python
+except ImportError:  # installed without a C compiler: the same search in Python, the lexicon a dict
     build_trie: Callable = py_build_trie
     compound_readings: Callable = py_compound_readings
     substitution_options: Callable = py_substitution_options
+    load_trie = trie_bytes = trie_get = None  # type: ignore[assignment]
     COMPILED = False
