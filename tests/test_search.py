@@ -280,3 +280,59 @@ def test_a_search_counts_every_match_only_when_asked(tmp_path_factory, monkeypat
     assert [hit.title for hit in search(index, "budget")] == ["Budget"]
     monkeypatch.undo()
     assert search(index, "budget", count=True).total == 1
+
+
+def _generated_name(seed: int) -> str:
+    """A place name no lexicon has, made of letters (`Kvastrup`-like), the same for a seed."""
+    import random
+
+    rng = random.Random(seed)
+    consonants, vowels = "bdfgklmnprstv", "aeiou"
+    return "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(3)) + "rup"
+
+
+@pytest.fixture(scope="module", params=SEARCH_BACKENDS)
+def misread_index(request, tmp_path_factory):
+    """Items holding a compound whose ø and å the OCR printed as g and a, on a page whose other
+    Danish letters are right (so repair leaves the page as read), and a compound headed by a name
+    no lexicon knows, with two known parts after it."""
+    from minutesindex.repair.danish import mangled_spellings
+    from minutesindex.repair.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    misread = {}
+    for word in ("børnehaveområdet", "skolegårdsplanen", "søbredsstien"):
+        misread[word] = word.replace("ø", "g").replace("å", "a")  # the English model's commonest misreadings
+        assert misread[word] in mangled_spellings(word) and misread[word] not in lexicon
+    name = _generated_name(3)
+    assert name not in lexicon
+    texts = {
+        "c.txt": (
+            "Referat\nTeknik- og Miljøudvalget den 3. marts 2023\n\n"
+            f"1. Legepladser\nSagsfremstilling\nForvaltningen foreslår nye gynger ved {misread['børnehaveområdet']}"
+            f" og belægning på {misread['skolegårdsplanen']}.\nBeslutning\nGodkendt.\n\n"
+            f"2. Stier\nSagsfremstilling\nDer skal ryddes langs {misread['søbredsstien']} før sommeren.\n\n"
+            f"3. Plejeboliger\nSagsfremstilling\nUdvidelse af {name}plejecentret drøftes.\n"
+        ),
+    }
+    return search_home(request, tmp_path_factory, texts), misread, name
+
+
+def test_a_word_typed_with_the_right_letters_finds_its_misread_spelling_and_so_do_its_parts(misread_index):
+    index, misread, _ = misread_index
+    hits = search(index, "børnehaveområdet")
+    assert [h.title for h in hits] == ["Legepladser"]
+    assert misread["børnehaveområdet"] in hits[0].snippet.replace("**", "")  # the text keeps what the OCR read
+    assert "**" in hits[0].snippet  # and the misread word is marked as the match
+    assert _titles(index, "skolegård") == ["Legepladser"]
+    assert _titles(index, "området") == ["Legepladser"]
+    assert _titles(index, "søbredssti") == ["Stier"]
+    assert _titles(index, "gynger børnehaveområdet") == ["Legepladser"]
+
+
+def test_a_name_no_lexicon_knows_finds_the_compound_it_heads_and_so_does_each_known_part(misread_index):
+    index, _, name = misread_index
+    assert _titles(index, name) == ["Plejeboliger"]
+    assert _titles(index, f"{name}plejecentret") == ["Plejeboliger"]
+    assert _titles(index, "plejecenter") == ["Plejeboliger"]  # `centret` is a form of `center`
+    assert _titles(index, "pleje") == ["Plejeboliger"]

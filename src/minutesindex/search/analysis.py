@@ -31,6 +31,9 @@ MIN_QUERY_PART = 4
 MIN_INDEX_PART = 4
 MIN_TAIL = 5  # a known word ending an unknown one is a compound's tail only this long (`området`, not `det`)
 _DOUBLING_ENDINGS = ("et", "en", "er", "ene", "erne", "ets", "ens")
+_ELIDING_ENDINGS = ("ret", "rets", "re", "rene", "renes", "res")
+# Shorter heads are more often another word's (`mindre` is no form of `minder`).
+MIN_ELIDED_HEAD = 5
 _VOWELS = set("aeiouyæøå")
 MIN_UNDOUBLED_LEN = 4
 _FOLDS = (("aa", "a"), ("å", "a"), ("æ", "ae"), ("ø", "o"), ("oe", "o"), ("é", "e"))
@@ -88,9 +91,14 @@ def stem(word: str) -> str:
 
 def _base_word(word: str) -> str:
     """The lexicon's base form of a word, also where the ending doubled its last consonant
-    (`budgettet` → `budget`, `tilbuddet` → `tilbud`)."""
+    (`budgettet` → `budget`, `tilbuddet` → `tilbud`) or dropped the e of an -er noun (`plejecentret`,
+    `kulturcentre` → `plejecenter`, `kulturcenter`)."""
     lexicon = load_lexicon()
     base = lexicon.base_form(word)
+    for ending in _ELIDING_ENDINGS:
+        head = base[: -len(ending)]
+        if base.endswith(ending) and len(head) >= MIN_ELIDED_HEAD and head + "er" in lexicon:
+            return head + "er"
     if base != word:
         return base
     for ending in _DOUBLING_ENDINGS:
@@ -103,7 +111,8 @@ def _base_word(word: str) -> str:
 
 @functools.lru_cache(maxsize=100_000)
 def compound_parts(word: str) -> tuple[str, ...]:
-    """The parts of a compound and its longer heads (every prefix up to a joint)."""
+    """The other words a word is also found by: the parts of a compound and its longer heads (every
+    prefix up to a joint); for a word misread by the OCR, also the word it reads as."""
     if len(word) < MIN_COMPOUND_LEN or not word.isalpha():
         return ()
     lexicon = load_lexicon()
@@ -113,6 +122,8 @@ def compound_parts(word: str) -> tuple[str, ...]:
     split = lexicon.split_compound(word)
     # A part shorter than MIN_INDEX_PART is a spurious split (`kon|takt`, `tak|ster`), not a compound.
     if not split or len(split) < 2 or min(map(len, split)) < MIN_INDEX_PART:
+        if word not in lexicon and (reading := _misread_as(word)) is not None:
+            return (reading, *(part for part in compound_parts(reading) if part != reading))
         split = _unknown_head(word, lexicon)
         if split is None:
             return ()
@@ -128,17 +139,48 @@ def compound_parts(word: str) -> tuple[str, ...]:
 
 
 def _unknown_head(word: str, lexicon) -> tuple[str, ...] | None:  # noqa: ANN001 - a Lexicon
-    """A word no lexicon knows that ends in a word it knows (`sølundområdet`: `sølund` + `området`, a
-    name the lexicon lacks before a common word): the head and the tail, the longest known tail
-    leaving a head of MIN_INDEX_PART letters. So a query for the name finds the compound."""
+    """A word no lexicon knows that ends in a word or compound it knows (`sølundområdet`: `sølund` +
+    `området`; `sølundplejecentret`: `sølund` + `pleje` + `centret`; a name the lexicon lacks before
+    common words): the head and the tail's parts, the longest known tail leaving a head of
+    MIN_INDEX_PART letters. So a query for the name, or for any part, finds the compound."""
     if word in lexicon:
         return None
     for start in range(MIN_INDEX_PART, len(word) - MIN_TAIL + 1):
         tail = word[start:]
         if tail in lexicon and lexicon.base_form(tail) in lexicon:
-            head = word[:start]
-            return (head[:-1] if head.endswith("s") and len(head) > MIN_INDEX_PART else head), tail
+            tail_parts: tuple[str, ...] = (tail,)
+        elif (parts := lexicon.split_compound(tail)) and min(map(len, parts)) >= MIN_INDEX_PART:
+            tail_parts = parts
+        else:
+            continue
+        head = word[:start]
+        return (head[:-1] if head.endswith("s") and len(head) > MIN_INDEX_PART else head), *tail_parts
     return None
+
+
+# A misread word is read through at most this many OCR confusions (`bgrnehaveomradet`: ø, å).
+MAX_INDEX_CONFUSIONS = 2
+
+
+@functools.lru_cache(maxsize=100_000)
+def _misread_as(word: str) -> str | None:
+    """The word a lower-case word no lexicon knows reads as once OCR confusions are undone (the
+    repair's own channel: `bgrnehaveomradet` → `børnehaveområdet`), where that is a known word or a
+    compound of parts of MIN_INDEX_PART letters or more: the fewest confusions, then the cheapest.
+
+    Letter repair changes the text only on strong evidence and leaves such a word as read where it
+    cannot settle it; indexing the reading too lets a query typed with the right letters, or for one
+    of its parts, find it. A wrong reading costs only a term no query asks for."""
+    from minutesindex.repair.danish import substitution_options  # noqa: PLC0415 - indexing only
+    from minutesindex.repair.lexicon import LINKERS, MAX_COMPOUND_PARTS
+    from minutesindex.repair.readings import compound_readings
+
+    readings = compound_readings(
+        word, word, substitution_options(word), MAX_INDEX_CONFUSIONS, load_lexicon().trie,
+        MIN_INDEX_PART, MAX_COMPOUND_PARTS - 1, "".join(LINKERS),
+    )  # fmt: skip
+    found = [(subs, cost, len(parts), text) for text, subs, cost, parts in readings if subs > 0]
+    return min(found)[3] if found else None
 
 
 @functools.lru_cache(maxsize=10_000)
@@ -172,7 +214,7 @@ def index_terms(word: str) -> tuple[str, ...]:
 
 
 # Changes whenever the terms a word gives change, so an index of older terms is rebuilt.
-TERMS_VERSION = 4
+TERMS_VERSION = 5
 
 
 class _StopListTokenizer(Tokenizer):

@@ -635,6 +635,15 @@ def _hit(hit: Hit, query_terms: set[tuple[str, str]], all_words: bool) -> Search
 MIN_STEM_IN_COMPOUND = 3  # the shortest stem of a compound part (MIN_INDEX_PART letters, one stemmed off)
 
 
+_DANISH_LETTER = re.compile("[æøå]")
+_CONFUSED_LETTERS = re.compile("[aeoøæåg]+")
+
+
+def _consonants(word: str) -> str:
+    """A word less the letters OCR confusions print or stand for (`bgrnehaveomradet`: `brnhvmrdt`)."""
+    return _CONFUSED_LETTERS.sub("", word)
+
+
 def snippet(text: str, query_terms: set[tuple[str, str]]) -> str:
     """Up to two passages of the text around the words the query looks for, between ** marks.
 
@@ -644,14 +653,20 @@ def snippet(text: str, query_terms: set[tuple[str, str]]) -> str:
     terms = {term for field, term in query_terms if field != "folded"}
     folded_terms = {term for field, term in query_terms if field == "folded"}
     inside = [term for term in terms if len(term) >= MIN_STEM_IN_COMPOUND]
+    # A word the OCR misread (`bgrnehaveomradet`) holds a term's consonants, not its letters.
+    misread_inside = [_consonants(term) for term in inside if _DANISH_LETTER.search(term)]
 
     def matched(word: str) -> bool:
         if stem(word) in terms or fold(word) in folded_terms:
             return True
-        # A compound's parts (whose stems its letters hold) are split only where a query term is
-        # inside it: splitting needs the lexicon's trie, a seventh of a new process's start.
-        if len(word) < MIN_COMPOUND_LEN or not any(term in word for term in inside):
+        # Only a word a query term may be inside is split into its index terms (compound parts, a
+        # misread word's reading): that is the slow part.
+        if len(word) < MIN_COMPOUND_LEN:
             return False
+        if not any(term in word for term in inside):
+            consonants = _consonants(word)
+            if not any(term in consonants for term in misread_inside):
+                return False
         return not terms.isdisjoint(index_terms(word))
 
     marked = {word for word in set(TOKEN_RE.findall(text.lower())) if matched(word)}
