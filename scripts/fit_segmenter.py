@@ -37,7 +37,7 @@ from minutesindex.model import Page
 from minutesindex.repair.danish import LetterRepairer
 from minutesindex.repair.lexicon import load_lexicon
 from minutesindex.repair.text import repair_pages
-from minutesindex.segment import segment_pages
+from minutesindex.segment.document import segment_pages
 from minutesindex.segment.evidence import document_evidence, line_features, own_features, with_neighbours
 from minutesindex.segment.labeller import MODEL_NAME, PROJECT_MODELS, tag_in_windows
 from minutesindex.segment.training import (

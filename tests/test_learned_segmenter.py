@@ -17,7 +17,7 @@ from minutesindex.ingest.text import read_text_pages
 from minutesindex.model import Item, Page
 from minutesindex.pipeline import ingest_paths
 from minutesindex.repair.text import repair_pages
-from minutesindex.segment import segment_pages
+from minutesindex.segment.document import segment_pages
 from minutesindex.segment.items import LABELS
 from minutesindex.segment.labeller import label_lines
 from minutesindex.segment.training import document_lines, generated_document, generated_labels, lexicon_words

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from minutesindex.cli import app
 from minutesindex.model import Meeting, Page
-from minutesindex.segment import segment_pages
+from minutesindex.segment.document import segment_pages
 from minutesindex.segment.meeting import settle_from_path
 from minutesindex.segment.places import MUNICIPALITIES, REGIONS, municipality_in_path, resolve_municipality
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from minutesindex.model import Page
-from minutesindex.segment import segment_pages
+from minutesindex.segment.document import segment_pages
 
 
 def _segment(*pages: str):

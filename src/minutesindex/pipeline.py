@@ -48,8 +48,8 @@ from minutesindex.search.index import (
     verify_index,
 )
 from minutesindex.search.writer import BackgroundIndexWriter
-from minutesindex.segment import exported_document, segment_pages
 from minutesindex.segment.cases import read_cases
+from minutesindex.segment.document import exported_document, segment_pages
 from minutesindex.segment.meeting import settle_from_path
 from minutesindex.store.db import (
     WRITER,

@@ -156,7 +156,7 @@ def aligned_labels(source_lines: list[str], source_labels: dict[int, str], targe
 
 def document_lines(pages: list[Page]) -> list[Line]:
     """The lines a document is segmented on (as `segment_pages` reads them)."""
-    from minutesindex.segment import lines_of
+    from minutesindex.segment.document import lines_of
 
     lines = [Line(strip_markup(ln.text), ln.raw, ln.page, ln.style) for ln in lines_of(pages)]
     return clean_lines(lines, page_count=len(pages))
