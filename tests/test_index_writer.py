@@ -159,8 +159,9 @@ def test_a_rebuild_that_fails_halfway_leaves_the_old_index_serving(home, sample_
 def test_a_segment_file_inside_the_index_mmap_is_read_in_place_not_copied():
     """Whoosh copied each compound segment file out of its mmap when a reader opened it (a new
     `search` process held 1.5 GB at 100,000 items); the file is now read where it lies."""
-    import minutesindex.search.index  # noqa: F401 - installs the in-place reader
     from whoosh.filedb.structfile import BufferFile
+
+    import minutesindex.search.index  # noqa: F401 - installs the in-place reader
 
     data = bytearray(b"0123456789" * 1000)
     segment_file = BufferFile(memoryview(data), name="postings")
