@@ -163,13 +163,13 @@ def test_a_segment_file_inside_the_index_mmap_is_read_in_place_not_copied():
 
     import minutesindex.search.index  # noqa: F401 - installs the in-place reader
 
-    data = bytearray(b"0123456789" * 1000)
+    data = bytearray(b"0123456789" * 10_000)
     segment_file = BufferFile(memoryview(data), name="postings")
     segment_file.seek(5)
     assert segment_file.read(3) == b"567"
-    data[6] = ord("X")  # a copy would not see this
-    segment_file.seek(5)
+    data[90_006] = ord("X")  # a copy made when the file was opened would not see this
+    segment_file.seek(90_005)
     assert segment_file.read(3) == b"5X7"
-    assert segment_file.get(5, 3) == b"5X7" and segment_file.read_byte() == ord("8")
+    assert segment_file.get(90_005, 3) == b"5X7" and segment_file.read_byte() == ord("8")
     segment_file.seek(-2, 2)
-    assert segment_file.read() == b"89" and segment_file.tell() == 10_000
+    assert segment_file.read() == b"89" and segment_file.tell() == 100_000
