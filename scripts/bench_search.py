@@ -202,15 +202,19 @@ def timed(run: Callable[[str, dict], object], queries: dict[str, list[tuple[str,
     return out
 
 
-def rss_mb() -> float:
+def rss_mb(kind: str = "VmRSS") -> float:
+    """The process's resident memory in MB: all of it (VmRSS), its anonymous memory (RssAnon: what a
+    leak grows) or its mapped files' pages (RssFile: the index's pages read so far, shared and
+    given back under pressure)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{kind}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
-def search_loop(home: Path, env: dict[str, str], queries: list[tuple[str, dict]]) -> float:
-    """MB the process grows over 1,000 searches through one Archive, after the first."""
+def search_loop(home: Path, env: dict[str, str], queries: list[tuple[str, dict]]) -> tuple[float, float]:
+    """MB the process grows over 1,000 searches through one Archive, after the first: in anonymous
+    memory, and in the index's file pages it maps in (at most the index's size)."""
     script = (
         "import json, sys, datetime as dt\n"
         "from minutesindex import Archive\n"
@@ -219,18 +223,19 @@ def search_loop(home: Path, env: dict[str, str], queries: list[tuple[str, dict]]
         "queries = json.loads(sys.stdin.read())\n"
         f"archive = Archive({str(home)!r})\n"
         "archive.search(queries[0][0])\n"
-        "first = rss_mb()\n"
+        "first = rss_mb('RssAnon'), rss_mb('RssFile')\n"
         "for k in range(1000):\n"
         "    query, filters = queries[k % len(queries)]\n"
         "    archive.search(query, **filters)\n"
-        "print(rss_mb() - first)\n"
+        "print(rss_mb('RssAnon') - first[0], rss_mb('RssFile') - first[1])\n"
     )
     payload = [[q, {k: str(v) for k, v in f.items()}] for q, f in queries]
     import json
 
     done = subprocess.run([sys.executable, "-c", script], input=json.dumps(payload), env=env, capture_output=True,
                           text=True, check=True)  # fmt: skip
-    return round(float(done.stdout.strip().splitlines()[-1]), 1)
+    anonymous, mapped = done.stdout.strip().splitlines()[-1].split()
+    return round(float(anonymous), 1), round(float(mapped), 1)
 
 
 def end_to_end(env: dict[str, str], query: str, runs: int = 5) -> float:
@@ -258,7 +263,7 @@ def bench_whoosh(count: int, words: list[str], queries: dict, tmp: Path) -> dict
     result = {"index_items_per_s": round(count / seconds), "reindex_peak_tree_mb": round(peak)}
     result |= timed(lambda q, f: search(index, q, **f), queries)
     mixed = [pair for pairs in queries.values() for pair in pairs[:20]]
-    result["loop_1000_growth_mb"] = search_loop(home, env, mixed)
+    result["loop_1000_growth_mb"], result["loop_1000_mapped_mb"] = search_loop(home, env, mixed)
     result["cli_search_s"] = end_to_end(env, queries["2-word"][0][0])
     result["index_mb"] = round(sum(p.stat().st_size for p in settings.index_dir.iterdir()) / 1e6)
     return result
@@ -285,7 +290,7 @@ def bench_postgres(count: int, words: list[str], queries: dict, tmp: Path) -> di
         result = {"index_items_per_s": round(count / seconds), "reindex_peak_tree_mb": round(peak)}
         result |= timed(lambda q, f: search(source, q, **f), queries)
         mixed = [pair for pairs in queries.values() for pair in pairs[:20]]
-        result["loop_1000_growth_mb"] = search_loop(home, env, mixed)
+        result["loop_1000_growth_mb"], result["loop_1000_mapped_mb"] = search_loop(home, env, mixed)
         result["cli_search_s"] = end_to_end(env, queries["2-word"][0][0])
         result["index_mb"] = round(size / 1e6)
         engine.dispose()
