@@ -24,14 +24,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -279,6 +271,15 @@ def ingest(
 
       minutesindex ingest gammelt_referat.pdf --force --meeting-date 2009-03-03
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     from minutesindex.ingest.tesseract import installed_languages
     from minutesindex.pipeline import FileOutcome, shown_path
 
