@@ -336,3 +336,44 @@ def test_a_name_no_lexicon_knows_finds_the_compound_it_heads_and_so_does_each_kn
     assert _titles(index, f"{name}plejecentret") == ["Plejeboliger"]
     assert _titles(index, "plejecenter") == ["Plejeboliger"]  # `centret` is a form of `center`
     assert _titles(index, "pleje") == ["Plejeboliger"]
+
+
+def test_a_filtered_search_gives_the_best_allowed_items_of_every_segment(tmp_path):
+    """The committee and date filters work inside the matcher, per segment of the index: a filtered
+    search must give exactly the best items of an unfiltered one that the filter allows, also across
+    segments written by separate ingests, and with the top-10's block skipping at work."""
+    import random
+
+    from minutesindex.config import load_settings
+    from minutesindex.search.index import open_index
+
+    rng = random.Random(5)
+    words = ["budget", "skole", "vej", "plan", "aftale", "takst", "bolig", "havn", "natur", "kultur"]
+    settings = load_settings(tmp_path / "home")
+    for batch in range(3):  # three ingests: three segments
+        folder = tmp_path / f"batch{batch}"
+        folder.mkdir()
+        for n in range(12):
+            committee = ("Teknisk Udvalg", "Kulturudvalget", "Økonomiudvalget")[n % 3]
+            day = dt.date(2019 + n % 4, 1 + n % 12, 1 + batch * 9)
+            items = "".join(
+                f"{k}. Sag om {rng.choice(words)} og {rng.choice(words)}\nSagsfremstilling\n"
+                f"{' '.join(rng.choices(words, k=40))}\n\n"
+                for k in range(1, 5)
+            )
+            month = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+                     "oktober", "november", "december")[day.month - 1]  # fmt: skip
+            text = f"Referat\n{committee} den {day.day}. {month} {day.year}\n\n{items}"
+            (folder / f"m{batch}_{n}.txt").write_text(text, encoding="utf-8")
+        ingest_paths([folder], settings, workers=1)
+    index = open_index(settings.index_dir)
+    assert len(index.reader().leaf_readers()) > 1  # the filter is kept per segment
+    for query in ("budget skole", "plan", "takst havn"):
+        every = search(index, query, limit=500)
+        by_committee = search(index, query, committee="Kulturudvalget", limit=7)
+        assert [h.item_id for h in by_committee] == [h.item_id for h in every if h.committee == "Kulturudvalget"][:7]
+        since, until = dt.date(2020, 1, 1), dt.date(2021, 12, 31)
+        by_date = search(index, query, since=since, until=until, limit=7)
+        dated = [h for h in every if h.meeting_date and since <= dt.date.fromisoformat(str(h.meeting_date)) <= until]
+        assert 7 <= len(dated) < len([h for h in every if h.meeting_date])  # the filter leaves some out
+        assert [h.item_id for h in by_date] == [h.item_id for h in dated][:7]

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import functools
 import re
+import sys
 import weakref
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.index import Index
-from whoosh.matching import Matcher
-from whoosh.query import And, DateRange, NullQuery, Or, Phrase, Query, QueryError, Term
+from whoosh.matching import Matcher, NullMatcher
+from whoosh.matching.wrappers import WrappingMatcher
+from whoosh.query import And, DateRange, NullQuery, Or, Phrase, Query, QueryError, Term, WrappingQuery
 from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
 from whoosh.searching import Hit, Searcher
 
@@ -323,6 +326,99 @@ def _allowed(searcher: Searcher, filters: list[Query]) -> set[int]:
     return allowed
 
 
+class _AllowedMatcher(WrappingMatcher):
+    """The matches of the wrapped matcher among a segment's allowed documents (sorted numbers): it
+    leaps the wrapped matcher to the next allowed document instead of reading every match, and
+    keeps its block qualities, so a top-10 search still skips blocks that cannot beat its tenth hit."""
+
+    def __init__(self, child: Matcher, ids: list[int], boost: float = 1.0) -> None:
+        super().__init__(child, boost)
+        self._ids = ids
+        self._align()
+
+    def _replacement(self, newchild: Matcher) -> _AllowedMatcher:
+        return _AllowedMatcher(newchild, self._ids, self.boost)
+
+    def copy(self) -> _AllowedMatcher:
+        return _AllowedMatcher(self.child.copy(), self._ids, self.boost)
+
+    def _align(self) -> bool:
+        """Move the wrapped matcher to an allowed document (or past its end); whether it moved."""
+        child, ids = self.child, self._ids
+        moved = False
+        while child.is_active():
+            doc = child.id()
+            k = bisect.bisect_left(ids, doc)
+            if k == len(ids):
+                child.skip_to(sys.maxsize)
+                while child.is_active():  # a matcher that does not leave on a far skip
+                    child.next()
+                return True
+            if ids[k] == doc:
+                return moved
+            child.skip_to(ids[k])
+            moved = True
+        return moved
+
+    def next(self) -> bool:
+        entered_block = self.child.next()
+        return self._align() or bool(entered_block)
+
+    def skip_to(self, id: int) -> None:  # noqa: A002 - Whoosh's name
+        self.child.skip_to(id)
+        self._align()
+
+    def skip_to_quality(self, minquality: float) -> int:
+        skipped = self.child.skip_to_quality(minquality / self.boost)
+        self._align()
+        return skipped
+
+    def reset(self) -> None:
+        self.child.reset()
+        self._align()
+
+    def all_ids(self) -> Iterator[int]:
+        allowed = set(self._ids)
+        return (doc for doc in self.child.all_ids() if doc in allowed)
+
+
+class _AllowedQuery(WrappingQuery):
+    """A query kept to the documents a filter allows, per segment (see _AllowedMatcher)."""
+
+    def __init__(self, child: Query, by_segment: dict[int, list[int]]) -> None:
+        super().__init__(child)
+        self._by_segment = by_segment
+
+    def _rewrap(self, child: Query) -> _AllowedQuery:
+        return _AllowedQuery(child, self._by_segment)
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        ids = self._by_segment.get(id(searcher))
+        if not ids:
+            return NullMatcher()
+        return _AllowedMatcher(self.child.matcher(searcher, context), ids)
+
+
+_segment_ids: weakref.WeakKeyDictionary[Searcher, dict[str, dict[int, list[int]]]] = weakref.WeakKeyDictionary()
+
+
+def _allowed_by_segment(searcher: Searcher, filters: list[Query], allowed: set[int]) -> dict[int, list[int]]:
+    """The allowed documents of each segment, numbered within it, sorted; once per searcher and filter."""
+    kept = _segment_ids.setdefault(searcher, {})
+    key = repr(filters)
+    if key not in kept:
+        if len(kept) >= KEPT_FILTERS:
+            kept.clear()
+        ordered = sorted(allowed)
+        by_segment = {}
+        for subsearcher, offset in searcher.subsearchers or [(searcher, 0)]:
+            low = bisect.bisect_left(ordered, offset)
+            high = bisect.bisect_left(ordered, offset + subsearcher.doc_count_all())
+            by_segment[id(subsearcher)] = [doc - offset for doc in ordered[low:high]]
+        kept[key] = by_segment
+    return kept[key]
+
+
 _values: weakref.WeakKeyDictionary[Searcher, dict[str, list]] = weakref.WeakKeyDictionary()
 
 
@@ -454,8 +550,11 @@ class WhooshSearch:
             options["mask"] = mask
         if allowed is not None and not allowed:  # Whoosh takes an empty filter for none at all
             return [], 0, ""
+        kept = query
+        if allowed is not None:  # inside the matcher: leaps to allowed documents, skips weak blocks
+            kept = _AllowedQuery(query, _allowed_by_segment(searcher, self._conditions(filters), allowed))
         try:
-            results = searcher.search(query, limit=offset + limit, filter=allowed, **options)
+            results = searcher.search(kept, limit=offset + limit, **options)
         except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
             raise QuerySyntaxError(f"cannot run query: {type(exc).__name__} {exc}".strip()) from exc
         query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
