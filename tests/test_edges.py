@@ -118,7 +118,8 @@ def test_no_ocr_helper_outlives_an_ingest_killed_alone(home: Settings, tmp_path:
         deadline = time.monotonic() + 120
         while len(_ocr_workers(process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert len(_ocr_workers(process.pid)) == 2, "the OCR workers never started"
+        # Two OCR workers, and the index writer too where it has started (it comes from the same fork server).
+        assert len(_ocr_workers(process.pid)) >= 2, "the OCR workers never started"
         time.sleep(1)  # reading pages
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
