@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import uuid
 from collections.abc import Iterator
@@ -116,3 +117,25 @@ def new_postgres_database(server: dict[str, str]) -> str:
 @pytest.fixture
 def postgres_url(postgres_server: dict[str, str]) -> str:
     return new_postgres_database(postgres_server)
+
+
+@contextlib.contextmanager
+def database_at_revision(url: str, revision: str) -> Iterator[object]:
+    """A database whose schema the migrations brought only as far as `revision`, as an earlier
+    version left it: yields a connection (in one transaction) to fill it the old way."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from minutesindex.store.db import MIGRATIONS
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            yield connection
+    finally:
+        engine.dispose()

@@ -130,19 +130,13 @@ def test_case_command_search_and_exports_carry_the_case(case_home, monkeypatch, 
 
 def test_a_home_made_before_cases_votes_and_cpr_gets_them_filled_when_opened(tmp_path):
     """Migrations 0006, 0007 and 0009 read the stored text, a batch of items at a time."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    from minutesindex.store.db import MIGRATIONS, open_database
+    from minutesindex.store.db import open_database
+    from tests.conftest import database_at_revision
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
+    with database_at_revision(url, "0005") as connection:
         connection.execute(
             text(
                 "INSERT INTO documents (id, path, file_name, content_hash, page_count, ingested_at, segmented) "
@@ -167,7 +161,6 @@ def test_a_home_made_before_cases_votes_and_cpr_gets_them_filled_when_opened(tmp
                 ),
                 {"id": item_id, "text": decision},
             )
-    engine.dispose()
     upgraded = open_database(url)
     with upgraded.connect() as connection:
         assert connection.execute(text("SELECT item_id, case_number FROM item_cases")).all() == [(1, KLE)]

@@ -77,18 +77,11 @@ def test_ingest_search_export_and_check_on_postgresql(postgres_url, sample_files
 def _old_database(url: str) -> None:
     """A database as the versions before migrations left it: the baseline tables, no revision table,
     one document stored."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    from minutesindex.store.db import MIGRATIONS
+    from tests.conftest import database_at_revision
 
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+    with database_at_revision(url, "0001") as connection:
         connection.execute(text("DROP TABLE alembic_version"))
         connection.execute(
             text(
@@ -96,7 +89,6 @@ def _old_database(url: str) -> None:
                 "VALUES ('/a/old.pdf', 'old.pdf', 'abc', 1, CURRENT_TIMESTAMP)"
             )
         )
-    engine.dispose()
 
 
 def test_a_database_made_before_migrations_is_upgraded_in_place(postgres_url, tmp_path):

@@ -352,9 +352,7 @@ def _mapped_trie(source: Path, words: Callable[[], dict[str, float]]) -> object:
         if cache.stat().st_mtime >= source.stat().st_mtime:
             with cache.open("rb") as fh:
                 return load_trie(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
-    zipf = words()
-    ordered = sorted(zipf)
-    trie = build_trie(ordered, [zipf[w] for w in ordered])
+    trie = Lexicon(words(), source).trie
     with contextlib.suppress(OSError):
         _atomic_write_bytes(cache, trie_bytes(trie))
     return trie

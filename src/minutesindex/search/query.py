@@ -531,8 +531,9 @@ class WhooshSearch:
             conditions.append(Or([Term("outcome", outcome or NO_OUTCOME) for outcome in filters.outcomes]))
         return conditions
 
-    def _allowed_and_mask(self, filters: SearchFilters) -> tuple[set[int] | None, set[int] | None]:
-        conditions = self._conditions(filters)
+    def _allowed_and_mask(
+        self, conditions: list[Query], filters: SearchFilters
+    ) -> tuple[set[int] | None, set[int] | None]:
         allowed = _allowed(self.searcher, conditions) if conditions else None
         mask = _allowed(self.searcher, [Term("closed", "1")]) if filters.access == "open" else None
         return allowed, mask
@@ -545,14 +546,15 @@ class WhooshSearch:
         searcher = self.searcher
         # Newest meeting first, undated meetings last.
         options: dict = {"sortedby": "day", "reverse": True} if sort == "date" else {}
-        allowed, mask = self._allowed_and_mask(filters)
+        conditions = self._conditions(filters)
+        allowed, mask = self._allowed_and_mask(conditions, filters)
         if mask is not None:
             options["mask"] = mask
         if allowed is not None and not allowed:  # Whoosh takes an empty filter for none at all
             return [], 0, ""
         kept = query
         if allowed is not None:  # inside the matcher: leaps to allowed documents, skips weak blocks
-            kept = _AllowedQuery(query, _allowed_by_segment(searcher, self._conditions(filters), allowed))
+            kept = _AllowedQuery(query, _allowed_by_segment(searcher, conditions, allowed))
         try:
             results = searcher.search(kept, limit=offset + limit, **options)
         except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
@@ -572,7 +574,7 @@ class WhooshSearch:
     ) -> tuple[int, list[Counter[tuple]]]:
         """How many items match, and for each grouping (a tuple of TALLY_DIMENSIONS) how many have
         each combination of values: from per-document values kept per searcher, one pass."""
-        allowed, mask = self._allowed_and_mask(filters)
+        allowed, mask = self._allowed_and_mask(self._conditions(filters), filters)
         if allowed is not None and not allowed:
             return 0, [Counter() for _ in groupings]
         try:
