@@ -8,8 +8,9 @@ import pytest
 from whoosh.writing import SegmentWriter
 
 from minutesindex.search.analysis import banded_text
+from minutesindex.search.evaluate import top_matches
 from minutesindex.search.index import BANDS, _writer_options, clear_index
-from minutesindex.search.query import search
+from minutesindex.search.query import build_query, search
 from minutesindex.search.segments import GroupedSegmentWriter, add_in_processes
 from tests.conftest import require_seeds
 
@@ -74,6 +75,10 @@ def test_grouped_writer_writes_the_postings_whoosh_writes(tmp_path, documents):
     ours = _write(tmp_path / "ours", GroupedSegmentWriter, documents)
     whoosh = _write(tmp_path / "whoosh", SegmentWriter, documents)
     assert _postings_by_item(ours) == _postings_by_item(whoosh)
+    # Ours is ranked over its fast postings, Whoosh's segment (without them) by Whoosh's matchers.
+    parsed = build_query(ours.schema, "børn aftale")
+    assert top_matches(ours.searcher(), parsed, 5) is not None
+    assert top_matches(whoosh.searcher(), parsed, 5) is None
     for query in QUERIES:
         assert search(ours, query, limit=20) == search(whoosh, query, limit=20), query
 

@@ -215,6 +215,7 @@ def index_terms(word: str) -> tuple[str, ...]:
 
 # Changes whenever the terms a word gives change, so an index of older terms is rebuilt.
 TERMS_VERSION = 5
+FAST_POSTINGS_VERSION = 1  # the format of search/fastpost.py's file, which every segment holds
 
 
 class _StopListTokenizer(Tokenizer):
@@ -306,6 +307,9 @@ class BandedText(TEXT):
 
     def __init__(self, band_boosts: tuple[float, ...]) -> None:
         super().__init__(analyzer=danish_analyzer(band_boosts))
+        # Kept with the index's schema: an index whose segments lack this version of the fast
+        # postings (search/fastpost.py) is rebuilt by the next ingest or reindex.
+        self.fast_postings = FAST_POSTINGS_VERSION
 
     def index(self, value: str, **kwargs: object) -> list[tuple[bytes, int, float, bytes]]:
         field_boost = self.format.field_boost

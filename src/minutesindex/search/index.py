@@ -197,6 +197,7 @@ def _signature(schema: Schema) -> list[tuple]:
             name,
             type(field),
             getattr(field, "analyzer", None),
+            getattr(field, "fast_postings", None),
             type(field.format),
             getattr(field.format, "field_boost", None),
             field.stored,

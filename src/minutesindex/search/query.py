@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.index import Index
@@ -35,6 +36,7 @@ from minutesindex.search.analysis import (
     query_parts,
     stem,
 )
+from minutesindex.search.evaluate import top_matches
 from minutesindex.search.index import BANDS, FOLDED_BOOST, NO_OUTCOME, SECTION_FIELDS
 
 if TYPE_CHECKING:
@@ -131,9 +133,14 @@ class InSection(WrappingSpan):
     def estimate_min_size(self, ixreader: object) -> int:
         return self.q.estimate_min_size(ixreader)
 
-    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+    @property
+    def band_bounds(self) -> tuple[int, int]:
+        """The positions of its band: from the first to before the last."""
         start = band_start(BANDS.index(self.section))
-        return _InBandMatcher(self._subm(searcher, context), start, start + BAND_WIDTH)
+        return start, start + BAND_WIDTH
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        return _InBandMatcher(self._subm(searcher, context), *self.band_bounds)
 
 
 class _InBandMatcher(SpanWrappingMatcher):
@@ -399,10 +406,11 @@ class _AllowedQuery(WrappingQuery):
         return _AllowedMatcher(self.child.matcher(searcher, context), ids)
 
 
-_segment_ids: weakref.WeakKeyDictionary[Searcher, dict[str, dict[int, list[int]]]] = weakref.WeakKeyDictionary()
+AllowedIds = tuple[list[int], np.ndarray]  # the same numbers as a list (to bisect) and an array
+_segment_ids: weakref.WeakKeyDictionary[Searcher, dict[str, dict[int, AllowedIds]]] = weakref.WeakKeyDictionary()
 
 
-def _allowed_by_segment(searcher: Searcher, filters: list[Query], allowed: set[int]) -> dict[int, list[int]]:
+def _allowed_by_segment(searcher: Searcher, filters: list[Query], allowed: set[int]) -> dict[int, AllowedIds]:
     """The allowed documents of each segment, numbered within it, sorted; once per searcher and filter."""
     kept = _segment_ids.setdefault(searcher, {})
     key = repr(filters)
@@ -414,7 +422,8 @@ def _allowed_by_segment(searcher: Searcher, filters: list[Query], allowed: set[i
         for subsearcher, offset in searcher.subsearchers or [(searcher, 0)]:
             low = bisect.bisect_left(ordered, offset)
             high = bisect.bisect_left(ordered, offset + subsearcher.doc_count_all())
-            by_segment[id(subsearcher)] = [doc - offset for doc in ordered[low:high]]
+            ids = [doc - offset for doc in ordered[low:high]]
+            by_segment[id(subsearcher)] = (ids, np.array(ids, np.int64))
         kept[key] = by_segment
     return kept[key]
 
@@ -552,14 +561,25 @@ class WhooshSearch:
             options["mask"] = mask
         if allowed is not None and not allowed:  # Whoosh takes an empty filter for none at all
             return [], 0, ""
+        by_segment = _allowed_by_segment(searcher, conditions, allowed) if allowed is not None else None
+        query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
+        if sort == "score":
+            arrays = None if by_segment is None else {key: ids for key, (_, ids) in by_segment.items()}
+            found = top_matches(searcher, query, offset + limit, arrays, mask)
+            if found is not None:
+                hits = [
+                    _hit(_StoredHit(searcher.stored_fields(docnum), score), query_terms, all_words=all_words)
+                    for docnum, score in zip(found.docnums[offset:], found.scores[offset:], strict=True)
+                ]
+                total = found.total if count or found.total < offset + limit else None
+                return hits, total, ""
         kept = query
-        if allowed is not None:  # inside the matcher: leaps to allowed documents, skips weak blocks
-            kept = _AllowedQuery(query, _allowed_by_segment(searcher, conditions, allowed))
+        if by_segment is not None:  # inside the matcher: leaps to allowed documents, skips weak blocks
+            kept = _AllowedQuery(query, {key: ids for key, (ids, _) in by_segment.items()})
         try:
             results = searcher.search(kept, limit=offset + limit, **options)
         except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
             raise QuerySyntaxError(f"cannot run query: {type(exc).__name__} {exc}".strip()) from exc
-        query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
         hits = [_hit(hit, query_terms, all_words=all_words) for hit in results[offset:]]
         # `len(results)` (and so `bool(results)`) runs the query again over every match to count
         # them: only when asked. How many were scored is known already.
@@ -713,7 +733,15 @@ def _indexed(searcher: Searcher, word: str) -> bool:
     return searcher.doc_frequency("text", stem(word)) > 0 or searcher.doc_frequency("folded", fold(word)) > 0
 
 
-def _hit(hit: Hit, query_terms: set[tuple[str, str]], all_words: bool) -> SearchHit:
+class _StoredHit(dict):
+    """A document's stored fields and its score, as a Whoosh Hit gives them to _hit."""
+
+    def __init__(self, fields: dict, score: float) -> None:
+        super().__init__(fields)
+        self.score = score
+
+
+def _hit(hit: Hit | _StoredHit, query_terms: set[tuple[str, str]], all_words: bool) -> SearchHit:
     date = hit.get("meeting_date")
     return SearchHit(
         item_id=int(hit["item_id"]),

@@ -8,7 +8,9 @@ that is some 300 postings, and this bookkeeping cost more than the analysis itse
 Here postings are grouped by term as they arrive: a term's document numbers and weights go into
 compact arrays, which arrive in document order already, so only the distinct terms are sorted, a
 spilled run is merged term by term, and field lengths are read once per segment. The segment files
-are Whoosh's own (same codec), so readers and searches are unchanged.
+are Whoosh's own (same codec), so Whoosh reads them as ever; each segment also gets the searched
+fields' postings as flat arrays (search/fastpost.py) inside its compound file, which plain searches
+are ranked over (search/evaluate.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from minutesindex.parallel import helper_queue, start_helper
+from minutesindex.search import fastpost
 
 # What the pool counts for each term and each posting, in bytes of Python memory, to decide when to
 # spill a run to disk. Measured with tracemalloc on item documents: 36 bytes a posting (a position
@@ -170,17 +173,26 @@ class GroupedSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         lengths = self.per_document_reader()
         fieldwriter = self.fieldwriter
+        fast_file = self.newsegment.create_file(self.storage, fastpost.EXTENSION)
+        fast = fastpost.FastPostingsWriter(fast_file, self.docnum)
+        fast_lengths = {name: _field_lengths(lengths, name, self.docnum) for name in fastpost.FIELDS}
         try:
             for fieldname, terms in groupby(self.pool.terms(), key=itemgetter(0)):
-                field_lengths = _field_lengths(lengths, fieldname, self.docnum)
-                fieldwriter.start_field(fieldname, self.schema[fieldname])
+                field_lengths = fast_lengths.get(fieldname) or _field_lengths(lengths, fieldname, self.docnum)
+                field = self.schema[fieldname]
+                positions = field.format.supports("positions")
+                fieldwriter.start_field(fieldname, field)
                 for _, tbytes, docnums, weights, values in terms:
                     fieldwriter.start_term(tbytes)
                     _add_blocks(fieldwriter._postwriter, docnums, weights, values, field_lengths)
                     fieldwriter.finish_term()
+                    if fieldname in fastpost.FIELDS:
+                        fast.add_term(fieldname, tbytes, docnums, weights, values, positions)
                 fieldwriter.finish_field()
             fieldwriter.close()
+            fast.finish(fast_lengths)
         finally:
+            fast_file.close()
             lengths.close()
 
 
