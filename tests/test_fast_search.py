@@ -61,6 +61,7 @@ def index(tmp_path_factory: pytest.TempPathFactory):
 def _by_whoosh(monkeypatch: pytest.MonkeyPatch, *args: object, **kwargs: object) -> query.SearchHits:
     with monkeypatch.context() as patched:
         patched.setattr(query, "top_matches", lambda *a, **k: None)
+        patched.setattr(query, "all_matches", lambda *a, **k: None)
         return search(*args, **kwargs)
 
 
@@ -99,6 +100,14 @@ def test_every_query_form_ranks_as_whoosh_ranks_all_its_matches(index, monkeypat
         assert _ranked(fast) == _ranked(every)[:5], text
         paged = search(index, text, limit=3, offset=2, **filters)
         assert _ranked(paged) == _ranked(every)[2:5], text
+        newest = search(index, text, limit=5, sort="date", **filters)
+        newest_by_whoosh = _by_whoosh(monkeypatch, index, text, limit=5, sort="date", **filters)
+        assert [hit.item_id for hit in newest] == [hit.item_id for hit in newest_by_whoosh], text
+        counted = search(index, text, limit=5, tallies=(("committee",), ("year", "outcome")), **filters)
+        counted_by_whoosh = _by_whoosh(
+            monkeypatch, index, text, limit=5, tallies=(("committee",), ("year", "outcome")), **filters
+        )
+        assert counted.tallies == counted_by_whoosh.tallies, text
 
 
 def test_the_fast_path_runs_these_queries(index):

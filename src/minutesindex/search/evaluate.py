@@ -228,22 +228,20 @@ class TopMatches:
     total: int  # every match
 
 
-def top_matches(
+def all_matches(
     searcher: Searcher,
     query: Query,
-    limit: int,
     allowed: dict[int, np.ndarray] | None = None,
     masked: set[int] | None = None,
-) -> TopMatches | None:
-    """The best `limit` documents for the query by score (ties: lower number first), and how many
-    match; `allowed` keeps to each segment's allowed documents (by id of its searcher), `masked`
-    leaves out documents by their number in the index. None where this evaluator cannot run it."""
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every document matching the query (its number in the index) and its score, in number order;
+    `allowed` keeps to each segment's allowed documents (by id of its searcher), `masked` leaves
+    out documents by number. None where this evaluator cannot run the query."""
     if not isinstance(searcher.weighting, BM25F):
         return None
-    parts = searcher.subsearchers or [(searcher, 0)]
     masked_sorted = np.array(sorted(masked), np.int64) if masked else np.empty(0, np.int64)
-    all_docs, all_scores = [], []
-    for subsearcher, offset in parts:
+    all_docs, all_scores = [np.empty(0, np.int64)], [np.empty(0, np.float64)]
+    for subsearcher, offset in searcher.subsearchers or [(searcher, 0)]:
         reader = subsearcher.reader()
         postings = segment_postings(reader)
         if postings is None or postings.doc_count != reader.doc_count_all():
@@ -270,17 +268,56 @@ def top_matches(
             found = _without(found, excluded)
         all_docs.append(found.docs + offset)
         all_scores.append(found.scores)
-    docs = np.concatenate(all_docs) if all_docs else np.empty(0, np.int64)
-    scores = np.concatenate(all_scores) if all_scores else np.empty(0, np.float64)
-    if len(docs) > limit:
-        # Every candidate for the best `limit`, ties at the edge included, then ordered.
-        edge = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-        candidates = np.flatnonzero(scores >= edge * (1 - _TIE))
+    return np.concatenate(all_docs), np.concatenate(all_scores)
+
+
+def top_matches(  # noqa: PLR0913
+    searcher: Searcher,
+    query: Query,
+    limit: int,
+    allowed: dict[int, np.ndarray] | None = None,
+    masked: set[int] | None = None,
+    by_day: bool = False,
+) -> TopMatches | None:
+    """The best `limit` matches by score (ties: lower number first), or with `by_day` the newest
+    meetings' first (undated last; a day's items as Whoosh sorts them, last indexed first), and how
+    many match. None where this evaluator cannot run the query (see all_matches)."""
+    found = all_matches(searcher, query, allowed, masked)
+    if found is None:
+        return None
+    docs, scores = found
+    if by_day:
+        days = _days(searcher)[docs]
+        best = np.lexsort((-docs, -days))[:limit]
     else:
-        candidates = np.arange(len(docs))
-    ranked = _ranked(scores[candidates])
-    best = candidates[ranked[:limit]]
+        if len(docs) > limit:
+            # Every candidate for the best `limit`, ties at the edge included, then ordered.
+            edge = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            candidates = np.flatnonzero(scores >= edge * (1 - _TIE))
+        else:
+            candidates = np.arange(len(docs))
+        best = candidates[_ranked(scores[candidates])[:limit]]
     return TopMatches(docs[best].tolist(), scores[best].tolist(), len(docs))
+
+
+_day_columns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _days(searcher: Searcher) -> np.ndarray:
+    """Each document's meeting day (an ordinal; 0 undated), by number in the index, read once per
+    segment reader from its sortable `day` column."""
+    columns = []
+    for subsearcher, _ in searcher.subsearchers or [(searcher, 0)]:
+        reader = subsearcher.reader()
+        if reader not in _day_columns:
+            count = reader.doc_count_all()
+            if reader.has_column("day"):
+                column = reader.column_reader("day")
+                _day_columns[reader] = np.fromiter((column[doc] for doc in range(count)), np.int64, count)
+            else:
+                _day_columns[reader] = np.zeros(count, np.int64)
+        columns.append(_day_columns[reader])
+    return np.concatenate(columns) if columns else np.empty(0, np.int64)
 
 
 def _ranked(scores: np.ndarray) -> np.ndarray:

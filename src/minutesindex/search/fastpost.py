@@ -22,6 +22,7 @@ import json
 import pickle
 import struct
 from array import array
+from itertools import accumulate, chain
 from typing import BinaryIO
 
 import numpy as np
@@ -57,9 +58,10 @@ class FastPostingsWriter:
         self._write(array("I", docnums).tobytes())
         self._write(array("f", weights).tobytes())
         if positions:
-            lists = [self._positions(value) for value in values]
+            decoded = self._decoded
+            lists = [decoded.get(value) or self._positions(value) for value in values]
             self._write(array("I", map(len, lists)).tobytes())
-            flat = array("I", [position for positions in lists for position in positions])
+            flat = array("I", chain.from_iterable(lists))
             self._write(flat.tobytes())
             field["positions"].append(len(flat))
         else:
@@ -98,16 +100,11 @@ class FastPostingsWriter:
         return start
 
     def _positions(self, value: bytes) -> list[int]:
-        positions = self._decoded.get(value)
-        if positions is None:
-            if len(self._decoded) >= _POSITIONS_KEPT:
-                self._decoded.clear()
-            position = 0
-            positions = []
-            for delta in pickle.loads(value[4:] + b"."):  # Whoosh's Positions: count, pickled deltas
-                position += delta
-                positions.append(position)
-            self._decoded[value] = positions
+        """Whoosh's Positions value (a count, then the pickled deltas) decoded, and kept."""
+        if len(self._decoded) >= _POSITIONS_KEPT:
+            self._decoded.clear()
+        positions = list(accumulate(pickle.loads(value[4:] + b".")))
+        self._decoded[value] = positions
         return positions
 
 

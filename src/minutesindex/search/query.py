@@ -36,7 +36,7 @@ from minutesindex.search.analysis import (
     query_parts,
     stem,
 )
-from minutesindex.search.evaluate import top_matches
+from minutesindex.search.evaluate import all_matches, top_matches
 from minutesindex.search.index import BANDS, FOLDED_BOOST, NO_OUTCOME, SECTION_FIELDS
 
 if TYPE_CHECKING:
@@ -563,16 +563,15 @@ class WhooshSearch:
             return [], 0, ""
         by_segment = _allowed_by_segment(searcher, conditions, allowed) if allowed is not None else None
         query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
-        if sort == "score":
-            arrays = None if by_segment is None else {key: ids for key, (_, ids) in by_segment.items()}
-            found = top_matches(searcher, query, offset + limit, arrays, mask)
-            if found is not None:
-                hits = [
-                    _hit(_StoredHit(searcher.stored_fields(docnum), score), query_terms, all_words=all_words)
-                    for docnum, score in zip(found.docnums[offset:], found.scores[offset:], strict=True)
-                ]
-                total = found.total if count or found.total < offset + limit else None
-                return hits, total, ""
+        arrays = None if by_segment is None else {key: ids for key, (_, ids) in by_segment.items()}
+        found = top_matches(searcher, query, offset + limit, arrays, mask, by_day=sort == "date")
+        if found is not None:
+            hits = [
+                _hit(_StoredHit(searcher.stored_fields(docnum), score), query_terms, all_words=all_words)
+                for docnum, score in zip(found.docnums[offset:], found.scores[offset:], strict=True)
+            ]
+            total = found.total if count or found.total < offset + limit else None
+            return hits, total, ""
         kept = query
         if by_segment is not None:  # inside the matcher: leaps to allowed documents, skips weak blocks
             kept = _AllowedQuery(query, {key: ids for key, (ids, _) in by_segment.items()})
@@ -594,15 +593,23 @@ class WhooshSearch:
     ) -> tuple[int, list[Counter[tuple]]]:
         """How many items match, and for each grouping (a tuple of TALLY_DIMENSIONS) how many have
         each combination of values: from per-document values kept per searcher, one pass."""
-        allowed, mask = self._allowed_and_mask(self._conditions(filters), filters)
+        conditions = self._conditions(filters)
+        allowed, mask = self._allowed_and_mask(conditions, filters)
         if allowed is not None and not allowed:
             return 0, [Counter() for _ in groupings]
+        by_segment = _allowed_by_segment(self.searcher, conditions, allowed) if allowed is not None else None
+        arrays = None if by_segment is None else {key: ids for key, (_, ids) in by_segment.items()}
+        found = all_matches(self.searcher, query, arrays, mask)
         try:
-            matched = [
-                docnum
-                for docnum in self.searcher.docs_for_query(query)
-                if (allowed is None or docnum in allowed) and (mask is None or docnum not in mask)
-            ]
+            matched = (
+                found[0].tolist()
+                if found is not None
+                else [
+                    docnum
+                    for docnum in self.searcher.docs_for_query(query)
+                    if (allowed is None or docnum in allowed) and (mask is None or docnum not in mask)
+                ]
+            )
         except (QueryError, NotImplementedError) as exc:
             raise QuerySyntaxError(f"cannot run query: {type(exc).__name__} {exc}".strip()) from exc
         values = _document_values(self.searcher)
