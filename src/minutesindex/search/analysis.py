@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterator
 from itertools import repeat
 
@@ -22,6 +23,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.lang.snowball.danish import DanishStemmer
+from whoosh.system import pack_uint
 
 from minutesindex.repair.lexicon import load_lexicon, load_stopwords
 
@@ -317,6 +319,20 @@ class BandedText(TEXT):
             (term.encode("utf-8"), len(positions), weight * field_boost, _encoded_positions(tuple(positions)))
             for term, (positions, weight) in self.analyzer.term_positions(value).items()
         ]
+
+
+class FoldedText(TEXT):
+    """The folded field (FoldedTokenizer), its `index` counting a document's folded words in one pass,
+    with the postings Whoosh's Frequency format makes of them (frequency, weight, frequency bytes)."""
+
+    def __init__(self, field_boost: float) -> None:
+        super().__init__(analyzer=folded_analyzer(), phrase=False, field_boost=field_boost)
+
+    def index(self, value: str, **kwargs: object) -> list[tuple[bytes, int, float, bytes]]:
+        field_boost = self.format.field_boost
+        stoplist = self.analyzer.stoplist
+        counts = Counter(filter(None, map(_folded_index_term, TOKEN_RE.findall(value), repeat(stoplist))))
+        return [(term.encode("utf-8"), freq, freq * field_boost, pack_uint(freq)) for term, freq in counts.items()]
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.filedb.structfile import BufferFile
 from whoosh.index import Index
 from whoosh.writing import CLEAR
 
 from minutesindex.errors import MinutesIndexError, SearchIndexError
 from minutesindex.model import CANONICAL_SECTIONS
-from minutesindex.search.analysis import BandedText, banded_text, folded_analyzer
+from minutesindex.search.analysis import BandedText, FoldedText, banded_text
 
 # What a segment file's reader buffers ahead (C code serves the reads inside it: pickle's opcodes of a
 # postings block header, its ids): at 4 KB warm queries at 100,000 items are as fast as from a copy
@@ -143,7 +143,7 @@ def build_schema() -> Schema:
         meeting_date=DATETIME(stored=True),
         # Searched.
         text=BandedText(tuple(BAND_BOOSTS.values())),
-        folded=TEXT(analyzer=folded_analyzer(), phrase=False, field_boost=FOLDED_BOOST),
+        folded=FoldedText(FOLDED_BOOST),
     )
 
 
