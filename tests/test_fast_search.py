@@ -133,3 +133,12 @@ def test_the_fast_postings_live_and_go_with_their_segment(index, tmp_path, monke
     assert not list(folder.glob(f"*{EXTENSION}"))
     every = _by_whoosh(monkeypatch, merged, "skole havn", limit=1000)
     assert _ranked(search(merged, "skole havn", limit=10)) == _ranked(every)[:10]
+
+
+def test_a_phrase_with_a_slop_is_left_to_whoosh_and_found(index):
+    searcher = query.WhooshSearch(index).searcher
+    parsed = query.build_query(searcher.schema, '"skole havn"~3', indexed=lambda word: True)
+    assert evaluate.top_matches(searcher, parsed, 5) is None
+    near = search(index, '"skole havn"~3', limit=1000)
+    exact = search(index, '"skole havn"', limit=1000)
+    assert {hit.item_id for hit in exact} < {hit.item_id for hit in near}

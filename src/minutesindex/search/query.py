@@ -570,8 +570,7 @@ class WhooshSearch:
                 _hit(_StoredHit(searcher.stored_fields(docnum), score), query_terms, all_words=all_words)
                 for docnum, score in zip(found.docnums[offset:], found.scores[offset:], strict=True)
             ]
-            total = found.total if count or found.total < offset + limit else None
-            return hits, total, ""
+            return hits, found.total, ""  # every match was ranked: counted
         kept = query
         if by_segment is not None:  # inside the matcher: leaps to allowed documents, skips weak blocks
             kept = _AllowedQuery(query, {key: ids for key, (ids, _) in by_segment.items()})
