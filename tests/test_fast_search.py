@@ -58,6 +58,24 @@ def index(tmp_path_factory: pytest.TempPathFactory):
     return index
 
 
+@pytest.fixture(scope="module")
+def banded(index) -> dict[int, dict[str, list[int]]]:
+    """Each indexed item's terms with their positions, as the analysis gives them: the oracle of
+    phrases and sections."""
+    from minutesindex.pipeline import _items_in_batches
+    from minutesindex.search.index import item_document
+
+    with index.searcher() as searcher:
+        indexed = sorted(int(fields["item_id"]) for fields in searcher.all_stored_fields())
+    settings = load_settings(Path(index.storage.folder).parents[1])
+    field = index.schema["text"]
+    return {
+        item.id: {term: positions for term, (positions, _) in field.analyzer.term_positions(
+            item_document(item)["text"]).items()}
+        for item in _items_in_batches(settings.db_url, indexed)
+    }  # fmt: skip
+
+
 def _by_whoosh(monkeypatch: pytest.MonkeyPatch, *args: object, **kwargs: object) -> query.SearchHits:
     with monkeypatch.context() as patched:
         patched.setattr(query, "top_matches", lambda *a, **k: None)
@@ -75,12 +93,16 @@ QUERIES = [
     "takst bolig natur",
     "plan OR kultur",
     "aftale -vej",
-    '"budget skole"',
-    '"vej plan aftale"',
-    "beslutning:havn",
-    'sagsfremstilling:"natur kultur"',
     "aeldrepleje",  # typed without Danish letters: the folded field
     "ældrepleje budget",
+]
+# Phrases and sections: (query, its words, the most words apart each may stand, the band or None).
+POSITIONAL = [
+    ('"budget skole"', ["budget", "skole"], 1, None),
+    ('"vej plan aftale"', ["vej", "plan", "aftale"], 1, None),
+    ('"skole havn"~3', ["skole", "havn"], 3, None),
+    ("beslutning:havn", ["havn"], 1, "beslutning"),
+    ('sagsfremstilling:"natur kultur"', ["natur", "kultur"], 1, "sagsfremstilling"),
 ]
 FILTERS = [
     {},
@@ -92,7 +114,8 @@ FILTERS = [
 
 @pytest.mark.parametrize("filters", FILTERS, ids=["all", "committee", "dates", "open"])
 def test_every_query_form_ranks_as_whoosh_ranks_all_its_matches(index, monkeypatch, filters):
-    """The best five and the count, against Whoosh's matchers ranking every match (the fast path off)."""
+    """The best five and the count, against Whoosh's matchers ranking every match (the fast path off):
+    words, OR, NOT, folded spellings (Whoosh runs no phrase: the positions are in the fast postings)."""
     for text in QUERIES:
         fast = search(index, text, limit=5, count=True, **filters)
         every = _by_whoosh(monkeypatch, index, text, limit=1000, count=True, **filters)
@@ -110,35 +133,57 @@ def test_every_query_form_ranks_as_whoosh_ranks_all_its_matches(index, monkeypat
         assert counted.tallies == counted_by_whoosh.tallies, text
 
 
+def _runs(terms: dict[str, list[int]], words: list[str], slop: int, band: str | None) -> bool:
+    """Whether the words stand in order, each within `slop` of the one before, inside the band."""
+    from minutesindex.search.analysis import band_start, stem
+    from minutesindex.search.index import BANDS
+
+    low, high = (band_start(BANDS.index(band)), band_start(BANDS.index(band) + 1)) if band else (0, 1 << 62)
+    ends = {p for p in terms.get(stem(words[0]), []) if p >= low}
+    for word in words[1:]:
+        following = set(terms.get(stem(word), []))
+        ends = {p + d for p in ends for d in range(1, slop + 1) if p + d in following}
+    return any(p < high for p in ends)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=["all", "committee", "dates", "open"])
+def test_phrases_and_sections_find_the_items_whose_words_stand_so(index, banded, filters):
+    """Every item, and only those, whose analysed text has the words in order (within the slop,
+    inside the section), scored as the same words anywhere are (a phrase scores its words)."""
+    for text, words, slop, band in POSITIONAL:
+        found = search(index, text, limit=1000, count=True, **filters)
+        every = {hit.item_id for hit in search(index, " ".join(words), limit=1000, **filters)}
+        expected = {item for item in every if _runs(banded[item], words, slop, band)}
+        assert 0 < len(expected) < len(every) or filters, text  # the oracle tells items apart
+        assert {hit.item_id for hit in found} == expected and found.total == len(expected), text
+        words_anywhere = {hit.item_id: hit.score for hit in search(index, " ".join(words), limit=1000, **filters)}
+        assert all(hit.score == pytest.approx(words_anywhere[hit.item_id]) for hit in found), text
+
+
 def test_the_fast_path_runs_these_queries(index):
     """They are not left to Whoosh: the evaluator answers each of them."""
     searcher = query.WhooshSearch(index).searcher
-    for text in QUERIES:
+    for text in QUERIES + [text for text, *_ in POSITIONAL]:
         parsed = query.build_query(searcher.schema, text, indexed=lambda word: True)
         assert evaluate.top_matches(searcher, parsed, 5) is not None, text
 
 
-def test_the_fast_postings_live_and_go_with_their_segment(index, tmp_path, monkeypatch):
+def test_the_fast_postings_live_and_go_with_their_segment(index, tmp_path, monkeypatch, banded):
     """Each segment keeps its file inside its compound file; a merge writes one for the new segment
-    and leaves none of the old behind."""
+    (its positions from the merged segments' files, deleted items left out) and leaves none of the
+    old behind."""
     folder = Path(index.storage.folder)
     assert not list(folder.glob(f"*{EXTENSION}"))  # inside the .seg files, not beside them
     for reader, _ in index.reader().leaf_readers():
         assert evaluate.segment_postings(reader) is not None
+    phrase_before = {hit.item_id for hit in search(index, '"budget skole"', limit=1000)}
     folder = Path(shutil.copytree(folder, tmp_path / "index"))
     GroupedSegmentWriter(open_index(folder), **_writer_options()).commit(optimize=True)
     merged = open_index(folder)
     readers = [reader for reader, _ in merged.reader().leaf_readers()]
-    assert len(readers) == 1 and evaluate.segment_postings(readers[0]) is not None
+    assert len(readers) == 1 and not readers[0].has_deletions()
+    assert evaluate.segment_postings(readers[0]) is not None
     assert not list(folder.glob(f"*{EXTENSION}"))
     every = _by_whoosh(monkeypatch, merged, "skole havn", limit=1000)
     assert _ranked(search(merged, "skole havn", limit=10)) == _ranked(every)[:10]
-
-
-def test_a_phrase_with_a_slop_is_left_to_whoosh_and_found(index):
-    searcher = query.WhooshSearch(index).searcher
-    parsed = query.build_query(searcher.schema, '"skole havn"~3', indexed=lambda word: True)
-    assert evaluate.top_matches(searcher, parsed, 5) is None
-    near = search(index, '"skole havn"~3', limit=1000)
-    exact = search(index, '"skole havn"', limit=1000)
-    assert {hit.item_id for hit in exact} < {hit.item_id for hit in near}
+    assert {hit.item_id for hit in search(merged, '"budget skole"', limit=1000)} == phrase_before

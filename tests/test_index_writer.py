@@ -7,6 +7,7 @@ import re
 import pytest
 from whoosh.writing import SegmentWriter
 
+from minutesindex.errors import QuerySyntaxError
 from minutesindex.search.analysis import banded_text
 from minutesindex.search.evaluate import top_matches
 from minutesindex.search.index import BANDS, _writer_options, clear_index
@@ -75,12 +76,18 @@ def test_grouped_writer_writes_the_postings_whoosh_writes(tmp_path, documents):
     ours = _write(tmp_path / "ours", GroupedSegmentWriter, documents)
     whoosh = _write(tmp_path / "whoosh", SegmentWriter, documents)
     assert _postings_by_item(ours) == _postings_by_item(whoosh)
-    # Ours is ranked over its fast postings, Whoosh's segment (without them) by Whoosh's matchers.
+    # Ours is ranked over its fast postings, Whoosh's segment (without them) by Whoosh's matchers,
+    # which run no phrase or section: the positions are in the fast postings alone.
     parsed = build_query(ours.schema, "børn aftale")
     assert top_matches(ours.searcher(), parsed, 5) is not None
     assert top_matches(whoosh.searcher(), parsed, 5) is None
     for query in QUERIES:
-        assert search(ours, query, limit=20) == search(whoosh, query, limit=20), query
+        if '"' in query or ":" in query:
+            assert search(ours, query, limit=20), query
+            with pytest.raises(QuerySyntaxError):
+                search(whoosh, query, limit=20)
+        else:
+            assert search(ours, query, limit=20) == search(whoosh, query, limit=20), query
 
 
 def test_postings_spilled_to_disk_and_merged_back_are_the_same(tmp_path, documents):

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from itertools import repeat
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
-from whoosh.formats import Positions
 from whoosh.lang.snowball.danish import DanishStemmer
 from whoosh.system import pack_uint
 
@@ -217,7 +217,7 @@ def index_terms(word: str) -> tuple[str, ...]:
 
 # Changes whenever the terms a word gives change, so an index of older terms is rebuilt.
 TERMS_VERSION = 5
-FAST_POSTINGS_VERSION = 1  # the format of search/fastpost.py's file, which every segment holds
+FAST_POSTINGS_VERSION = 2  # the format of search/fastpost.py's file, which every segment holds
 
 
 class _StopListTokenizer(Tokenizer):
@@ -301,24 +301,30 @@ class DanishTokenizer(_StopListTokenizer):
 
 
 class BandedText(TEXT):
-    """The banded text field: its `index` makes a document's postings in one pass of its tokenizer.
+    """The banded text field: a document's postings in one pass of its tokenizer.
 
-    Whoosh's TEXT.index gets the same postings (same terms, weights and position bytes) through
-    three layers of generators, one step per posting; indexing time is mostly this.
+    Whoosh keeps each term's frequency and weight (its Frequency format); the positions, which
+    phrases and section prefixes need, are kept in each segment's fast postings (search/fastpost.py),
+    where searches read them as arrays. `postings` gives them to the project's segment writer.
     """
 
     def __init__(self, band_boosts: tuple[float, ...]) -> None:
-        super().__init__(analyzer=danish_analyzer(band_boosts))
+        super().__init__(analyzer=danish_analyzer(band_boosts), phrase=False)
         # Kept with the index's schema: an index whose segments lack this version of the fast
         # postings (search/fastpost.py) is rebuilt by the next ingest or reindex.
         self.fast_postings = FAST_POSTINGS_VERSION
 
-    def index(self, value: str, **kwargs: object) -> list[tuple[bytes, int, float, bytes]]:
+    def postings(self, value: str) -> list[tuple[bytes, int, float, bytes]]:
+        """(term, frequency, weight, positions as uint32 bytes, see position_bytes) of each term."""
         field_boost = self.format.field_boost
         return [
-            (term.encode("utf-8"), len(positions), weight * field_boost, _encoded_positions(tuple(positions)))
+            (term.encode("utf-8"), len(positions), weight * field_boost, position_bytes(tuple(positions)))
             for term, (positions, weight) in self.analyzer.term_positions(value).items()
         ]
+
+    def index(self, value: str, **kwargs: object) -> list[tuple[bytes, int, float, bytes]]:
+        """Whoosh's postings (for its own writer): frequency, weight and the frequency's bytes."""
+        return [(term, freq, weight, pack_uint(freq)) for term, freq, weight, _ in self.postings(value)]
 
 
 class FoldedText(TEXT):
@@ -336,9 +342,10 @@ class FoldedText(TEXT):
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _encoded_positions(positions: tuple[int, ...]) -> bytes:
-    """Positions.encode, cached: most postings hold one position, and the same few hundred recur."""
-    return Positions().encode(positions)
+def position_bytes(positions: tuple[int, ...]) -> bytes:
+    """Positions as the fast postings store them, cached: most postings hold one position, and the
+    same few hundred recur, so the segment writer's pool holds shared objects."""
+    return array("I", positions).tobytes()
 
 
 class FoldedTokenizer(_StopListTokenizer):

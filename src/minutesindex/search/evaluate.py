@@ -8,8 +8,9 @@ so the same scores up to the order of a sum), `And` intersects, `Or` unites and 
 matches keys of (document, position) shifted by one per word, a section keeps positions in its band,
 and the best `limit` are taken from all matches at once, which also counts them.
 
-A query of another form (a slop, a wildcard, a field without fast postings) or a segment without
-the file (written by another writer) is left to Whoosh: `top_matches` returns None.
+A query of another form (a term of the `case` field) or a segment without the file (written by
+Whoosh's own writer) is left to Whoosh: `top_matches` returns None. Whoosh cannot run phrases or
+section prefixes itself: the banded field's positions are kept only in the fast postings.
 """
 
 from __future__ import annotations
@@ -128,10 +129,11 @@ def _boosted(matches: Matches, boost: float) -> Matches:
 
 
 def _phrase(node: Phrase, segment: _Segment, band: tuple[int, int] | None = None) -> Matches:
-    """Documents where the words stand one after another (in the band, if given); the score is the
-    words' scores summed, as Whoosh's phrase (an intersection of its terms) scores."""
-    if node.slop != 1 or node.fieldname != "text":
-        raise Unsupported("phrase slop or field")
+    """Documents where each word follows the one before it within the phrase's slop (1: next to
+    it), from the first word's position in the band to the last's, if a band is given; the score
+    is the words' scores summed, as Whoosh's phrase (an intersection of its terms) scores."""
+    if node.fieldname != "text":
+        raise Unsupported("a phrase in another field")
     words = [str(word).encode("utf-8") for word in node.words]
     lists = [segment.postings.postings("text", word) for word in words]
     if any(not len(found.docs) for found in lists):
@@ -141,16 +143,18 @@ def _phrase(node: Phrase, segment: _Segment, band: tuple[int, int] | None = None
         common = np.intersect1d(common, found.docs, assume_unique=True)
     if not len(common):
         return Matches.none()
+    # Each way the phrase can run so far, as (document, position of its last word so far) in one key.
     alive = np.empty(0, np.int64)
     for word_number, found in enumerate(lists):
         positions, owner = found.positions_of(np.searchsorted(found.docs, common))
-        keys = (owner.astype(np.int64) << 32) | positions.astype(np.int64)  # (document, position)
+        keys = (owner.astype(np.int64) << 32) | positions.astype(np.int64)
         if word_number:
-            alive = np.intersect1d(alive + 1, keys)  # the previous word's position, one on
-        elif band is not None:  # the phrase starts in the band and ends there
-            alive = np.unique(keys[(positions >= band[0]) & (positions < band[1] - len(lists) + 1)])
+            moved = [alive + distance for distance in range(1, max(1, node.slop) + 1)]
+            alive = np.unique(np.concatenate([step[np.isin(step, keys)] for step in moved]))
         else:
-            alive = np.unique(keys)
+            alive = keys[positions >= band[0]] if band else keys
+    if band:
+        alive = alive[(alive & 0xFFFFFFFF) < band[1]]
     owners = np.unique(alive >> 32)
     docs = common[owners].astype(np.int64)
     scores = [segment.term_scores(Term("text", word.decode("utf-8"))) for word in words]

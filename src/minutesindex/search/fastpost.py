@@ -1,14 +1,14 @@
 """Each segment's postings of the searched fields as flat arrays, read in place by numpy.
 
-Whoosh keeps a term's postings in pickled blocks of 16 that its matchers walk one posting at a time
-in Python: intersecting two words costs some 10 µs per skip, so a 2-word search of 100,000 items
-spends tens of milliseconds there (`scripts/bench_search.py`). Beside Whoosh's own files, every
-segment the project writes (search/segments.py) gets one more file, inside its compound `.seg` file
-so that it lives and dies with the segment: for each term of the `text` and `folded` fields its
-documents (uint32), weights (float32, as Whoosh stores them), and for `text` each posting's number
-of positions and the positions (uint32). A search (search/evaluate.py) then takes a term's postings
-as array views of the index's mmap, without decoding anything, and intersects and scores whole
-arrays at once.
+Whoosh keeps a term's postings in pickled blocks that its matchers walk one posting at a time in
+Python: intersecting two words cost some 10 µs per skip, so a 2-word search of 100,000 items spent
+tens of milliseconds there (`scripts/bench_search.py`). Beside Whoosh's own files, every segment the
+project writes (search/segments.py) gets one more file, inside its compound `.seg` file so that it
+lives and dies with the segment: for each term of the `text` and `folded` fields its documents
+(uint32), weights (float32, as Whoosh stores them), and for `text` each posting's number of
+positions and the positions (uint32). The positions are kept only here (Whoosh's text field keeps
+frequencies). A search (search/evaluate.py) takes a term's postings as array views of the index's
+mmap, without decoding anything, and intersects and scores whole arrays at once.
 
 Layout: the terms' arrays one after another, then per field its directory (the sorted terms as one
 blob with their end offsets, each term's data offset, postings count and positions count) and each
@@ -19,20 +19,17 @@ part lies, its length (uint32) and MAGIC.
 from __future__ import annotations
 
 import json
-import pickle
 import struct
 from array import array
-from itertools import accumulate, chain
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import numpy as np
 
 EXTENSION = ".fpost"
-MAGIC = b"MIFPOST1"  # with analysis.FAST_POSTINGS_VERSION 1
+MAGIC = b"MIFPOST2"  # with analysis.FAST_POSTINGS_VERSION 2
 FIELDS = ("text", "folded")  # the fields a plain search reads (search/query.py SEARCH_FIELDS)
 _FOOTER = struct.Struct("<I8s")
-# Distinct position lists decoded and kept while a segment is written: most postings share a few.
-_POSITIONS_KEPT = 100_000
 
 
 class FastPostingsWriter:
@@ -43,12 +40,12 @@ class FastPostingsWriter:
         self._offset = 0
         self._doc_count = doc_count
         self._fields: dict[str, dict] = {}
-        self._decoded: dict[bytes, list[int]] = {}
 
     def add_term(  # noqa: PLR0913
         self, fieldname: str, tbytes: bytes, docnums: array, weights: array, values: list[bytes], positions: bool
     ) -> None:
-        """One term's postings; with `positions`, `values` are Whoosh's encoded positions."""
+        """One term's postings; with `positions`, `values` are each posting's positions as uint32
+        bytes (analysis.position_bytes)."""
         field = self._fields.setdefault(
             fieldname, {"terms": [], "offsets": array("Q"), "counts": array("I"), "positions": array("I")}
         )
@@ -58,12 +55,10 @@ class FastPostingsWriter:
         self._write(array("I", docnums).tobytes())
         self._write(array("f", weights).tobytes())
         if positions:
-            decoded = self._decoded
-            lists = [decoded.get(value) or self._positions(value) for value in values]
-            self._write(array("I", map(len, lists)).tobytes())
-            flat = array("I", chain.from_iterable(lists))
-            self._write(flat.tobytes())
-            field["positions"].append(len(flat))
+            flat = b"".join(values)
+            self._write(array("I", [len(value) >> 2 for value in values]).tobytes())
+            self._write(flat)
+            field["positions"].append(len(flat) >> 2)
         else:
             field["positions"].append(0)
 
@@ -98,14 +93,6 @@ class FastPostingsWriter:
             self._file.write(b"\0" * padding)
             self._offset += padding
         return start
-
-    def _positions(self, value: bytes) -> list[int]:
-        """Whoosh's Positions value (a count, then the pickled deltas) decoded, and kept."""
-        if len(self._decoded) >= _POSITIONS_KEPT:
-            self._decoded.clear()
-        positions = list(accumulate(pickle.loads(value[4:] + b".")))
-        self._decoded[value] = positions
-        return positions
 
 
 class TermPostings:
@@ -171,6 +158,23 @@ class SegmentPostings:
 
     def lengths(self, fieldname: str) -> np.ndarray:
         return self._fields[fieldname][5]
+
+    def terms(self, fieldname: str) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
+        """Every term of the field with its postings: documents, weights, and each posting's
+        positions as uint32 bytes (empty for a field without positions); for merging segments."""
+        blob, ends, offsets, counts, positions, _ = self._fields[fieldname]
+        for k, end in enumerate(ends):
+            at, count = int(offsets[k]), int(counts[k])
+            docs = np.frombuffer(self._buffer, np.uint32, count, at)
+            weights = np.frombuffer(self._buffer, np.float32, count, at + 4 * count)
+            if positions[k]:
+                sizes = np.frombuffer(self._buffer, np.uint32, count, at + 8 * count)
+                flat = bytes(self._buffer[at + 12 * count : at + 12 * count + 4 * int(positions[k])])
+                starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64) * 4)).tolist()
+                values = [flat[starts[n] : starts[n + 1]] for n in range(count)]
+            else:
+                values = [b""] * count
+            yield bytes(blob[ends[k - 1] if k else 0 : end]), docs, weights, values
 
     def postings(self, fieldname: str, tbytes: bytes) -> TermPostings:
         blob, ends, offsets, counts, positions, _ = self._fields[fieldname]

@@ -140,6 +140,8 @@ class InSection(WrappingSpan):
         return start, start + BAND_WIDTH
 
     def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        if not searcher.schema["text"].format.supports("positions"):  # they are in the fast postings
+            raise QueryError(f"{self.section}: needs the index's positions, which Whoosh alone does not keep")
         return _InBandMatcher(self._subm(searcher, context), *self.band_bounds)
 
 

@@ -25,12 +25,15 @@ from operator import itemgetter
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import Index
+from whoosh.system import pack_uint
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from minutesindex.parallel import helper_queue, start_helper
 from minutesindex.search import fastpost
+from minutesindex.search.analysis import BandedText
+from minutesindex.search.evaluate import segment_postings
 
 # What the pool counts for each term and each posting, in bytes of Python memory, to decide when to
 # spill a run to disk. Measured with tracemalloc on item documents: 36 bytes a posting (a position
@@ -59,6 +62,10 @@ class TermPool:
         """Whoosh's pool interface, used when a commit merges small segments into the new one."""
         fieldname, tbytes, docnum, weight, value = item
         self.add_field(fieldname, docnum, [(tbytes, 0, weight, value)], scorable=False)
+
+    def add_many(self, items: Iterable[tuple]) -> None:
+        for item in items:
+            self.add(item)
 
     def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple], scorable: bool) -> int:
         """Add one document's postings of one field (field.index's items); returns the field length."""
@@ -158,7 +165,8 @@ class GroupedSegmentWriter(SegmentWriter):
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    length = self.pool.add_field(fieldname, docnum, field.index(value), field.scorable)
+                    postings = field.postings(value) if isinstance(field, BandedText) else field.index(value)
+                    length = self.pool.add_field(fieldname, docnum, postings, field.scorable)
                 perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
                 if field.column_type is not None:
                     perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(value))
@@ -169,6 +177,25 @@ class GroupedSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def add_postings_to_pool(self, reader, startdoc: int, docmap: dict | None) -> None:  # noqa: ANN001
+        """A merged segment's postings (Whoosh's, as its writer adds them), the banded field's from
+        the segment's fast postings, which alone keep its positions."""
+        banded = {name for name, field in self.schema.items() if isinstance(field, BandedText)}
+        postings = reader.iter_postings()
+        self.pool.add_many(self._process_posts((p for p in postings if p[0] not in banded), startdoc, docmap))
+        if not banded:
+            return
+        fast = segment_postings(reader)
+        if fast is None:
+            raise ValueError(f"segment {reader.segment().segment_id()} has no fast postings to merge")
+        for fieldname in sorted(banded):
+            for tbytes, docs, weights, values in fast.terms(fieldname) if fast.has_field(fieldname) else ():
+                for doc, weight, value in zip(docs.tolist(), weights.tolist(), values, strict=True):
+                    if docmap is None:
+                        self.pool.add((fieldname, tbytes, startdoc + doc, weight, value))
+                    elif doc in docmap:  # not deleted
+                        self.pool.add((fieldname, tbytes, docmap[doc], weight, value))
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = self.per_document_reader()
@@ -176,15 +203,17 @@ class GroupedSegmentWriter(SegmentWriter):
         fast_file = self.newsegment.create_file(self.storage, fastpost.EXTENSION)
         fast = fastpost.FastPostingsWriter(fast_file, self.docnum)
         fast_lengths = {name: _field_lengths(lengths, name, self.docnum) for name in fastpost.FIELDS}
+        frequencies = _FrequencyBytes()
         try:
             for fieldname, terms in groupby(self.pool.terms(), key=itemgetter(0)):
                 field_lengths = fast_lengths.get(fieldname) or _field_lengths(lengths, fieldname, self.docnum)
                 field = self.schema[fieldname]
-                positions = field.format.supports("positions")
+                positions = isinstance(field, BandedText)  # its pool values are positions
                 fieldwriter.start_field(fieldname, field)
                 for _, tbytes, docnums, weights, values in terms:
                     fieldwriter.start_term(tbytes)
-                    _add_blocks(fieldwriter._postwriter, docnums, weights, values, field_lengths)
+                    kept = [frequencies[len(value)] for value in values] if positions else values
+                    _add_blocks(fieldwriter._postwriter, docnums, weights, kept, field_lengths)
                     fieldwriter.finish_term()
                     if fieldname in fastpost.FIELDS:
                         fast.add_term(fieldname, tbytes, docnums, weights, values, positions)
@@ -294,6 +323,14 @@ def _check_alive(workers: list) -> None:  # noqa: ANN001 - processes
     for worker in workers:
         if worker.exitcode not in (None, 0):
             raise RuntimeError(f"an index writer process stopped (exit code {worker.exitcode})")
+
+
+class _FrequencyBytes(dict):
+    """Whoosh's Frequency value of a posting by the length of its positions' bytes (4 a position)."""
+
+    def __missing__(self, size: int) -> bytes:
+        self[size] = pack_uint(size >> 2)
+        return self[size]
 
 
 def _field_lengths(lengths, fieldname: str, doc_count: int) -> list[int]:  # noqa: ANN001 - per-doc reader
