@@ -80,7 +80,7 @@ class _Segment:
     excluded: np.ndarray  # deleted or masked documents
     live: Callable[[], np.ndarray]  # every document not excluded (for a NOT at the top)
 
-    def term_scores(self, term: Term, docs_at: np.ndarray | None = None) -> Matches:
+    def term_scores(self, term: Term) -> Matches:
         fieldname = term.fieldname
         if fieldname not in FIELDS or not self.postings.has_field(fieldname):
             raise Unsupported(fieldname)

@@ -21,7 +21,7 @@ from whoosh.index import Index
 from whoosh.matching import Matcher, NullMatcher
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query import And, DateRange, NullQuery, Or, Phrase, Query, QueryError, Term, WrappingQuery
-from whoosh.query.spans import SpanWrappingMatcher, WrappingSpan
+from whoosh.query.spans import WrappingSpan
 from whoosh.searching import Hit, Searcher
 
 from minutesindex.errors import QuerySyntaxError
@@ -140,24 +140,8 @@ class InSection(WrappingSpan):
         return start, start + BAND_WIDTH
 
     def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
-        if not searcher.schema["text"].format.supports("positions"):  # they are in the fast postings
-            raise QueryError(f"{self.section}: needs the index's positions, which Whoosh alone does not keep")
-        return _InBandMatcher(self._subm(searcher, context), *self.band_bounds)
-
-
-class _InBandMatcher(SpanWrappingMatcher):
-    def __init__(self, child: Matcher, start: int, end: int) -> None:
-        self.start, self.end = start, end
-        super().__init__(child)
-
-    def copy(self) -> _InBandMatcher:
-        return _InBandMatcher(self.child.copy(), self.start, self.end)
-
-    def _replacement(self, newchild: Matcher) -> _InBandMatcher:
-        return _InBandMatcher(newchild, self.start, self.end)
-
-    def _get_spans(self) -> list:
-        return [span for span in self.child.spans() if self.start <= span.start and span.end < self.end]
+        """Whoosh cannot run it: the positions are in the fast postings (search/evaluate.py runs it)."""
+        raise QueryError(f"{self.section}: a section prefix needs the index's fast postings")
 
 
 def _parse_schema(schema: Schema) -> Schema:
