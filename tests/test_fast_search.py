@@ -93,6 +93,7 @@ QUERIES = [
     "takst bolig natur",
     "plan OR kultur",
     "aftale -vej",
+    "-vej",  # nothing but an exclusion: every item without the word
     "aeldrepleje",  # typed without Danish letters: the folded field
     "ældrepleje budget",
 ]

@@ -202,7 +202,8 @@ def _evaluate(node: Query, segment: _Segment) -> Matches:
     if isinstance(node, AndNot):
         return _without(_evaluate(node.a, segment), _evaluate(node.b, segment).docs)
     if isinstance(node, Not):
-        complement = _without(Matches(segment.live(), np.zeros(0)), _evaluate(node.query, segment).docs)
+        live = segment.live()
+        complement = _without(Matches(live, np.zeros(len(live))), _evaluate(node.query, segment).docs)
         return Matches(complement.docs, np.full(len(complement.docs), _NOT_WEIGHT * node.boost))
     if type(node) is And:
         positive = [child for child in node.subqueries if not isinstance(child, Not)]
