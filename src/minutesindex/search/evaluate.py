@@ -16,7 +16,6 @@ section prefixes itself: the banded field's positions are kept only in the fast 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,10 +74,11 @@ def segment_postings(reader: object) -> SegmentPostings | None:
 class _Segment:
     postings: SegmentPostings
     searcher: Searcher  # the top-level searcher: statistics over every segment, as Whoosh scores
-    weighting: BM25F
-    allowed: np.ndarray | None
     excluded: np.ndarray  # deleted or masked documents
-    live: Callable[[], np.ndarray]  # every document not excluded (for a NOT at the top)
+
+    def live(self) -> np.ndarray:
+        """Every document not excluded (what a NOT at the top keeps)."""
+        return np.setdiff1d(np.arange(self.postings.doc_count), self.excluded)
 
     def term_scores(self, term: Term) -> Matches:
         fieldname = term.fieldname
@@ -92,7 +92,7 @@ class _Segment:
 
     def _bm25(self, fieldname: str, text: bytes, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Whoosh's BM25FScorer, with the operations in its order (scoring.bm25)."""
-        weighting = self.weighting
+        weighting = self.searcher.weighting
         b = weighting._field_B.get(fieldname, weighting.B)
         k1 = weighting.K1
         idf = self.searcher.idf(fieldname, text.decode("utf-8"))
@@ -237,40 +237,34 @@ def all_matches(
     searcher: Searcher,
     query: Query,
     allowed: dict[int, np.ndarray] | None = None,
-    masked: set[int] | None = None,
+    masked: dict[int, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Every document matching the query (its number in the index) and its score, in number order;
-    `allowed` keeps to each segment's allowed documents (by id of its searcher), `masked` leaves
-    out documents by number. None where this evaluator cannot run the query."""
+    `allowed` keeps to each segment's allowed documents, `masked` leaves out each segment's masked
+    ones (both sorted, numbered in the segment, by id of its searcher). None where this evaluator
+    cannot run the query."""
     if not isinstance(searcher.weighting, BM25F):
         return None
-    masked_sorted = np.array(sorted(masked), np.int64) if masked else np.empty(0, np.int64)
     all_docs, all_scores = [np.empty(0, np.int64)], [np.empty(0, np.float64)]
     for subsearcher, offset in searcher.subsearchers or [(searcher, 0)]:
         reader = subsearcher.reader()
         postings = segment_postings(reader)
         if postings is None or postings.doc_count != reader.doc_count_all():
             return None
-        excluded = _excluded(reader, masked_sorted, offset, postings.doc_count)
-        segment = _Segment(
-            postings,
-            searcher,
-            searcher.weighting,
-            None if allowed is None else allowed.get(id(subsearcher), np.empty(0, np.int64)),
-            excluded,
-            lambda count=postings.doc_count, excluded=excluded: np.setdiff1d(np.arange(count), excluded),
-        )
-        if segment.allowed is not None and not len(segment.allowed):
+        kept = None if allowed is None else allowed.get(id(subsearcher), np.empty(0, np.int64))
+        if kept is not None and not len(kept):
             continue
+        masked_here = None if masked is None else masked.get(id(subsearcher))
+        segment = _Segment(postings, searcher, _excluded(reader, masked_here))
         try:
             found = _evaluate(query, segment)
         except Unsupported:
             return None
-        if segment.allowed is not None:
-            keep = np.isin(found.docs, segment.allowed, assume_unique=True)
+        if kept is not None:
+            keep = np.isin(found.docs, kept, assume_unique=True)
             found = Matches(found.docs[keep], found.scores[keep])
-        if len(excluded):
-            found = _without(found, excluded)
+        if len(segment.excluded):
+            found = _without(found, segment.excluded)
         all_docs.append(found.docs + offset)
         all_scores.append(found.scores)
     return np.concatenate(all_docs), np.concatenate(all_scores)
@@ -281,7 +275,7 @@ def top_matches(  # noqa: PLR0913
     query: Query,
     limit: int,
     allowed: dict[int, np.ndarray] | None = None,
-    masked: set[int] | None = None,
+    masked: dict[int, np.ndarray] | None = None,
     by_day: bool = False,
 ) -> TopMatches | None:
     """The best `limit` matches by score (ties: lower number first), or with `by_day` the newest
@@ -336,10 +330,9 @@ def _ranked(scores: np.ndarray) -> np.ndarray:
 _deleted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _excluded(reader: object, masked: np.ndarray, offset: int, count: int) -> np.ndarray:
+def _excluded(reader: object, masked: np.ndarray | None) -> np.ndarray:
     """A segment's deleted documents (read once per reader) and its masked ones, by local number."""
     if reader not in _deleted:
         deleted = reader.segment().deleted_docs() if reader.has_deletions() else ()
         _deleted[reader] = np.array(sorted(deleted), np.int64)
-    local = masked[(masked >= offset) & (masked < offset + count)] - offset
-    return np.union1d(_deleted[reader], local) if len(local) else _deleted[reader]
+    return _deleted[reader] if masked is None or not len(masked) else np.union1d(_deleted[reader], masked)

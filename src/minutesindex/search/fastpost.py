@@ -111,15 +111,28 @@ class TermPostings:
         self._positions_count = positions
         self._starts: np.ndarray | None = None
 
+    def position_bytes(self) -> list[bytes]:
+        """Each posting's positions as uint32 bytes (as analysis.position_bytes; empty without)."""
+        if not self._positions_count:
+            return [b""] * len(self.docs)
+        starts = (self._starts_of() * 4).tolist()
+        flat = bytes(self._buffer[self._positions_at : self._positions_at + 4 * self._positions_count])
+        return [flat[starts[n] : starts[n + 1]] for n in range(len(self.docs))]
+
+    def _starts_of(self) -> np.ndarray:
+        """Where each posting's positions start among the term's, and after the last where they end."""
+        if self._starts is None:
+            counts = np.frombuffer(self._buffer, np.uint32, len(self.docs), self._counts_at)
+            self._starts = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+        return self._starts
+
     def positions_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the postings at `rows` (indexes into docs), flat, with each one's row."""
         if not self._positions_count:
             raise ValueError("this field keeps no positions")
-        if self._starts is None:
-            counts = np.frombuffer(self._buffer, np.uint32, len(self.docs), self._counts_at)
-            self._starts = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
-        starts = self._starts[rows]
-        sizes = self._starts[rows + 1] - starts
+        every = self._starts_of()
+        starts = every[rows]
+        sizes = every[rows + 1] - starts
         owner = np.repeat(np.arange(len(rows)), sizes)
         within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         flat = np.frombuffer(self._buffer, np.uint32, self._positions_count, self._positions_at)
@@ -159,35 +172,31 @@ class SegmentPostings:
     def lengths(self, fieldname: str) -> np.ndarray:
         return self._fields[fieldname][5]
 
-    def terms(self, fieldname: str) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
-        """Every term of the field with its postings: documents, weights, and each posting's
-        positions as uint32 bytes (empty for a field without positions); for merging segments."""
-        blob, ends, offsets, counts, positions, _ = self._fields[fieldname]
-        for k, end in enumerate(ends):
-            at, count = int(offsets[k]), int(counts[k])
-            docs = np.frombuffer(self._buffer, np.uint32, count, at)
-            weights = np.frombuffer(self._buffer, np.float32, count, at + 4 * count)
-            if positions[k]:
-                sizes = np.frombuffer(self._buffer, np.uint32, count, at + 8 * count)
-                flat = bytes(self._buffer[at + 12 * count : at + 12 * count + 4 * int(positions[k])])
-                starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64) * 4)).tolist()
-                values = [flat[starts[n] : starts[n + 1]] for n in range(count)]
-            else:
-                values = [b""] * count
-            yield bytes(blob[ends[k - 1] if k else 0 : end]), docs, weights, values
+    def terms(self, fieldname: str) -> Iterator[tuple[bytes, TermPostings]]:
+        """Every term of the field with its postings, in term order (for merging segments)."""
+        for k in range(len(self._fields[fieldname][1])):
+            yield self._term(fieldname, k), self._postings(fieldname, k)
 
     def postings(self, fieldname: str, tbytes: bytes) -> TermPostings:
-        blob, ends, offsets, counts, positions, _ = self._fields[fieldname]
-        low, high = 0, len(ends)
+        count = len(self._fields[fieldname][1])
+        low, high = 0, count
         while low < high:  # the first term not below tbytes
             middle = (low + high) // 2
-            if bytes(blob[ends[middle - 1] if middle else 0 : ends[middle]]) < tbytes:
+            if self._term(fieldname, middle) < tbytes:
                 low = middle + 1
             else:
                 high = middle
-        if low == len(ends) or bytes(blob[ends[low - 1] if low else 0 : ends[low]]) != tbytes:
+        if low == count or self._term(fieldname, low) != tbytes:
             return EMPTY
-        at, count = int(offsets[low]), int(counts[low])
+        return self._postings(fieldname, low)
+
+    def _term(self, fieldname: str, k: int) -> bytes:
+        blob, ends = self._fields[fieldname][:2]
+        return bytes(blob[ends[k - 1] if k else 0 : ends[k]])
+
+    def _postings(self, fieldname: str, k: int) -> TermPostings:
+        _, _, offsets, counts, positions, _ = self._fields[fieldname]
+        at, count = int(offsets[k]), int(counts[k])
         docs = np.frombuffer(self._buffer, np.uint32, count, at)
         weights = np.frombuffer(self._buffer, np.float32, count, at + 4 * count)
-        return TermPostings(docs, weights, self._buffer, at + 8 * count, int(positions[low]))
+        return TermPostings(docs, weights, self._buffer, at + 8 * count, int(positions[k]))

@@ -482,6 +482,18 @@ class SearchFilters:
 TALLY_DIMENSIONS = ("committee", "municipality", "year", "month", "kind", "outcome", "access")
 
 
+@dataclass
+class _FilterSets:
+    allowed: set[int] | None  # by number in the index; None: no filter
+    mask: set[int] | None  # left out (access=open: the closed items)
+    allowed_ids: dict[int, AllowedIds] | None  # the same per segment (see _allowed_by_segment)
+    masked_ids: dict[int, AllowedIds] | None
+
+    @staticmethod
+    def arrays(by_segment: dict[int, AllowedIds] | None) -> dict[int, np.ndarray] | None:
+        return None if by_segment is None else {key: array for key, (_, array) in by_segment.items()}
+
+
 class WhooshSearch:
     """One search of a home's Whoosh index (one machine), on its searcher as of now;
     search.pg.PostgresSearch is the other backend."""
@@ -520,12 +532,19 @@ class WhooshSearch:
             conditions.append(Or([Term("outcome", outcome or NO_OUTCOME) for outcome in filters.outcomes]))
         return conditions
 
-    def _allowed_and_mask(
-        self, conditions: list[Query], filters: SearchFilters
-    ) -> tuple[set[int] | None, set[int] | None]:
-        allowed = _allowed(self.searcher, conditions) if conditions else None
-        mask = _allowed(self.searcher, [Term("closed", "1")]) if filters.access == "open" else None
-        return allowed, mask
+    def _allowed_and_mask(self, filters: SearchFilters) -> _FilterSets:
+        """The documents the filters allow and those access=open masks, as sets and per segment."""
+        searcher = self.searcher
+        conditions = self._conditions(filters)
+        allowed = _allowed(searcher, conditions) if conditions else None
+        masking = [Term("closed", "1")]
+        mask = _allowed(searcher, masking) if filters.access == "open" else None
+        return _FilterSets(
+            allowed,
+            mask,
+            None if allowed is None else _allowed_by_segment(searcher, conditions, allowed),
+            None if mask is None else _allowed_by_segment(searcher, masking, mask),
+        )
 
     def run(  # noqa: PLR0913
         self, query: Query, limit: int, filters: SearchFilters, sort: str, count: bool, all_words: bool, offset: int = 0
@@ -535,16 +554,15 @@ class WhooshSearch:
         searcher = self.searcher
         # Newest meeting first, undated meetings last.
         options: dict = {"sortedby": "day", "reverse": True} if sort == "date" else {}
-        conditions = self._conditions(filters)
-        allowed, mask = self._allowed_and_mask(conditions, filters)
-        if mask is not None:
-            options["mask"] = mask
-        if allowed is not None and not allowed:  # Whoosh takes an empty filter for none at all
+        sets = self._allowed_and_mask(filters)
+        if sets.mask is not None:
+            options["mask"] = sets.mask
+        if sets.allowed is not None and not sets.allowed:  # Whoosh takes an empty filter for none at all
             return [], 0, ""
-        by_segment = _allowed_by_segment(searcher, conditions, allowed) if allowed is not None else None
         query_terms = {(field, str(text)) for field, text in query.iter_all_terms()}
-        arrays = None if by_segment is None else {key: ids for key, (_, ids) in by_segment.items()}
-        found = top_matches(searcher, query, offset + limit, arrays, mask, by_day=sort == "date")
+        found = top_matches(
+            searcher, query, offset + limit, sets.arrays(sets.allowed_ids), sets.arrays(sets.masked_ids), sort == "date"
+        )
         if found is not None:
             hits = [
                 _hit(_StoredHit(searcher.stored_fields(docnum), score), query_terms, all_words=all_words)
@@ -552,8 +570,8 @@ class WhooshSearch:
             ]
             return hits, found.total, ""  # every match was ranked: counted
         kept = query
-        if by_segment is not None:  # inside the matcher: leaps to allowed documents, skips weak blocks
-            kept = _AllowedQuery(query, {key: ids for key, (ids, _) in by_segment.items()})
+        if sets.allowed_ids is not None:  # inside the matcher: leaps to allowed documents, skips weak blocks
+            kept = _AllowedQuery(query, {key: ids for key, (ids, _) in sets.allowed_ids.items()})
         try:
             results = searcher.search(kept, limit=offset + limit, **options)
         except (QueryError, NotImplementedError) as exc:  # a query form Whoosh cannot run
@@ -572,13 +590,11 @@ class WhooshSearch:
     ) -> tuple[int, list[Counter[tuple]]]:
         """How many items match, and for each grouping (a tuple of TALLY_DIMENSIONS) how many have
         each combination of values: from per-document values kept per searcher, one pass."""
-        conditions = self._conditions(filters)
-        allowed, mask = self._allowed_and_mask(conditions, filters)
+        sets = self._allowed_and_mask(filters)
+        allowed, mask = sets.allowed, sets.mask
         if allowed is not None and not allowed:
             return 0, [Counter() for _ in groupings]
-        by_segment = _allowed_by_segment(self.searcher, conditions, allowed) if allowed is not None else None
-        arrays = None if by_segment is None else {key: ids for key, (_, ids) in by_segment.items()}
-        found = all_matches(self.searcher, query, arrays, mask)
+        found = all_matches(self.searcher, query, sets.arrays(sets.allowed_ids), sets.arrays(sets.masked_ids))
         try:
             matched = (
                 found[0]

@@ -63,10 +63,6 @@ class TermPool:
         fieldname, tbytes, docnum, weight, value = item
         self.add_field(fieldname, docnum, [(tbytes, 0, weight, value)], scorable=False)
 
-    def add_many(self, items: Iterable[tuple]) -> None:
-        for item in items:
-            self.add(item)
-
     def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple], scorable: bool) -> int:
         """Add one document's postings of one field (field.index's items); returns the field length."""
         terms = self._fields.setdefault(fieldname, {})
@@ -181,16 +177,17 @@ class GroupedSegmentWriter(SegmentWriter):
         """A merged segment's postings (Whoosh's, as its writer adds them), the banded field's from
         the segment's fast postings, which alone keep its positions."""
         banded = {name for name, field in self.schema.items() if isinstance(field, BandedText)}
-        postings = reader.iter_postings()
-        self.pool.add_many(self._process_posts((p for p in postings if p[0] not in banded), startdoc, docmap))
+        for item in self._process_posts((p for p in reader.iter_postings() if p[0] not in banded), startdoc, docmap):
+            self.pool.add(item)
         if not banded:
             return
         fast = segment_postings(reader)
         if fast is None:
             raise ValueError(f"segment {reader.segment().segment_id()} has no fast postings to merge")
         for fieldname in sorted(banded):
-            for tbytes, docs, weights, values in fast.terms(fieldname) if fast.has_field(fieldname) else ():
-                for doc, weight, value in zip(docs.tolist(), weights.tolist(), values, strict=True):
+            for tbytes, found in fast.terms(fieldname) if fast.has_field(fieldname) else ():
+                values = found.position_bytes()
+                for doc, weight, value in zip(found.docs.tolist(), found.weights.tolist(), values, strict=True):
                     if docmap is None:
                         self.pool.add((fieldname, tbytes, startdoc + doc, weight, value))
                     elif doc in docmap:  # not deleted
