@@ -188,3 +188,90 @@ def test_the_head_revision_is_alembics_own():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(config).get_current_head() == head_revision()
+
+
+def test_a_search_ranks_the_newest_matches_reading_year_by_year(postgres_url, tmp_path_factory, monkeypatch):
+    """The vectors are kept by the meeting's year and read newest year first: the ranked matches
+    are the newest, whatever years they fall in (undated last), a date filter reads only its years,
+    the total is given where every match was seen or a count was asked for, and a meeting moved to
+    another year is found under that year alone."""
+    from minutesindex.search import pg
+    from minutesindex.search.query import search
+    from minutesindex.store.db import open_database
+    from tests.conftest import home_with_texts
+
+    dated = {"1998": "3. marts 1998", "2003": "4. april 2003", "2021": "5. maj 2021", "2022a": "6. juni 2022",
+             "2022b": "7. september 2022", "2051": "8. oktober 2051"}  # fmt: skip
+    texts = {
+        f"{name}.txt": f"Referat\nByrådet den {date}\n\n1. Sag {name}\nSagsfremstilling\nOm vandløbet.\n"
+        for name, date in dated.items()
+    }
+    texts["udateret.txt"] = "Referat\nByrådet\n\n1. Sag udateret\nSagsfremstilling\nOm vandløbet.\n"
+    # The best match of all, in the oldest meeting: left out where only the newest are ranked.
+    texts["1998.txt"] = texts["1998.txt"].replace("Sag 1998", "Vandløb, vandløbet og vandløbene 1998")
+    settings = home_with_texts(tmp_path_factory, texts, db_url=postgres_url)
+    engine = open_database(settings.db_url)
+    source = pg.PostgresSearch(engine)
+
+    def titles(**options):
+        return [hit.title.split()[-1] for hit in search(source, "vandløb", **options)]
+
+    newest_first = ["2051", "2022b", "2022a", "2021", "2003", "1998", "udateret"]
+    assert titles(sort="date") == newest_first
+    assert titles()[0] == "1998" and search(source, "vandløb").total == 7
+
+    monkeypatch.setattr(pg, "RANK_POOL", 3)
+    hits = search(source, "vandløb", limit=2)  # the best 2 of the newest 3
+    assert len(hits) == 2 and {hit.title.split()[-1] for hit in hits} < set(newest_first[:3])
+    assert hits.total is None and hits.note.startswith("ranked among the newest 3 matching items")
+    counted = search(source, "vandløb", limit=2, count=True)
+    assert counted.total == 7 and counted.note.startswith("ranked among the newest 3 of the 7 matching items")
+    assert titles(sort="date", limit=2, offset=2) == ["2022a", "2021"]
+    assert titles(since=dt.date(2003, 1, 1), until=dt.date(2021, 12, 31), sort="date") == ["2021", "2003"]
+    assert titles(until=dt.date(2003, 12, 31), include_undated=True, sort="date") == ["2003", "1998", "udateret"]
+
+    pipeline.set_meeting(settings, "2022a.txt", meeting_date=dt.date(1999, 1, 2))
+    assert titles(since=dt.date(1999, 1, 1), until=dt.date(1999, 12, 31)) == ["2022a"]
+    assert "2022a" not in titles(since=dt.date(2022, 1, 1), until=dt.date(2022, 12, 31))
+    engine.dispose()
+
+
+def test_the_vectors_of_a_database_before_the_years_move_into_them(postgres_url, tmp_path_factory):
+    """Migration 0010 partitions item_terms by year: a database whose vectors were written before it
+    (here: taken back to 0009) keeps every one of them and finds the same items once opened."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from minutesindex.search.pg import PostgresSearch
+    from minutesindex.search.query import search
+    from minutesindex.store.db import MIGRATIONS, open_database
+    from tests.conftest import home_with_texts
+
+    texts = {
+        "a.txt": "Referat\nByrådet den 5. maj 2021\n\n1. Vandløb\nSagsfremstilling\nOm vandløbet.\n",
+        "b.txt": "Referat\nByrådet\n\n1. Vandløb uden dato\nSagsfremstilling\nOm vandløbet.\n",
+    }
+    settings = home_with_texts(tmp_path_factory, texts, db_url=postgres_url)
+
+    def partitioned(connection) -> bool:
+        return connection.execute(text("SELECT relkind FROM pg_class WHERE relname = 'item_terms'")).scalar() == "p"
+
+    engine = create_engine(settings.db_url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009")
+        assert not partitioned(connection)
+        assert connection.execute(text("SELECT count(*) FROM item_terms")).scalar() == 2
+    engine.dispose()
+
+    engine = open_database(settings.db_url)
+    with engine.connect() as connection:
+        assert partitioned(connection)
+        years = connection.execute(text("SELECT year FROM item_terms ORDER BY year")).scalars().all()
+    assert years == [0, 2021]
+    hits = search(PostgresSearch(engine), "vandløb", sort="date")
+    assert [hit.title for hit in hits] == ["Vandløb", "Vandløb uden dato"] and hits.total == 2
+    engine.dispose()
