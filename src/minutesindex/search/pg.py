@@ -360,9 +360,9 @@ class PostgresSearch:
         else:
             total = 0
         note = ""
-        if sort == "score" and found and found > RANK_POOL:
+        if sort == "score" and found and found > pool:
             among = f"of the {total:,} matching items" if total else "matching items (more match)"
-            note = f"ranked among the newest {RANK_POOL:,} {among}"
+            note = f"ranked among the newest {pool:,} {among}"
         contents = self._contents([row[0] for row in rows])
         query_terms = {(field, str(term)) for field, term in query.iter_all_terms()}
         hits = [
