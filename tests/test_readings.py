@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from minutesindex.repair import channel
 from minutesindex.repair._readings import build_trie, compound_readings, load_trie, trie_bytes, trie_get
 from minutesindex.repair.danish import LetterRepairer, substitution_options
 from minutesindex.repair.lexicon import Lexicon
@@ -20,8 +21,13 @@ def readings(token: str, max_subs: int = 2) -> list[tuple[str, int, float, tuple
     return compound_readings(token, token.lower(), options, max_subs, lexicon.trie, 3, 3, "se")
 
 
+def _cost(letter: str, sign: str) -> float:
+    """What the counted channel charges for reading `sign` as `letter`."""
+    return channel.cost(channel.probabilities()[letter][sign])
+
+
 def test_a_mangled_compound_is_read_as_its_known_parts():
-    assert ("Mødeplan", 1, 0.1, ("møde", "plan")) in readings("Mgdeplan")
+    assert ("Mødeplan", 1, _cost("ø", "g"), ("møde", "plan")) in readings("Mgdeplan")
 
 
 def test_a_linking_s_joins_the_parts():
@@ -68,10 +74,13 @@ def test_malformed_options_are_an_error_not_a_crash():
 
 
 def test_substitution_options_follow_the_case_of_the_token():
-    assert substitution_options("mgde")[1] == ((1, "ø", "ø", 0.1),)
-    assert substitution_options("MGDE")[1] == ((1, "Ø", "ø", 0.3),)  # `G` read as Ø in capitals
+    assert (1, "ø", "ø", _cost("ø", "g")) in substitution_options("mgde")[1]
+    assert (1, "Ø", "ø", _cost("Ø", "G")) in substitution_options("MGDE")[1]  # `G` read as Ø in capitals
     assert ("Æ", "æ") in {(cased, lower) for _, cased, lower, _ in substitution_options("Zldre")[0]}
-    assert substitution_options("plan") == [(), (), ((1, "å", "å", 0.1), (1, "ø", "ø", 0.5), (1, "æ", "æ", 0.8)), ()]
+    a_read_as = substitution_options("plan")[2]
+    assert {(cased, cost) for _, cased, _, cost in a_read_as} >= {("å", _cost("å", "a")), ("ø", _cost("ø", "a"))}
+    assert a_read_as[0][1] == "å"  # the cheapest first: å is what `a` stands for most often
+    assert substitution_options("plan")[0] == ()  # no sign the English model prints for æ, ø or å
 
 
 def test_the_python_search_finds_what_the_compiled_one_finds_in_the_same_order():

@@ -783,6 +783,13 @@ def repair(
     file: Annotated[
         Path | None, typer.Argument(metavar="FILE", help="Text file to repair (default: standard input).")
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Also write to stderr, for each word changed, its candidate readings with their features and scores.",
+        ),
+    ] = False,
 ) -> None:
     """Repair OCR-mangled Danish text (a Unix filter: text in, repaired text out).
 
@@ -808,8 +815,12 @@ def repair(
         repairer = home_repairer(settings)
     else:
         repairer = None  # the default repairer
-    pages = repair_pages(text.split("\f"), repairer) if text else []
+    explained: list | None = [] if explain else None
+    pages = repair_pages(text.split("\f"), repairer, explained) if text else []
     sys.stdout.write("\f".join(page.text for page in pages))
+    for explanation in explained or ():
+        if explanation.changed:
+            print(explanation.describe(), file=sys.stderr)
 
 
 @app.command()

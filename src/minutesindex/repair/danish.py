@@ -18,15 +18,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from minutesindex.repair import channel
 from minutesindex.repair.charmodel import CharModel, load_char_model
+from minutesindex.repair.decision import Scored, load_weights, score
 from minutesindex.repair.lexicon import (
     LINKERS,
     MAX_COMPOUND_PARTS,
     MIN_PART,
     NAMES_FILE,
-    WORDLIST_ONLY_ZIPF,
     Lexicon,
     load_cached,
+    load_minutes_words,
     load_names,
     load_proper_nouns,
     load_stopwords,
@@ -34,66 +36,10 @@ from minutesindex.repair.lexicon import (
 from minutesindex.repair.readings import compound_readings
 from minutesindex.repair.readings import substitution_options as _substitution_options
 
-# What the English model prints for Danish letters (observed in OCR of Danish pages), with a cost:
-# rarer confusions cost more, so `gar` reads `går` (a→å is the usual confusion) rather than `gør`.
-SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = {
-    "g": (("ø", 0.1),),
-    "¢": (("ø", 0.05),),
-    "¢g": (("ø", 0.1),),
-    "g¢": (("ø", 0.1),),
-    "g@": (("ø", 0.1),),
-    "@g": (("ø", 0.1),),
-    "@e": (("ø", 0.2),),
-    "e@": (("ø", 0.2),),
-    "ge": (("ø", 0.4),),
-    "eg": (("ø", 0.4),),
-    "a": (("å", 0.1), ("ø", 0.5), ("æ", 0.8)),
-    "og": (("ø", 0.4),),
-    "go": (("ø", 0.4),),
-    "eae": (("æ", 0.3),),
-    "zee": (("æ", 0.2),),
-    "ea": (("æ", 0.3),),
-    "eze": (("æ", 0.3),),
-    "aa": (("æ", 0.4),),  # never å: `aa` is how names write it (`Aagaard`, `Mariegaard`)
-    "aé": (("å", 0.2),),
-    "ad": (("å", 0.5),),
-    "Ad": (("å", 0.3),),  # a capital A inside a lower-case word is å (`omrAder`, `saA`)
-    "aA": (("å", 0.2),),
-    "e": (("ø", 0.6), ("æ", 0.5)),
-    "o": (("ø", 0.6),),
-    "ae": (("æ", 0.1),),
-    "ee": (("æ", 0.1),),
-    "ze": (("æ", 0.1),),
-    "se": (("æ", 0.4),),
-    "ce": (("æ", 0.3),),
-    "&e": (("æ", 0.1),),
-    "z": (("æ", 0.2),),
-    "&": (("å", 0.1),),
-    "d": (("å", 0.4),),
-    "é": (("å", 0.2), ("ø", 0.3)),
-    "á": (("å", 0.2),),
-    "4": (("å", 0.2),),
-    "§": (("å", 0.2),),
-    "@": (("Ø", 0.1),),
-    "S@": (("Ø", 0.2),),
-    "O": (("Ø", 0.5),),
-    "G": (("Ø", 0.3),),
-    "A": (("Å", 0.3), ("Ø", 0.5), ("Æ", 0.6)),
-    "E": (("Æ", 0.4), ("Ø", 0.6)),
-    "AE": (("Æ", 0.2),),
-    "AZ": (("Æ", 0.2),),
-    "ZE": (("Æ", 0.2),),
-    "A2": (("Æ", 0.3),),
-    "Ai": (("Æ", 0.4),),
-    "Z": (("Æ", 0.2),),
-    "ZA": (("Æ", 0.2),),
-    "Z£": (("Æ", 0.2),),
-    "£": (("Æ", 0.2),),
-    "fE": (("Æ", 0.2),),
-    "/E": (("Æ", 0.2),),
-    "I": (("l", 0.2),),
-    "|": (("l", 0.1),),
-}
+# What the English model prints for Danish letters, with a cost (-log10 of how often it prints that
+# sign for the letter): counted into one table (repair/channel.py), so `gar` reads `går` (a is how å
+# is printed) rather than `gør`.
+SUBSTITUTIONS: dict[str, tuple[tuple[str, float], ...]] = channel.substitutions()
 # A substitution as the search applies it: (letters of the token it reads, what it writes, the
 # same in lower case, cost).
 Option = tuple[int, str, str, float]
@@ -114,32 +60,17 @@ PARTY_LETTER_AT = re.compile(r"(?<=\()@(?=\))")
 # A capital I read as l: no Danish word starts with l and a consonant (`lfolge`: `Ifølge`, `lkast`).
 # Shorter tokens are more often abbreviations (`lb. nr.`, `lt`) than `Ib` or `It`.
 _CAPITAL_I_AS_L = re.compile(r"l[bcdfghjklmnpqrstvwxz]\w{2}")
-CAPITAL_I_AS_L_COST = 0.2
 # A known word in lower case glued to a capitalised one (`dagsordenAbn`); a capital A inside a word
 # after fewer letters is å (`omrAder`).
 GLUED_CAPITAL = re.compile(r"([A-ZÆØÅ]?[a-zæøå]{4,})([A-ZÆØÅ][a-zæøå]{2,})")
 INNER_CAPITAL = re.compile(r"[a-zæøå]{4}[A-ZÆØÅ][a-zæøå]")
 URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\S+@\S+\.\w+")  # an address from the start of its run
-# A word that is already Danish is replaced only by a candidate this much more frequent (zipf).
-KNOWN_WORD_MARGIN = 1.0
-# A compound read with one part changed into a far more common part (zipf difference, set on the
-# councils split: `landdistrikts|rad` → `landdistrikts|råd`, 1.85) is repaired though both are compounds.
-PART_GAIN = 1.5
+# A compound reading's evidence: its rarest part's frequency less this per further part (in zipf, as
+# the lexicon counts), so a word reads as few parts as it can (`rådhus`, not `råd|hus`).
 COMPOUND_PENALTY = 0.75
-# A word known only as a compound of other words is weaker evidence than a lexicon word.
-COMPOUND_ORIGINAL_MARGIN = 0.5
-# A common word beats a reading of the original as a compound of other words.
-WHOLE_WORD_OVER_COMPOUND = 3.0
-# A compound candidate of rare parts (`Mehlsen` → `Mæh|læn`) is noise, not a repair.
-MIN_COMPOUND_SCORE = 1.5
 # Letter sequences Danish spelling hardly has, so a word holding one was surely misread
-# (`udviklingshaemning`); its compound readings may then be of rarer parts.
+# (`udviklingshaemning`): a feature of the token (decision.py).
 MARKED = re.compile(r"ae|ee|ze|z|@|¢|§|&|\|", re.I)
-MIN_COMPOUND_SCORE_MARKED = 0.5
-# The floor for a two-part reading of an unknown word in lower case (`styrelses|vedtægt` for
-# `styrelsesvedtegt`, whose tail only the word list knows: 0.75); capitalised words may be names
-# (`Nordbek`, `Brevid`) and keep MIN_COMPOUND_SCORE. Set on the councils and dev splits.
-MIN_COMPOUND_SCORE_LOWER = 0.75
 SENTENCE_ENDS = ".!?:•-–*#|>)"
 # The name of a committee or council, written with a capital (`Økonomiudvalget`, `Ældrerådet`).
 _NAMED_BODY = re.compile(
@@ -147,90 +78,77 @@ _NAMED_BODY = re.compile(
 )
 # A compound led by a body's name keeps its capital as the name does (`Økonomiudvalgsmødet`).
 _NAMED_BODY_HEAD = re.compile(r"(?:udvalgs|råds|nævns|bestyrelses)(?=[a-zæøå]{3})")
-# `paregionens`: a mangled word this common glued to a known word; `tveersektorielle`: a mangled
-# compound head this common before a tail of at least MIN_TAIL letters.
-GLUED_WORD_ZIPF = 6.0
-GLUED_TAIL_ZIPF = 3.0
-HEAD_ZIPF = 4.0
+# The shortest head and tail of a compound whose head the OCR misread (`tveer|sektorielle`), and a
+# two-letter head glued to a word (`pa|regionens`, `bo|stotte`).
 MIN_HEAD = 4
 MIN_TAIL = 5
-# `bo|støtte`, `ud|føre`: a two-letter head this common.
 SHORT_HEAD = 2
-SHORT_HEAD_ZIPF = 5.0
 # The common misreadings of each Danish letter, for learning words from correctly read text.
-MANGLINGS = {
-    "ø": ("g", "@", "¢", "o", "e", "oe"),
-    "Ø": ("@", "O", "G"),
-    "æ": ("ae", "ee", "z", "e"),
-    "Æ": ("Z", "AE", "E"),
-    "å": ("a", "&", "d"),
-    "Å": ("A",),
-}
+MANGLINGS = channel.manglings()
 # A word must have been read right this often before its misreadings are repaired to it.
 LEARN_MIN_COUNT = 2
-# Rival readings: common words (zipf) whose score minus cost is this close to the best one.
-RIVAL_MIN_ZIPF = 3.0
-RIVAL_GAP = 1.5
-# Weight of log2(1 + occurrences of a reading's word family elsewhere in the text).
-EVIDENCE_WEIGHT = 1.0
+# How many words' worth of the counted channel a page's own channel starts from (page_channel_cost).
+PAGE_CHANNEL_PRIOR = 4.0
 # An occurrence on another page of the document counts this much of one on the token's own page.
-OTHER_PAGES_WEIGHT = 0.5
-# A real word as read is kept unless the context speaks for its rival by this much more.
-KEEP_BONUS = 1.0
-# Weight of log2(1 + occurrences in correctly read documents of the home): how this archive writes.
-ARCHIVE_WEIGHT = 0.25
+OTHER_PAGES_SHARE = 0.5
 # Shorter readings count only exact occurrences (`år` is inside too many words).
 MIN_FAMILY_LEN = 4
+# Page detection: a page is repaired when more of its distinct words are explained by the confusions
+# than carry Danish letters, and at least this share of them; with this share of words carrying
+# Danish letters, a sample of this many words decides.
 MANGLED_EVIDENCE_SHARE = 0.03
-# With this share of words carrying Danish letters, a sample of this many words decides detection.
 CLEARLY_DANISH_SHARE = 0.05
 DETECTION_SAMPLE = 60
-# A word no lexicon knows (a name: `Sglund`) is respelled when one of its letters is one Danish
-# words hardly have there (letter-trigram log probability below UNLIKELY_LETTER) and a common
-# confusion (cost at most LIKELY_CONFUSION) makes its least likely letter that much likelier and
-# the whole word MIN_SPELLING_GAIN (log probability) likelier.
-UNLIKELY_LETTER = -8.0
-LIKELY_CONFUSION = 0.2
-LEAST_LETTER_GAIN = 1.5
-MIN_SPELLING_GAIN = 3.0
 MIN_RESPELL_LEN = 4
 # No Danish word is longer (the lexicon's longest has 35 letters).
 MAX_TOKEN_LEN = 50
-# How a page prints each Danish letter is learnt from its repairs. A reading no lexicon word or name
-# backs (a compound), of a token spelt like a word (see UNLIKELY_LETTER), that takes a plain letter
-# for a Danish one through a less likely confusion (`e` for æ, `o` for ø; not `a` for å, `g` for ø:
-# cost above LIKELY_CONFUSION) is left as read where no other word of the page was read so, though
-# the page printed that Danish letter in this many other words: `underskudsdekning` stays on a page
-# that prints æ in 16 other words as `ee`, `ze` and `ae`, never as `e`. A plain letter is the one sign
-# a real word may hold as printed (`ze` or `@` is no spelling). Set on the dev split, whose pages
-# print a letter in 3 to 20 words, and where a sign used once in 25 is not rare.
-MIN_LETTER_OBSERVATIONS = 5
+# All-capital tokens this short are abbreviations (`KL`, `DAS`) and read as printed (`PA` aside).
+MAX_ABBREVIATION = 3
+# What a sign the channel table never counted for a letter costs (a rarer sign than any it counts).
+UNCOUNTED_COST = 3.0
+# The generators whose readings token_features marks by source; the text's own (abbreviations, words
+# it reads elsewhere, lost letters, lower case) are marked where the text is weighed.
+TOKEN_SOURCES = frozenset(
+    {"as_read", "channel", "learned", "misread_name", "first_letter", "short_head", "glued_head", "respelled"}
+)
 
 
 class Candidate(NamedTuple):  # a tuple: a search makes thousands, and a dataclass is slower to build
     text: str
     substitutions: int
-    cost: float
+    cost: float  # -log10 P(signs | letters) of the confusions undone
     parts: tuple[str, ...]  # more than one for a compound
-    score: float
+    score: float  # the lexicon's evidence: a word's frequency, a compound's rarest part less a penalty per part
+    source: str = "channel"  # the generator that made it
 
 
 class Decision(NamedTuple):
     text: str | None  # None: leave the token as it is
-    rivals: tuple[Candidate, ...] = ()  # readings for context to choose between (best first by score)
+    candidates: tuple[Candidate, ...] = ()  # every reading (as read first) where there is more than one
 
 
 KEEP = Decision(None)
 
 
 class LetterRepairer:
-    """Repairs tokens with a per-token cache (word frequencies are Zipfian, so the cache hits)."""
+    """Reads each token as the best of its candidates (see repair/decision.py), with a per-token cache
+    (word frequencies are Zipfian, so the cache hits)."""
 
-    def __init__(self, lexicon: Lexicon, char_model: CharModel | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        char_model: CharModel | None = None,
+        weights: Mapping[str, float] | None = None,
+        minutes_words: Mapping[str, int] | None = None,
+    ) -> None:
         self.lexicon = lexicon
+        self.weights = weights if weights is not None else load_weights()
+        # The domain's word counts; the fitting script gives each page counts without its own document.
+        self.minutes_words = minutes_words if minutes_words is not None else load_minutes_words()
         self._char_model = char_model
         self._confusable: frozenset[str] | None = None
         self._cache: dict[str, Decision] = {}
+        self._features: dict[tuple[str, str], dict[str, float]] = {}
         self._known: dict[str, bool] = {}  # is_word, per lower-case token
         self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
         self._misread_names: dict[str, str] | None = None
@@ -247,12 +165,19 @@ class LetterRepairer:
                 if mangled.lower() not in self.lexicon:
                     self._learned.setdefault(mangled, word)
         self._cache.clear()
+        self._features.clear()
 
     @property
     def misread_names(self) -> dict[str, str]:
         if self._misread_names is None:
             self._misread_names = misread_names(self.lexicon)
         return self._misread_names
+
+    @property
+    def char_model(self) -> CharModel:
+        if self._char_model is None:
+            self._char_model = load_char_model()
+        return self._char_model
 
     def is_name(self, word: str) -> bool:
         """Whether a word is written as a Danish first or family name (`Walløe`, `Øzer`)."""
@@ -292,228 +217,132 @@ class LetterRepairer:
             return False
         return danish_share < evidence / len(distinct)
 
-    # -- restoration -------------------------------------------------------------------------
+    # -- the token alone ---------------------------------------------------------------------
     def repair_token(self, token: str) -> str | None:
         """The repaired form of a token from mangled text, or None to leave it as it is."""
         return self.decide(token).text
 
     def decide(self, token: str) -> Decision:
-        """The token's repair without context, and the readings context may still choose between."""
+        """The token's best reading on what the token alone tells, and every reading the text may
+        still weigh (see repair_lines)."""
         decision = self._cache.get(token)
         if decision is None:
-            decision = self._cache[token] = self._decide(token)
+            readings = self.readings(token)
+            if len(readings) == 1:
+                decision = KEEP
+            else:
+                best = max(readings, key=lambda c: score(self.token_features(token, c), self.weights))
+                decision = Decision(best.text if best.text != token else None, readings)
+            self._cache[token] = decision
         return decision
 
-    def _decide(self, token: str) -> Decision:
-        if len(token) > MAX_TOKEN_LEN:  # OCR noise, not a word: its search would take minutes
-            return KEEP
-        if _HAS_DANISH_LETTER(token) or (_all_caps(token) and len(token) <= 3 and token != "PA"):
-            return KEEP
-        if token in self._learned:
-            return Decision(self._learned[token])
-        decision = self._decide_as_words(token)
-        if decision.text is not None and decision.text.lower() in self.lexicon:
-            return decision  # read as one Danish word: `Les@e` is the island `Læsø`, not the family `Læsøe`
-        if token[0] in FIRST_SIGNS:
-            decision = self._repair_first_letter(token) or decision
-        name = self.misread_names.get(token)
-        if name is not None and (decision.text is None or decision.text.lower() not in self.lexicon):
-            # A Danish name as the English model prints it (`Wallge`: `Walløe`, `Bedtker`: `Bødtker`,
-            # not the compound `Bedt|kør`).
-            return Decision(name)
-        return decision
-
-    def _decide_as_words(self, token: str) -> Decision:
-        if token[:1].isupper() and "aa" in token.lower():
-            # `Neergaard`, `Dahlgaard`: a name in its old spelling is no compound of Danish words;
-            # only a letter no Danish word has there is respelled (`Sgndergaard`).
-            return self._respell(token)
+    def readings(self, token: str) -> tuple[Candidate, ...]:
+        """Every candidate reading of the token, the token as read first, each text once (the first
+        generator to make it names its source)."""
         lower = token.lower()
-        # A known word is only ever replaced by a whole word, so its compound readings need no search.
-        known_whole = lower in self.lexicon
-        if known_whole and lower not in self.confusable and len(lower) == len(token):
-            return KEEP  # no confusion makes another word of it
-        candidates = self.candidates(token, compounds=not known_whole)
-        as_read = next((c for c in candidates if c.substitutions == 0), None)  # the token itself
-        inflected = not known_whole and self.lexicon.inflection_of_known(lower)
-        if known_whole:  # its own frequency, not that of a compound reading (`for|malet`)
-            original = self.lexicon.strength(lower)
-        elif as_read is not None and as_read.score >= MIN_COMPOUND_SCORE and not _split_at_marked(token, as_read):
-            original = as_read.score
-        else:  # a split into rare parts (`bos|totte`) is no evidence that the word was read right
-            original = None
-        if inflected:
-            original = WORDLIST_ONLY_ZIPF if original is None else max(original, WORDLIST_ONLY_ZIPF)
-        # A capitalised name read with one capital changed (`Gjesing`, `Egede`) is no compound of
-        # Danish parts (`Øje|sing`): such a reading must be a word of its own.
-        changed = [c for c in candidates if c.substitutions > 0 and not _respelled_capital_only(token, c)]
-        if not changed:
-            return self._repair_unknown(token) if original is None else KEEP
-        best = max(changed, key=lambda c: (-len(c.parts), c.score - c.cost))
-        # `kort|lag|ning|skabelonen` as read against `kortlægning|skabelonen`: a compound either way,
-        # and the reading in fewer, better parts wins.
-        better_split = as_read is not None and len(as_read.parts) > len(best.parts) and as_read.score < best.score
-        if as_read is not None and len(as_read.parts) < len(best.parts) and not MARKED.search(token):
-            # `interessentskab|kontraktens` as read is no worse a compound for needing a change and
-            # one more part to read otherwise (`interessent|skøbs|kontraktens`).
-            return KEEP
-        floor = MIN_COMPOUND_SCORE_MARKED if original is None and MARKED.search(token) else MIN_COMPOUND_SCORE
-        if original is None and token.islower() and len(best.parts) == 2 and min(map(len, best.parts)) >= MIN_HEAD:
-            # An unknown word in lower case is no name: two known parts are evidence enough.
-            floor = min(floor, MIN_COMPOUND_SCORE_LOWER)
-        if len(best.parts) > 1 and best.score < floor and not better_split:
-            return self._repair_unknown(token) if original is None else KEEP
-        if original is not None:
-            if (known_whole or inflected) and len(best.parts) > 1:  # `pointerede`, not `pointer|øde`
-                return KEEP
-            if not (not known_whole and len(best.parts) == 1 and best.score >= WHOLE_WORD_OVER_COMPOUND) and not (
-                not known_whole and _part_gain(as_read, best, self.lexicon) >= PART_GAIN
-            ):
-                # `serlige` read as `ser|lige` is no evidence against `særlige`; a real word is.
-                # A word only the word list knows, or only as a compound, is weaker evidence.
-                weak = not known_whole or self.lexicon.is_estimated(lower)
-                margin = COMPOUND_ORIGINAL_MARGIN if weak else KNOWN_WORD_MARGIN
-                if best.score - original < (0.0 if better_split else margin):
-                    return self._keep_unless_context(token, original, best, as_read)
-        if best.text == token:
-            return KEEP
-        best_value = best.score - best.cost
-        if len(best.parts) > 1:
-            return Decision(best.text, self._compound_rivals(best, changed))
-        rivals = tuple(
-            c
-            for c in changed
-            if len(c.parts) == 1 and c.score >= RIVAL_MIN_ZIPF and best_value - (c.score - c.cost) <= RIVAL_GAP
+        found: dict[str, Candidate] = {}
+        channel = []
+        searched = not (
+            len(token) > MAX_TOKEN_LEN  # OCR noise, not a word: its search would take minutes
+            or _HAS_DANISH_LETTER(token)
+            or (_all_caps(token) and len(token) <= MAX_ABBREVIATION and token != "PA")
         )
-        return Decision(best.text, rivals if len(rivals) > 1 else ())
+        known_whole = lower in self.lexicon
+        if searched and not (known_whole and lower not in self.confusable and len(lower) == len(token)):
+            channel = self.candidates(token, compounds=not known_whole)
+        as_read = next((c for c in channel if c.substitutions == 0), None)
+        if as_read is None or known_whole:
+            as_read = self._reading(token, token, "as_read")
+        found[token] = as_read._replace(source="as_read")
+        if not searched:
+            return (found[token],)
 
-    def _compound_rivals(self, best: Candidate, changed: list[Candidate]) -> tuple[Candidate, ...]:
-        """Compound readings that differ only in a last part that is a common word of its own
-        (`økonomiudvalgs|made`, `…|måde`, `…|møde`), for the text to choose between: each is given
-        as the shared head and its own tail, so that only the tails' families are weighed."""
-        head = best.text[: len(best.text) - len(best.parts[-1])]
-        best_value = best.score - best.cost
-        rivals = []
-        for candidate in changed:
-            tail = candidate.text[len(head) :].lower()
-            if (
-                candidate.text.startswith(head)
-                and len(candidate.text) == len(best.text)
-                and self.lexicon.strength(tail) >= RIVAL_MIN_ZIPF
-                and best_value - (candidate.score - candidate.cost) <= RIVAL_GAP
-            ):
-                rivals.append(candidate._replace(parts=(head.lower(), tail)))
-        return tuple(rivals) if len(rivals) > 1 else ()
+        def add(text: str | None, source: str) -> None:
+            if text is not None and text not in found:
+                found[text] = self._reading(token, text, source)
 
-    def _keep_unless_context(self, token: str, original: float, best: Candidate, as_read: Candidate | None) -> Decision:
-        """A real word (or compound) whose reading is another common one (`barn`/`børn`,
-        `Malet`/`Målet`, `Medeplan`/`Mødeplan`): kept, unless the text around it speaks for the
-        other (see _in_context)."""
-        close = original - (best.score - best.cost) <= RIVAL_GAP
-        whole_words = len(best.parts) == 1 and best.score >= RIVAL_MIN_ZIPF
-        # Two compound readings sharing a tail: `med|plan` against `møde|plan`.
-        compounds = len(best.parts) > 1 and as_read is not None and as_read.parts[-1] == best.parts[-1]
-        if not close or not (whole_words or compounds):
-            return KEEP
-        if as_read is None:
-            as_read = Candidate(token, 0, 0.0, (token.lower(),), original)
-        return Decision(None, (as_read, best))
+        add(self._learned.get(token), "learned")
+        for candidate in channel:
+            if candidate.substitutions and candidate.text not in found:
+                found[candidate.text] = candidate
+        if not known_whole:
+            if token[0] in FIRST_SIGNS:
+                add(self._first_letter_reading(token), "first_letter")
+            add(self.misread_names.get(token), "misread_name")
+            if not self.is_word(lower):
+                add(self._short_head_reading(token), "short_head")
+                add(self._glued_head_reading(token), "glued_head")
+                add(self._respelling(token), "respelled")
+        return tuple(found.values())
 
-    def _has_part(self, word: str, part: str) -> bool:
-        """Whether `part` begins the word or a compound part of it: `møde` in `mødet` and
-        `dialogmøde`, but `ærlig` not in `særlige`."""
-        position = word.find(part)
-        while position != -1:
-            head = word[:position]
-            if not head or (len(head) >= MIN_PART and head in self.lexicon):
-                return True
-            if len(head) > MIN_PART and head[-1] in LINKERS and head[:-1] in self.lexicon:
-                return True
-            position = word.find(part, position + 1)
-        return False
+    def _reading(self, token: str, text: str, source: str) -> Candidate:
+        """A reading a generator other than the channel search made, with the lexicon's evidence and
+        the confusions it undoes."""
+        lower = text.lower()
+        parts = (lower,) if " " in lower or lower in self.lexicon else self.lexicon.split_compound(lower) or (lower,)
+        if len(parts) == 1:
+            evidence = min(self.lexicon.strength(word) for word in lower.split())
+        else:
+            evidence = min(map(self.lexicon.strength, parts)) - COMPOUND_PENALTY * (len(parts) - 1)
+        signs = _letter_signs(token, text) or ()
+        cost = sum(_CONFUSION_COST.get((sign, letter), UNCOUNTED_COST) for letter, sign in signs)
+        return Candidate(text, len(signs), round(cost, 2), parts, evidence, source)
 
-    def _repair_unknown(self, token: str) -> Decision:
-        for repair in (self._repair_head, self._repair_after_short_head, self._respell):
-            decision = repair(token)
-            if decision is not KEEP:
-                return decision
-        return KEEP
+    def token_features(self, token: str, candidate: Candidate) -> dict[str, float]:
+        """What the token alone tells of one of its readings (see decision.TOKEN_FEATURES)."""
+        key = (token, candidate.text)
+        features = self._features.get(key)
+        if features is not None:
+            return features
+        lex = self.lexicon
+        text, lower = candidate.text, candidate.text.lower()
+        words = lower.split()
+        features = {}
+        if all(word in lex for word in words):
+            features["known_word"] = 1.0
+            features["word_zipf"] = min(map(lex.strength, words))
+            features["estimated"] = float(any(map(lex.is_estimated, words)))
+        elif len(candidate.parts) > 1:
+            features["compound"] = 1.0
+            features["compound_parts"] = len(candidate.parts) - 1.0
+            features["compound_zipf"] = min(map(lex.strength, candidate.parts))
+        else:
+            features["unknown"] = 1.0
+        if self.is_name(text) or lower in load_proper_nouns():
+            features["name"] = 1.0
+        # The domain's own frequency: of the word, or of a compound's last part (its head: `…møde`).
+        minutes = self.minutes_words
+        features["minutes_words"] = math.log2(
+            1 + minutes.get(lower, 0) + minutes.get(candidate.parts[-1], 0) * (len(candidate.parts) > 1)
+        )
+        fit = self._letter_fit(lower)
+        features["letter_fit"] = fit
+        if text != token:
+            as_read = token.lower()
+            features["changed"] = 1.0
+            features["substitutions"] = float(candidate.substitutions)
+            features["channel_cost"] = candidate.cost
+            features["marked_token"] = float(bool(MARKED.search(token)))
+            if as_read in lex:
+                features["known_token"] = 1.0
+                features["known_token_zipf"] = lex.strength(as_read)
+            elif self.is_word(as_read):
+                features["compound_token"] = 1.0
+            features["capital_changed"] = float(token[0].isupper() and text[0] != token[0])
+            if token[0].isupper() and ("known_word" in features or "compound" in features):
+                features["capitalised_word"] = 1.0  # `Fallesvarme`: a capitalised compound, not a name
+            if self.is_name(token) or as_read in load_proper_nouns():
+                features["name_token"] = 1.0  # `Gjesing`, `Sander`: a name as printed
+            features["capitalised"] = float(token[0].isupper())
+            features["all_caps"] = float(_all_caps(token))
+            features["short"] = float(len(token) <= MAX_ABBREVIATION)
+            features[f"source_{candidate.source}"] = 1.0
+        self._features[key] = features
+        return features
 
-    def _repair_first_letter(self, token: str) -> Decision | None:
-        """A capital Ø, Æ or Å read as another capital, or as two signs (`Mkonomiforvaltningen`,
-        `Skonomiudvalget`, `MOkonomiudvalget`, `@Mkonomiske`): the rest of the word as printed
-        makes a common Danish word with that letter first, and the token is no word itself."""
-        # Set on the councils split, where the English model printed Ø as `M`, `S`, `MO` and `@M`.
-        misread = MISREAD_FIRST_LETTER.fullmatch(token)
-        if misread is None or token.lower() in self.lexicon:
-            return None
-        best, best_score = None, FIRST_LETTER_MIN_ZIPF
-        rest = misread.group(2)
-        for signs in {misread.group(1), misread.group(1)[:1]}:
-            tail = token[len(signs) :]
-            if tail != rest and not tail[:1].islower():
-                continue
-            for letter in "ØÆÅ":
-                # A word of its own, never a compound: `Brevid` is a name, not `Ære|vid`.
-                score = self.lexicon.strength((letter + tail).lower())
-                if score >= best_score:
-                    best, best_score = letter + tail, score
-        return None if best is None else Decision(best)
-
-    def _repair_after_short_head(self, token: str) -> Decision:
-        """A compound whose head is a common two-letter word, too short for the compound search,
-        and whose mangled tail is a word: `bostotte` → `bostøtte`, `udfgre` → `udføre`."""
-        head, tail = token[:SHORT_HEAD], token[SHORT_HEAD:]
-        if not token.isalpha() or len(tail) < MIN_TAIL or self.lexicon.strength(head.lower()) < SHORT_HEAD_ZIPF:
-            return KEEP
-        fixed = self.decide(tail).text
-        if fixed is None or fixed.lower() not in self.lexicon:
-            return KEEP
-        return Decision(head + fixed)
-
-    def _respell(self, token: str) -> Decision:
-        """An unknown word with a letter no Danish word has there, undone by one common confusion:
-        `Sglund` → `Sølund`, `Mgllers` → `Møllers`. English names and abbreviations stay."""
-        if len(token) < MIN_RESPELL_LEN or _all_caps(token):
-            return KEEP
-        if self._char_model is None:
-            self._char_model = load_char_model()
-        model = self._char_model
-        least = model.least_likely(token)
-        if least > UNLIKELY_LETTER:
-            return KEEP
-        original = model.log_prob(token)
-        best, best_gain = None, MIN_SPELLING_GAIN
-        for i, here in enumerate(substitution_options(token)):
-            if i == 0 and token[0].isupper():
-                continue  # a name's capital (`Egede`, `Gredal`) is as printed
-            for width, cased, _, cost in here:
-                if cost > LIKELY_CONFUSION:
-                    continue
-                respelled = token[:i] + cased + token[i + width :]
-                gain = model.log_prob(respelled) - original
-                if gain >= best_gain and model.least_likely(respelled) - least >= LEAST_LETTER_GAIN:
-                    best, best_gain = respelled, gain
-        return KEEP if best is None else Decision(best)
-
-    def _repair_head(self, token: str) -> Decision:
-        """An unknown word whose beginning is mangled: `paregionens` (`på` glued to `regionens`)
-        or `tveersektorielle` (a known head, `tvær`, of a compound the lexicon lacks)."""
-        if not token.isalpha() or len(token) < MIN_HEAD + MIN_TAIL:
-            return KEEP
-        for cut in range(2, len(token) - MIN_TAIL + 1):
-            head, tail = token[:cut], token[cut:]
-            glued = cut < MIN_HEAD  # a short word glued to the next: both must be common
-            if (glued and self.lexicon.strength(tail) < GLUED_TAIL_ZIPF) or not (glued or tail.islower()):
-                continue  # tested before the head, whose search costs more
-            fixed = self.decide(head).text
-            if fixed is None:
-                continue
-            if glued and self.lexicon.strength(fixed.lower()) >= GLUED_WORD_ZIPF:
-                return Decision(f"{fixed} {tail}")
-            if not glued and self.lexicon.strength(fixed.lower()) >= HEAD_ZIPF:
-                return Decision(fixed + tail)
-        return KEEP
+    def _letter_fit(self, lower: str) -> float:
+        letters = lower.replace(" ", "")
+        return self.char_model.log_prob(letters) / max(1, len(letters))
 
     def candidates(self, token: str, compounds: bool = True) -> list[Candidate]:
         """The readings of the token that the confusions allow and the lexicon accepts (as one word,
@@ -525,7 +354,7 @@ class LetterRepairer:
         lowered = token.lower()
         options = substitution_options(token)
         if _CAPITAL_I_AS_L.match(token):
-            options[0] += ((1, "I", "i", CAPITAL_I_AS_L_COST),)
+            options[0] += ((1, "I", "i", _CONFUSION_COST.get(("l", "i"), UNCOUNTED_COST)),)
         if not compounds:
             # The token itself if a word, and every word one substitution makes of it, later changes first.
             words: dict[str, Candidate] = {}
@@ -535,10 +364,9 @@ class LetterRepairer:
         readings = compound_readings(
             token, lowered, options, max_subs, lex.trie, MIN_PART, MAX_COMPOUND_PARTS - 1, "".join(LINKERS)
         )
-        # Only some readings can matter (see _decide and _merge_readings), and only they are scored:
-        # a text is read with its fewest substitutions, then its fewest parts (a word read as two
-        # parts may lend it their score), and a changed text in more parts than the fewest of any
-        # changed text can never be chosen.
+        # Only some readings can matter, and only they are scored: a text is read with its fewest
+        # substitutions, then its fewest parts (a word read as two parts may lend it their score),
+        # and a changed text in more parts than the fewest of any changed text is left out.
         shape: dict[str, tuple[int, int]] = {}  # per text, in the order found: (substitutions, parts)
         unseen = (max_subs + 1, 0)
         for text, subs, _, parts in readings:
@@ -560,14 +388,79 @@ class LetterRepairer:
             found[text] = new if old is None else _merge_readings(old, new)
         return [found[text] for text in shape if text in found]
 
-    def repair_lines(self, lines: list[str], pages: list[int] | None = None) -> tuple[list[str], list[int]]:
+    def _first_letter_reading(self, token: str) -> str | None:
+        """A capital Ø, Æ or Å read as another capital, or as two signs (`Mkonomiforvaltningen`,
+        `Skonomiudvalget`, `MOkonomiudvalget`, `@Mkonomiske`): the commonest word the rest of the
+        token makes with one of them first (a word of its own, never a compound)."""
+        misread = MISREAD_FIRST_LETTER.fullmatch(token)
+        if misread is None:
+            return None
+        best, best_score = None, 0.0
+        rest = misread.group(2)
+        for signs in {misread.group(1), misread.group(1)[:1]}:
+            tail = token[len(signs) :]
+            if tail != rest and not tail[:1].islower():
+                continue
+            for letter in "ØÆÅ":
+                strength = self.lexicon.strength((letter + tail).lower())
+                if strength > best_score:
+                    best, best_score = letter + tail, strength
+        return best
+
+    def _short_head_reading(self, token: str) -> str | None:
+        """A compound whose head is a two-letter word, too short for the compound search, and whose
+        mangled tail reads as a word: `bostotte` → `bostøtte`, `udfgre` → `udføre`."""
+        head, tail = token[:SHORT_HEAD], token[SHORT_HEAD:]
+        if not token.isalpha() or len(tail) < MIN_TAIL or head.lower() not in self.lexicon:
+            return None
+        fixed = self.decide(tail).text
+        return None if fixed is None or fixed.lower() not in self.lexicon else head + fixed
+
+    def _glued_head_reading(self, token: str) -> str | None:
+        """An unknown word whose mangled beginning reads as a word: a short word glued to the next
+        (`paregionens`: `på regionens`) or the head of a compound the lexicon lacks
+        (`tveersektorielle`: `tvær` + `sektorielle`)."""
+        if not token.isalpha() or len(token) < MIN_HEAD + MIN_TAIL:
+            return None
+        for cut in range(SHORT_HEAD, len(token) - MIN_TAIL + 1):
+            head, tail = token[:cut], token[cut:]
+            glued = cut < MIN_HEAD  # a short word glued to the next, which must be a word
+            if (glued and tail not in self.lexicon) or not (glued or tail.islower()):
+                continue  # tested before the head, whose search costs more
+            fixed = self.decide(head).text
+            if fixed is not None:
+                return f"{fixed} {tail}" if glued else fixed + tail
+        return None
+
+    def _respelling(self, token: str) -> str | None:
+        """The one common confusion that makes an unknown word most Danish-looking by its letters
+        (`Sglund` → `Sølund`, `Mgllers` → `Møllers`); a name's capital is as printed."""
+        if len(token) < MIN_RESPELL_LEN or _all_caps(token):
+            return None
+        model = self.char_model
+        best, best_gain = None, 0.0
+        original = model.log_prob(token)
+        for i, here in enumerate(substitution_options(token)):
+            if i == 0 and token[0].isupper():
+                continue
+            for width, cased, _, _ in here:
+                respelled = token[:i] + cased + token[i + width :]
+                gain = model.log_prob(respelled) - original
+                if gain > best_gain:
+                    best, best_gain = respelled, gain
+        return best
+
+    # -- the token in its text ---------------------------------------------------------------
+    def repair_lines(
+        self, lines: list[str], pages: list[int] | None = None, explain: list[Explanation] | None = None
+    ) -> tuple[list[str], list[int]]:
         """Repair every token outside URLs; return the lines and the number of words changed in each.
 
-        Where a token has rival readings that are both common words (`made`: `møde` or `måde`),
-        the text itself decides: the reading whose word family occurs elsewhere in the repaired
-        text (`mødet`, `dialogmøde`) wins, when that evidence outweighs the frequency difference.
-        `pages` gives each line's page, where the lines are a document's: the token's own page is
-        the best evidence, and the other pages count at OTHER_PAGES_WEIGHT.
+        Every token is first read on what it alone tells (`decide`); a token with more than one
+        reading is then read again with what its text tells: how often each reading's word family
+        occurs elsewhere (its own page counts most, `pages` gives each line's page), how the page
+        prints each Danish letter, where in the sentence it stands. With `explain` (a list), every
+        token the text weighed is added to it with its scored candidates.
         """
         pages = pages or [0] * len(lines)
         pronouns = [BAR_FOR_I.subn("I", line) if "|" in line else (line, 0) for line in lines]
@@ -577,34 +470,22 @@ class LetterRepairer:
         lines_of: dict[int, list[int]] = {}
         for k, page in enumerate(pages):
             lines_of.setdefault(page, []).append(k)
-        # Each distinct token of a page once, with how often the page has it, in the order of first occurrence.
+        # Each distinct token of a page once, with how often the page has it.
         page_tokens = {page: Counter(token.text for k in ks for token in spans[k]) for page, ks in lines_of.items()}
         decided = {text: self.decide(text) for counts in page_tokens.values() for text in counts}
         evidence: dict[int, Counter[str]] = {}
-        undecided: dict[int, Counter[Decision]] = {}
         for page, counts in page_tokens.items():
-            evidence[page], undecided[page] = Counter(), Counter()
+            evidence[page] = Counter()
             for text, occurrences in counts.items():
-                decision = decided[text]
-                if decision.rivals:
-                    undecided[page][decision] += occurrences
-                else:
-                    evidence[page][(decision.text or text).lower()] += occurrences
+                evidence[page][(decided[text].text or text).lower()] += occurrences
         document = sum(evidence.values(), Counter())
-        # The text decides once per token and page, in the order the tokens first occur, and each
-        # reading it settles counts as evidence for the next (`made` read as `møde` speaks for `Mødeplan`).
-        settled: dict[tuple[Decision, int], str | None] = {}
-        for page, page_undecided in undecided.items():
-            other_pages = document - evidence[page] if len(evidence) > 1 else Counter()
-            # The words one to a line, so that a word family is found by one search of them.
-            words = _WordLines(evidence[page]), _WordLines(other_pages)
-            for decision, occurrences in page_undecided.items():
-                chosen = self._in_context(decision, *words)
-                settled[decision, page] = chosen.text if chosen.substitutions else None
-                words[0].add(chosen.text.lower(), occurrences)
-                document[chosen.text.lower()] += occurrences
         facts = _TextFacts(
-            settled=settled,
+            evidence={page: _WordLines(words) for page, words in evidence.items()},
+            other_pages={
+                page: _WordLines(document - words if len(evidence) > 1 else Counter())
+                for page, words in evidence.items()
+            },
+            occurrences=page_tokens,
             capitalised=self._capitalised_in_text(lines, spans, decided),
             abbreviations=self._abbreviations_in_text(decided),
             words=[w for w, n in document.items() if n >= LEARN_MIN_COUNT and _HAS_DANISH_LETTER(w)],
@@ -616,17 +497,11 @@ class LetterRepairer:
             pieces, last = [], 0
             previous: _Token | None = None
             for token in line_spans:
-                decision = decided[token.text]
-                if decision.text is None and not decision.rivals:
-                    fixed = self._unread(line, previous, token, facts)
-                else:
-                    fixed = self._read_in_text(
-                        previous_line, line, line_spans, previous, token, decision, pages[k], facts
-                    )
+                place = _Place(previous_line, line, line_spans, previous, token, pages[k])
+                fixed = self._read_in_text(place, decided[token.text], facts, explain, k)
                 previous = token
-                if fixed is None:
-                    # `OU` where the text names `Økonomiudvalget`; two fragments joined stay joined
-                    fixed = facts.abbreviations.get(token.text) or (token.text if token.joined else None)
+                if fixed is None and token.joined:
+                    fixed = token.text  # two fragments joined stay joined
                 if fixed is not None:
                     pieces += [line[last : token.start], fixed]
                     last = token.end
@@ -636,11 +511,158 @@ class LetterRepairer:
             previous_line = line
         return out, changed
 
+    def _read_in_text(
+        self, place: _Place, decision: Decision, facts: _TextFacts, explain: list[Explanation] | None, line: int
+    ) -> str | None:
+        """The best reading of a token in its text (None: as printed)."""
+        token = place.token
+        text = token.text
+        candidates = list(decision.candidates)
+        extra = self._text_readings(place, decision, facts)
+        if not extra and (not candidates or (decision.text is None and text.islower() and self._known.get(text))):
+            return decision.text  # most tokens: one reading, or a word in lower case the text leaves alone
+        if not candidates:
+            candidates = [self._reading(text, text, "as_read")]
+        candidates += [self._reading(text, reading, source) for reading, source in extra if reading != text]
+        shared = set.intersection(*(set(c.parts) for c in candidates)) if len(candidates) > 1 else set()
+        scored = []
+        for candidate in candidates:
+            features = dict(self.token_features(text, candidate))
+            features.update(self._context_features(place, candidate, shared, facts))
+            if candidate.text != text and candidate.source not in TOKEN_SOURCES:
+                features["changed"] = 1.0
+                features[f"source_{candidate.source}"] = 1.0
+            if "known_token" in features and not features.get("family"):
+                features["known_token_no_family"] = 1.0  # a word as read changed into one its text never uses
+            scored.append(Scored(candidate.text, candidate.source, features, score(features, self.weights)))
+        scored.sort(key=lambda s: -s.score)
+        best = scored[0]
+        if explain is not None:
+            explain.append(Explanation(line, token.start, place.page, text, best.text, tuple(scored)))
+        return None if best.text == text else best.text
+
+    def _text_readings(self, place: _Place, decision: Decision, facts: _TextFacts) -> list[tuple[str, str]]:
+        """Readings only the text makes: an abbreviation of a body the text names (`OU` where it names
+        `Økonomiudvalget`), a word the text reads elsewhere (`Stdvring` where it reads `Støvring`), a
+        family name that lost its Danish letter after a first name (`Dorte Hj`: `Høj`), and a capital
+        Ø read from `@` in lower case (`@vrige` inside a sentence)."""
+        token, text = place.token, place.token.text
+        found = []
+        if text in facts.abbreviations:
+            found.append((facts.abbreviations[text], "abbreviation"))
+        if facts.words and len(text) >= MIN_RESPELL_LEN and not self.is_word(text.lower()):
+            word = self._as_text_word(text, facts.words)
+            if word is not None:
+                found.append((word, "text_word"))
+        if text[0].isupper() and place.previous is not None and _after_first_name(place.line, place.previous, token):
+            name = _name_with_lost_letter(text)
+            if name is not None:
+                found.append((name, "lost_letter"))
+        if text[0] == "@":
+            for candidate in decision.candidates:
+                if candidate.text[:1] in "ÆØÅ" and candidate.text[1:2].islower():
+                    found.append((candidate.text[0].lower() + candidate.text[1:], "lower_case"))
+        return found
+
+    def _context_features(
+        self, place: _Place, candidate: Candidate, shared: set[str], facts: _TextFacts
+    ) -> dict[str, float]:
+        """What the text tells of one reading of a token (see decision.CONTEXT_FEATURES)."""
+        token = place.token
+        text = token.text
+        features: dict[str, float] = {}
+        own = facts.occurrences[place.page][text]
+        first_read = (self.decide(text).text or text).lower()  # the token's own share of the evidence
+        # The reading's own word family, and for a compound its last part where the readings differ
+        # there (`økonomiudvalgs|møde` against `…|måde`: the text's `mødet` speaks for the first).
+        family = 0.0
+        lower = candidate.text.lower()
+        tail = candidate.parts[-1] if len(candidate.parts) > 1 and candidate.parts[-1] not in shared else None
+        for word in (lower, tail) if tail else (lower,):
+            family += self._family(word, facts.evidence[place.page], first_read, own)
+            family += OTHER_PAGES_SHARE * self._family(word, facts.other_pages[place.page])
+        features["family"] = math.log2(1 + max(0.0, family))
+        features["archive"] = math.log2(1 + self._archive_counts.get(candidate.text.lower(), 0))
+        if candidate.text == text:
+            return features
+        inside = not _starts_sentence(place.previous_line, place.line[: token.start])
+        if text[0].isupper() and inside:
+            features["mid_sentence_change"] = 1.0
+        if text[0].isupper() and place.previous is not None and _after_first_name(place.line, place.previous, token):
+            features["after_first_name_change"] = 1.0
+        if (
+            candidate.text[:1] in "ÆØÅ"
+            and inside
+            and not self._keeps_capital(candidate.text, facts.capitalised)
+            and not _in_title_case(place.line, place.tokens, token)
+        ):
+            features["capital_inside_sentence"] = 1.0
+        # How the page prints the letters a reading restores speaks for a reading no word backs (a
+        # compound: `underskudsdekning` stays where the page prints æ as `ee`, never as `e`); a word's
+        # own frequency outweighs it.
+        all_signs = _letter_signs(text, candidate.text) or ()
+        if all_signs:
+            # The page's own channel: how often it printed each letter with this sign in its unambiguous
+            # repairs, smoothed toward the counted channel (PAGE_CHANNEL_PRIOR words' worth).
+            printed = facts.printed(place.page, self)
+            cost = 0.0
+            for letter, sign in all_signs:
+                prior = 10 ** -_CONFUSION_COST.get((sign, letter), UNCOUNTED_COST)
+                seen = len(printed.get((letter, sign), ()))
+                total = len(printed.get((letter, ""), ()))
+                cost -= math.log10((seen + PAGE_CHANNEL_PRIOR * prior) / (total + PAGE_CHANNEL_PRIOR))
+            features["page_channel_cost"] = cost
+        signs = () if candidate.text.lower() in self.lexicon else all_signs
+        if signs:
+            printed = facts.printed(place.page, self)
+            reading = candidate.text.lower()
+            seen = [len(printed.get((letter, sign), set()) - {reading}) for letter, sign in signs]
+            features["sign_printed"] = math.log2(1 + min(seen))
+            unprinted = [
+                len(printed.get((letter, ""), set()) - {reading})
+                for (letter, sign), n in zip(signs, seen, strict=True)
+                if n == 0
+            ]
+            if unprinted:
+                features["sign_unprinted"] = math.log2(1 + max(unprinted))
+        return features
+
+    def _family(self, part: str, words: _WordLines, own_word: str = "", own: int = 0) -> float:
+        """How often the word family of a reading (or of one part of a compound reading) occurs in
+        the words, the token's own occurrences left out; a short word counts only itself (`år` is
+        inside too many words)."""
+        if len(part) < MIN_FAMILY_LEN:
+            return words.counts[part] - (own if part == own_word else 0)
+        base = self.lexicon.base_form(part)
+        return sum(
+            words.counts[seen] - (own if seen == own_word else 0)
+            for seen in words.holding(base)
+            if self._has_part(seen, base)
+        )
+
+    def _has_part(self, word: str, part: str) -> bool:
+        """Whether `part` begins the word or a compound part of it: `møde` in `mødet` and
+        `dialogmøde`, but `ærlig` not in `særlige`."""
+        position = word.find(part)
+        while position != -1:
+            head = word[:position]
+            if not head or (len(head) >= MIN_PART and head in self.lexicon):
+                return True
+            if len(head) > MIN_PART and head[-1] in LINKERS and head[:-1] in self.lexicon:
+                return True
+            position = word.find(part, position + 1)
+        return False
+
     def _letters_printed(self, page: list[tuple[str, Decision]]) -> dict[tuple[str, str], set[str]]:
-        """How the page printed each Danish letter, from its repairs (`feelles` → `fælles`: æ as
-        `ee`): per (letter, sign), the words read so; (letter, "") collects the words with the letter.
+        """How the page printed each Danish letter, from its unambiguous repairs (a token no word
+        that one reading makes a word: `feelles` → `fælles`, æ as `ee`; `draftede` → `drøftede`, ø as
+        `a`): per (letter, sign), the words read so; (letter, "") collects the words with the letter.
         The page is given as its distinct tokens with their decisions."""
-        read = [(token, decision.text) for token, decision in page if decision.text is not None and not decision.rivals]
+        read = [
+            (token, decision.text)
+            for token, decision in page
+            if decision.text is not None and len(decision.candidates) == 2 and not self.is_word(token.lower())
+        ]
         printed: dict[tuple[str, str], set[str]] = {}
         for token, reading in read:
             for letter, sign in _letter_signs(token, reading) or ():
@@ -672,103 +694,6 @@ class LetterRepairer:
         if _all_caps(token):
             return found.upper()
         return found[0].upper() + found[1:] if token[0].isupper() else found
-
-    def _sign_page_never_prints(self, token: str, reading: str, page: int, facts: _TextFacts) -> bool:
-        """Whether the reading takes a plain letter of the token for a Danish letter that the page,
-        printing that letter often, never prints so in another word, while the token may be spelt as
-        read: no lexicon word or name backs the reading and no letter of the token is one Danish
-        spelling hardly has there (`underskudsdekning`, where the page prints æ only as `ee`)."""
-        signs = _letter_signs(token, reading) or ()
-        plain = [
-            (letter, sign)
-            for letter, sign in signs
-            if len(sign) == 1 and sign.isalpha() and _CONFUSION_COST.get((sign, letter), 1.0) > LIKELY_CONFUSION
-        ]
-        if not plain or self.is_name(reading) or reading.lower() in load_proper_nouns():
-            return False
-        if self._char_model is None:
-            self._char_model = load_char_model()
-        if self._char_model.least_likely(token) <= UNLIKELY_LETTER:
-            return False
-        printed, own = facts.printed(page, self), reading.lower()
-        return any(
-            len(printed.get((letter, ""), set()) - {own}) >= MIN_LETTER_OBSERVATIONS
-            and not printed.get((letter, sign), set()) - {own}
-            for letter, sign in plain
-        )
-
-    def _unread(self, line: str, previous: _Token | None, token: _Token, facts: _TextFacts) -> str | None:
-        """What a token no reading was found for becomes in its text (None: as printed)."""
-        text = token.text
-        if text.islower() and self._known.get(text):
-            return None  # most tokens: a word in lower case
-        if text[0].isupper() and previous is not None and _after_first_name(line, previous, token):
-            name = _name_with_lost_letter(text)  # `Dorte Hj`: `Høj`, its ø lost
-            if name is not None:
-                return name
-        if facts.words and len(text) >= MIN_RESPELL_LEN and not self.is_word(text.lower()):
-            return self._as_text_word(text, facts.words)  # `Stdvring` where the text reads `Støvring`
-        return None
-
-    def _read_in_text(
-        self,
-        previous_line: str,
-        line: str,
-        line_tokens: list[_Token],
-        previous: _Token | None,
-        token: _Token,
-        decision: Decision,
-        page: int,
-        facts: _TextFacts,
-    ) -> str | None:
-        """What a token with a reading (or readings for the text to choose from) becomes in its text."""
-        text = token.text
-        fixed = facts.settled[decision, page] if decision.rivals else decision.text
-        if fixed and previous is not None and self._family_name_slot(line, previous, token, fixed):
-            fixed = None  # `Rune Kallager`: after a first name comes a family name, not `Kållager`
-        if fixed and fixed.lower() not in self.lexicon and self._sign_page_never_prints(text, fixed, page, facts):
-            fixed = None  # `underskudsdekning`: a compound read through a sign this page does not print so
-        if (
-            decision.rivals
-            and text[0].isupper()
-            and any(r.substitutions == 0 and len(r.parts) == 1 for r in decision.rivals)
-            and not _starts_sentence(previous_line, line[: token.start])
-        ):
-            fixed = None  # a capital inside a sentence makes a name of a word: `Charlotte Sander`
-        if (
-            fixed
-            and text[0] in "GEOA"
-            and fixed[0] in "ØÆ"
-            and fixed[1:] == text[1:]
-            and not self._keeps_capital(fixed, facts.capitalised)
-            and not _starts_sentence(previous_line, line[: token.start])
-        ):
-            fixed = None  # `Ole Egede` is a name, not `Øgede`: inside a sentence only names change
-        if (
-            fixed
-            and text[0] == "@"
-            and not _starts_sentence(previous_line, line[: token.start])
-            and not self._keeps_capital(fixed, facts.capitalised)
-            and not _in_title_case(line, line_tokens, token)
-        ):
-            fixed = fixed[0].lower() + fixed[1:]  # `@` is Ø or ø; inside a sentence, ø (`@vrige`)
-        if fixed is not None and not decision.rivals and facts.words and fixed.lower() not in self.lexicon:
-            # `Hdrning` read as a guess (`Hårning`) where the text reads `Hørning`
-            fixed = self._as_text_word(text, facts.words) or fixed
-        return fixed
-
-    def _family_name_slot(self, line: str, previous: _Token, token: _Token, fixed: str) -> bool:
-        """Whether a capitalised token right after a common first name is read as something other
-        than a name: there it is the family name, as printed unless a name list knows the reading
-        or the token has letters Danish spelling hardly has (`Beekmark` is `Bækmark`)."""
-        return (
-            token.text[0].isupper()
-            and not MARKED.search(token.text)
-            and _after_first_name(line, previous, token)
-            and not self.is_name(fixed)
-            and fixed.lower() not in load_proper_nouns()
-            and fixed not in self._learned.values()
-        )
 
     def _capitalised_in_text(
         self, lines: list[str], spans: list[list[_Token]], decided: dict[str, Decision]
@@ -860,35 +785,6 @@ class LetterRepairer:
             i += 1
         return joined
 
-    def _in_context(self, decision: Decision, evidence: _WordLines, other_pages: _WordLines) -> Candidate:
-        def family(part: str, whole: bool) -> float:
-            """How often the word family of a reading (or of one part of a compound reading) occurs
-            elsewhere in the text; a short word counts only itself (`år` is inside too many words)."""
-            return count_in(evidence, part, whole) + OTHER_PAGES_WEIGHT * count_in(other_pages, part, whole)
-
-        def count_in(words: _WordLines, part: str, whole: bool) -> int:
-            if len(part) < MIN_FAMILY_LEN:
-                return words.counts[part] if whole else 0
-            base = self.lexicon.base_form(part)
-            return sum(words.counts[seen] for seen in words.holding(base) if self._has_part(seen, base))
-
-        # A part every reading has (the head of compound rivals) tells them nothing apart.
-        shared = set.intersection(*(set(c.parts) for c in decision.rivals))
-
-        def value(candidate: Candidate) -> float:
-            in_archive = self._archive_counts.get(candidate.text.lower(), 0)
-            whole = len(candidate.parts) == 1
-            occurrences = sum(family(part, whole) for part in candidate.parts if part not in shared)
-            return (
-                candidate.score
-                - candidate.cost
-                + (KEEP_BONUS if candidate.substitutions == 0 else 0.0)
-                + EVIDENCE_WEIGHT * math.log2(1 + occurrences)
-                + ARCHIVE_WEIGHT * math.log2(1 + in_archive)
-            )
-
-        return max(decision.rivals, key=value)
-
 
 def forget_texts() -> None:
     """Empty the caches keyed by the text seen so far (its lines, and its tokens with their readings),
@@ -952,15 +848,6 @@ def _letter_signs(token: str, reading: str) -> tuple[tuple[str, str], ...] | Non
     return align(0, 0)
 
 
-def _split_at_marked(token: str, as_read: Candidate) -> bool:
-    """Whether the token as read is a compound only by way of a part holding letters Danish spelling
-    hardly has (`arbejd|mee|sige`): no evidence that it was read right. Names keep theirs
-    (`Lorenzen`, `Rosengreen`)."""
-    if not token.islower() or len(as_read.parts) < 2 or not MARKED.search(token):
-        return False
-    return any(MARKED.search(part) for part in as_read.parts)
-
-
 def _in_title_case(line: str, tokens: list[_Token], token: _Token) -> bool:
     """Whether the token stands in a name written in title case (`Center for @konomi og Indk@b`):
     the nearest word before or after it in the same sentence, past one short joining word, is
@@ -976,29 +863,6 @@ def _in_title_case(line: str, tokens: list[_Token], token: _Token) -> bool:
         if all(char.isalpha() or char == " " for char in between):
             return True
     return False
-
-
-def _respelled_capital_only(token: str, candidate: Candidate) -> bool:
-    return (
-        candidate.substitutions == 1
-        and len(candidate.parts) > 1
-        and token[:1].isupper()
-        and token[0] != "@"
-        and candidate.text[:1] in "ØÆ"  # `Arshjul` is `Årshjul`: A for Å is the usual confusion
-        and candidate.text[:1] != token[:1]
-    )
-
-
-def _part_gain(as_read: Candidate | None, best: Candidate, lexicon: Lexicon) -> float:
-    """How much more common the one part a compound reading changes is than the part as read:
-    `landdistrikts|råd` against `landdistrikts|rad` (the weakest part, `landdistrikt`, scores both)."""
-    if as_read is None or len(as_read.parts) != len(best.parts) or len(best.parts) < 2:
-        return 0.0
-    differing = [(a, b) for a, b in zip(as_read.parts, best.parts, strict=True) if a != b]
-    if len(differing) != 1:
-        return 0.0
-    read, changed = differing[0]
-    return lexicon.strength(changed) - lexicon.strength(read)
 
 
 def confusable_words(lexicon: Lexicon) -> frozenset[str]:
@@ -1069,9 +933,11 @@ class _WordLines:
 
 @dataclass
 class _TextFacts:
-    """What the whole text says that decides how a token reads in it."""
+    """What the whole text says that decides how a token reads in it, counted once per text."""
 
-    settled: dict[tuple[Decision, int], str | None]  # rival readings the text chose, per page
+    evidence: dict[int, _WordLines]  # per page, its words as first read
+    other_pages: dict[int, _WordLines]  # per page, the other pages' words
+    occurrences: dict[int, Counter[str]]  # per page, how often it has each token
     capitalised: set[str]  # words the text writes with a capital inside a sentence
     abbreviations: dict[str, str]  # `OU`: `ØU`, from the bodies the text names
     words: list[str]  # words with Danish letters the text reads at least LEARN_MIN_COUNT times
@@ -1083,6 +949,41 @@ class _TextFacts:
         if page not in self._printed:
             self._printed[page] = repairer._letters_printed(self.pages[page])
         return self._printed[page]
+
+
+class _Place(NamedTuple):
+    """Where a token stands: the line before, its line and the line's tokens, the token before it."""
+
+    previous_line: str
+    line: str
+    tokens: Sequence[_Token]
+    previous: _Token | None
+    token: _Token
+    page: int
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a token reads as it does: its candidates scored, best first (`repair --explain`)."""
+
+    line: int  # 0-based, in the text repaired
+    start: int  # where the token starts in its line
+    page: int
+    token: str
+    chosen: str
+    scored: tuple[Scored, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.chosen != self.token
+
+    def describe(self) -> str:
+        """The explanation as lines of text: the change, then each candidate with its score and features."""
+        lines = [f"line {self.line + 1}: {self.token} -> {self.chosen}"]
+        for scored in self.scored:
+            features = " ".join(f"{name}={value:g}" for name, value in scored.as_dict()["features"].items())
+            lines.append(f"  {scored.score:7.3f}  {scored.text}  [{scored.source}]  {features}")
+        return "\n".join(lines)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -1161,10 +1062,9 @@ def misread_names(lexicon: Lexicon) -> dict[str, str]:
 
 
 # One or two signs printed for a capital Ø/Æ/Å before the rest of a word in lower case (at least
-# five letters, so short words and names are not guessed at), and how common the word must be.
+# five letters, so short words and names are not guessed at).
 MISREAD_FIRST_LETTER = re.compile(r"([A-Z@][A-Z@]?)([a-z]{5,})")
 FIRST_SIGNS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ@")
-FIRST_LETTER_MIN_ZIPF = 2.5
 # A capitalised compound this long with a Danish first letter lends its initials to abbreviations.
 MIN_ABBREVIATED_LEN = 8
 # Short words that join the words of a name in title case (`Center for Økonomi og Indkøb`).

@@ -30,6 +30,8 @@ NAMES_FILE = "names_da.tsv"
 SOURCES_VERSION = "wordfreq+wdanish+lemmas;names-dataset+faker-places"
 SOURCES_FILE = "sources.txt"
 STOPWORDS_FILE = "stopwords_da.txt"
+# Word counts of committee minutes read right (scripts/count_minutes_words.py), shipped beside this module.
+MINUTES_WORDS_FILE = Path(__file__).with_name("minutes_words_da.tsv")
 SYSTEM_WORD_LISTS = (Path("/usr/share/dict/danish"),)
 # Words that only the word list knows (no frequency) count as rare but real.
 WORDLIST_ONLY_ZIPF = 1.5
@@ -367,6 +369,16 @@ def load_stopwords() -> frozenset[str]:
 
 
 @functools.cache
+@functools.cache
+def load_minutes_words() -> dict[str, int]:
+    """How often each lower-case word form occurs in the counted minutes (the domain's frequencies)."""
+    counts: dict[str, int] = {}
+    for line in MINUTES_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        word, _, count = line.partition("\t")
+        counts[word] = int(count)
+    return counts
+
+
 def load_proper_nouns() -> frozenset[str]:
     """Lower-case forms of the names the word lists write only with a capital (`Ørum`, `Øresund`):
     a word read at the start of a token as `@` keeps its capital Ø inside a sentence when it is one."""

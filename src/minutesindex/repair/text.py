@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import ftfy
 
-from minutesindex.repair.danish import LetterRepairer
+from minutesindex.repair.danish import Explanation, LetterRepairer
 from minutesindex.repair.language import foreign_lines
 from minutesindex.repair.lexicon import load_lexicon
 
@@ -76,11 +76,35 @@ def repair_text(text: str, repairer: LetterRepairer | None = None) -> RepairResu
     return repair_pages([text], repairer)[0]
 
 
-def repair_pages(texts: list[str], repairer: LetterRepairer | None = None) -> list[RepairResult]:
+def repair_pages(
+    texts: list[str], repairer: LetterRepairer | None = None, explain: list[Explanation] | None = None
+) -> list[RepairResult]:
     """Repair the pages of one document. Each page is checked for the mangling on its own, and the
     mangled pages are repaired together: where a token has two readings (`made`: `møde` or `måde`),
-    the words of every mangled page of the document are the evidence, not just its own page's."""
+    the words of every mangled page of the document are the evidence, not just its own page's.
+    With `explain` (a list), every token whose text was weighed is added to it with its scored
+    candidates (line numbers count the lines of the mangled pages, in order)."""
     repairer = repairer or default_repairer()
+    together, page_of_line, pages = prepared_pages(texts, repairer)
+    repaired, changes = repairer.repair_lines(together, page_of_line, explain) if together else ([], [])
+    results, position = [], 0
+    for lines, mangled, foreign in pages:
+        if not mangled:
+            results.append(RepairResult("\n".join(lines), 0, False))
+            continue
+        end = position + len(lines)
+        page_lines = [line if k in foreign else repaired[position + k] for k, line in enumerate(lines)]
+        results.append(RepairResult("\n".join(page_lines), sum(changes[position:end]), True))
+        position = end + 1
+    return results
+
+
+def prepared_pages(
+    texts: list[str], repairer: LetterRepairer
+) -> tuple[list[str], list[int], list[tuple[list[str], bool, set[int]]]]:
+    """The lines of the mangled pages as repair reads them (mojibake fixed, hyphens joined, lines in
+    another language blanked, an empty line after each page), each line's page, and per page its
+    lines, whether it is mangled and which of its lines are foreign."""
     pages = []
     for text in texts:
         fixed = fix_mojibake(text)
@@ -103,14 +127,4 @@ def repair_pages(texts: list[str], repairer: LetterRepairer | None = None) -> li
         if mangled:
             together += [*("" if k in foreign else line for k, line in enumerate(lines)), ""]
             page_of_line += [number] * (len(lines) + 1)
-    repaired, changes = repairer.repair_lines(together, page_of_line) if together else ([], [])
-    results, position = [], 0
-    for lines, mangled, foreign in pages:
-        if not mangled:
-            results.append(RepairResult("\n".join(lines), 0, False))
-            continue
-        end = position + len(lines)
-        page_lines = [line if k in foreign else repaired[position + k] for k, line in enumerate(lines)]
-        results.append(RepairResult("\n".join(page_lines), sum(changes[position:end]), True))
-        position = end + 1
-    return results
+    return together, page_of_line, pages

@@ -1,0 +1,184 @@
+"""Letter repair as one scored decision: the channel, the candidate generators, the features and
+`--explain`, each on text written here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from minutesindex.repair import channel
+from minutesindex.repair.danish import Candidate, LetterRepairer
+from minutesindex.repair.decision import FEATURES, load_weights, score
+from minutesindex.repair.lexicon import load_lexicon
+from minutesindex.repair.text import repair_pages
+
+
+@pytest.fixture(scope="module")
+def repairer() -> LetterRepairer:
+    return LetterRepairer(load_lexicon())
+
+
+# -- the channel ---------------------------------------------------------------------------------
+def test_the_channel_pairs_each_danish_letter_with_the_signs_printed_for_it_case_kept():
+    assert channel.letter_signs("Møde", "Mgde") == [("ø", "g")]
+    assert channel.letter_signs("Ældre", "AEldre") == [("Æ", "AE")]
+    assert channel.letter_signs("fælles", "feelles") == [("æ", "ee")]
+    assert channel.letter_signs("plan", "plan") == [("l", "l")]
+    assert channel.letter_signs("Møde", "Made") is not None
+    assert channel.letter_signs("Møde", "Mile") is None  # the other letters differ
+
+
+def test_counts_become_probabilities_costs_substitutions_and_spellings(tmp_path, monkeypatch):
+    table = channel.count_pairs([("møde", "mgde")] * 3 + [("møde", "mode")] + [("må", "ma")] * 2)
+    assert table == {"ø": {"g": 3, "o": 1}, "å": {"a": 2}}
+    path = tmp_path / "channel.tsv"
+    channel.write_table(table, path, "written by a test")
+    monkeypatch.setattr(channel, "CHANNEL_FILE", path)
+    for cached in (channel.counts, channel.substitutions, channel.manglings):
+        cached.cache_clear()
+    try:
+        assert channel.probabilities()["ø"] == {"g": 0.75, "o": 0.25}
+        assert channel.substitutions()["g"] == (("ø", channel.cost(0.75)),)
+        assert channel.cost(0.75) < channel.cost(0.25)  # the commoner sign costs less
+        assert channel.manglings()["ø"] == ("g", "o")  # commonest first
+    finally:
+        for cached in (channel.counts, channel.substitutions, channel.manglings):
+            cached.cache_clear()
+
+
+def test_the_shipped_channel_knows_the_english_models_commonest_misreadings():
+    manglings = channel.manglings()
+    assert manglings["ø"][0] == "g" and manglings["å"][0] == "a" and "ee" in manglings["æ"][:2]
+    assert manglings["Ø"][0] == "@"
+
+
+# -- the generators --------------------------------------------------------------------------------
+def _sources(repairer: LetterRepairer, token: str) -> dict[str, str]:
+    return {c.text: c.source for c in repairer.readings(token)}
+
+
+def test_the_token_as_read_is_always_the_first_candidate(repairer):
+    for token in ("Mgdet", "plan", "xyzzy", "KL"):
+        first = repairer.readings(token)[0]
+        assert (first.text, first.source) == (token, "as_read")
+
+
+def test_each_generator_names_itself(repairer):
+    assert _sources(repairer, "Mgdet")["Mødet"] == "channel"
+    assert _sources(repairer, "bgrnehaveomradet")["børnehaveområdet"] == "channel"  # a compound
+    assert _sources(repairer, "Skonomiudvalget").get("Økonomiudvalget") == "first_letter"
+    assert _sources(repairer, "paregionens").get("på regionens") == "glued_head"
+    assert "misread_name" in _sources(repairer, "Wallge").values()
+
+
+def test_a_word_read_right_elsewhere_in_the_archive_is_a_candidate_for_its_misreadings():
+    own = LetterRepairer(load_lexicon())
+    own.learn({"Kværndrup": 3})
+    assert _sources(own, "Kveerndrup").get("Kværndrup") == "learned"
+
+
+def test_tokens_with_danish_letters_or_short_capitals_have_only_themselves(repairer):
+    assert len(repairer.readings("Møde")) == 1
+    assert len(repairer.readings("KL")) == 1
+
+
+# -- the features ----------------------------------------------------------------------------------
+def test_features_describe_the_reading_and_what_it_changes(repairer):
+    as_read, *_ = repairer.readings("mgde")
+    kept = repairer.token_features("mgde", as_read)
+    assert "changed" not in kept and kept["unknown"] == 1.0
+    mode = next(c for c in repairer.readings("mgde") if c.text == "møde")
+    changed = repairer.token_features("mgde", mode)
+    assert changed["changed"] == 1.0 and changed["substitutions"] == 1.0 and changed["known_word"] == 1.0
+    assert changed["channel_cost"] == mode.cost > 0 and changed["word_zipf"] > 4
+    assert repairer.token_features("feelles", repairer.readings("feelles")[0]).get("changed") is None
+    feelles = next(c for c in repairer.readings("feelles") if c.text == "fælles")
+    assert repairer.token_features("feelles", feelles)["marked_token"] == 1.0  # `ee` is hardly Danish
+
+
+def test_a_compound_reading_is_described_by_its_parts(repairer):
+    token = "legepladsomradets"
+    assert "legepladsområdets" not in repairer.lexicon  # a compound the lexicon lacks as a word
+    reading = next(c for c in repairer.readings(token) if c.text == "legepladsområdets")
+    features = repairer.token_features(token, reading)
+    assert features["compound"] == 1.0 and "known_word" not in features
+    assert features["compound_parts"] == len(reading.parts) - 1 >= 1 and features["compound_zipf"] > 2
+
+
+def test_a_name_reading_is_marked_as_a_name(repairer):
+    name = next(c for c in repairer.readings("Wallge") if c.source == "misread_name")
+    assert repairer.token_features("Wallge", name)["name"] == 1.0
+
+
+def test_the_text_weighs_a_readings_word_family_and_where_the_token_stands():
+    text = (
+        "Mgdet blev holdt i radhuset. Formanden abnede mgdet, og mgderne i foraret blev aftalt.\n"
+        "Referat af made i udvalget.\n"
+    )
+    explained: list = []
+    repair_pages([text], LetterRepairer(load_lexicon()), explained)
+    made = next(e for e in explained if e.token == "made")
+    family = {s.text: s.features.get("family", 0.0) for s in made.scored}
+    assert family["møde"] > family.get("måde", 0.0)  # `mødet`, `møderne` on the page
+    assert made.chosen == "møde"
+
+
+def test_a_capitalised_word_changed_inside_a_sentence_is_marked_so():
+    explained: list = []
+    repair_pages(["Det blev drgftet af Anne Sander og udvalget pa mgdet i dag."], LetterRepairer(load_lexicon()),
+                 explained)  # fmt: skip
+    sander = [e for e in explained if e.token == "Sander"]
+    for explanation in sander:
+        changed = [s for s in explanation.scored if s.text != "Sander"]
+        assert all(s.features.get("mid_sentence_change") == 1.0 for s in changed)
+        assert explanation.chosen == "Sander"
+
+
+# -- the decision ----------------------------------------------------------------------------------
+def test_the_weight_table_scores_every_feature_and_the_best_candidate_wins(repairer):
+    weights = load_weights()
+    assert set(weights) == set(FEATURES)
+    assert score({"changed": 1.0}, weights) == weights["changed"]
+    decision = repairer.decide("mgdet")
+    best = max(decision.candidates, key=lambda c: score(repairer.token_features("mgdet", c), weights))
+    assert decision.text == best.text == "mødet"
+
+
+def test_the_shipped_weights_say_how_they_were_fitted():
+    from minutesindex.repair.decision import WEIGHTS_FILE
+
+    table = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert "fit_repair.py" in table["fitted"]
+
+
+def test_other_weights_make_other_decisions():
+    """The weights decide, not rules: a table that prices every change out keeps the text as read."""
+    never = {name: 0.0 for name in FEATURES} | {"changed": -100.0}
+    assert LetterRepairer(load_lexicon(), weights=never).repair_token("mgdet") is None
+    assert LetterRepairer(load_lexicon()).repair_token("mgdet") == "mødet"
+
+
+def test_explain_shows_the_candidates_features_and_scores_of_each_changed_word(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Mgdet i udvalget pa radhuset blev abnet, og referatet af mgdet blev godkendt.\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "minutesindex", "--home", str(tmp_path / "home"), "repair", "--explain", str(page)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "Mødet i udvalget på rådhuset" in done.stdout
+    assert "Mgdet -> Mødet" in done.stderr and "pa -> på" in done.stderr
+    block = done.stderr.split("Mgdet -> Mødet")[1].split("\nline ")[0]
+    assert "[as_read]" in block and "[channel]" in block and "word_zipf=" in block
+    plain = subprocess.run(
+        [sys.executable, "-m", "minutesindex", "--home", str(tmp_path / "home"), "repair", str(page)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert plain.stderr == "" and plain.stdout == done.stdout
+
+
+def test_a_candidate_is_a_plain_record():
+    candidate = Candidate("møde", 1, 0.24, ("møde",), 5.3, "channel")
+    assert candidate.source == "channel" and candidate._replace(source="as_read").text == "møde"
