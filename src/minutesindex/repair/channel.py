@@ -64,10 +64,10 @@ def substitutions() -> dict[str, tuple[tuple[str, float], ...]]:
 
 
 @functools.cache
-def manglings() -> dict[str, tuple[str, ...]]:
-    """Per Danish letter, the signs the English model prints for it, commonest first."""
+def manglings() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Per Danish letter, the signs the English model prints for it with their shares, commonest first."""
     return {
-        letter: tuple(sign for sign, _ in sorted(signs.items(), key=lambda sp: -sp[1]) if sign and sign != letter)
+        letter: tuple((sign, p) for sign, p in sorted(signs.items(), key=lambda sp: -sp[1]) if sign and sign != letter)
         for letter, signs in probabilities().items()
         if letter in DANISH_LETTERS
     }

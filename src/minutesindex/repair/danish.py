@@ -1,10 +1,13 @@
 """Restore æ, ø and å in text that Tesseract read with the wrong (English) language model.
 
 A page is repaired only when it shows the mangling: no Danish letters at all, yet words that
-become Danish words once the known confusions are undone. Candidates come from those confusions
-and are chosen by a Danish lexicon with frequencies; compounds are accepted when they split into
-known parts. A word that is already Danish is changed only when the candidate is far more common
-(`pa` → `på`, `ar` → `år`), never on weak evidence (`far`, `for`, `har` stay).
+become Danish words once the known confusions are undone. Each token's readings are candidates,
+each made by a generator that names itself (as read, the counted confusions undone, a word the home
+reads right, a misread name, a first letter, a glued head, a respelling; in the text: a word it
+reads elsewhere, an abbreviation of a body it names, a lost letter, lower case). Each candidate's
+evidence is a record of features (repair/decision.py), what the text tells is computed once per
+document, and one weighted score, fitted on the bench (scripts/fit_repair.py), chooses: the token as
+read is simply the candidate that changes nothing.
 """
 
 from __future__ import annotations
@@ -83,8 +86,11 @@ _NAMED_BODY_HEAD = re.compile(r"(?:udvalgs|råds|nævns|bestyrelses)(?=[a-zæø�
 MIN_HEAD = 4
 MIN_TAIL = 5
 SHORT_HEAD = 2
-# The common misreadings of each Danish letter, for learning words from correctly read text.
+# The signs the English model prints for each Danish letter with their shares (repair/channel.py), and
+# the least likely spelling of a word kept (`Læssøe` printed `Leessge`: 0.40 × 0.52): for a word with
+# æ and ø, the spellings under 1 % hold 13 % of the channel's mass.
 MANGLINGS = channel.manglings()
+SPELLING_FLOOR = 0.01
 # A word must have been read right this often before its misreadings are repaired to it.
 LEARN_MIN_COUNT = 2
 # How many words' worth of the counted channel a page's own channel starts from (page_channel_cost).
@@ -1057,7 +1063,7 @@ def misread_names(lexicon: Lexicon) -> dict[str, str]:
         return count()
     if not lexicon.path.with_name(NAMES_FILE).exists():
         load_names()  # builds it
-    name = f"misread_names_da_{hashlib.sha1(repr(MANGLINGS).encode()).hexdigest()[:12]}"
+    name = f"misread_names_da_{hashlib.sha1(repr((MANGLINGS, SPELLING_FLOOR)).encode()).hexdigest()[:12]}"
     return load_cached(lexicon.path.with_name(NAMES_FILE), name, count)
 
 
@@ -1095,16 +1101,23 @@ def _common_first_names() -> frozenset[str]:
 UNRANKED = 1_000_000
 
 
-def mangled_spellings(word: str, limit: int = 64) -> set[str]:
-    """How the English model may print a word with Danish letters (`Sølund`: `Sglund`, `Salund`, …)."""
-    spellings = {""}
+def mangled_spellings(word: str) -> set[str]:
+    """How the English model may print a word with Danish letters (`Sølund`: `Sglund`, `Salund`, …):
+    each spelling at least SPELLING_FLOOR likely by the channel's counts (at most 1/floor of them)."""
+    spellings = {"": 1.0}
     for char in word:
-        options = MANGLINGS.get(char, (char,))
-        spellings = {s + o for s in spellings for o in options}
-        if len(spellings) > limit:
-            return set()
-    spellings.discard(word)
-    return spellings
+        signs = MANGLINGS.get(char)
+        if signs is None:
+            spellings = {spelling + char: p for spelling, p in spellings.items()}
+            continue
+        spellings = {
+            spelling + sign: p * share
+            for spelling, p in spellings.items()
+            for sign, share in signs
+            if p * share >= SPELLING_FLOOR
+        }
+    spellings.pop(word, None)
+    return set(spellings)
 
 
 def _all_caps(token: str) -> bool:

@@ -379,6 +379,7 @@ def load_minutes_words() -> dict[str, int]:
     return counts
 
 
+@functools.cache
 def load_proper_nouns() -> frozenset[str]:
     """Lower-case forms of the names the word lists write only with a capital (`Ørum`, `Øresund`):
     a word read at the start of a token as `@` keeps its capital Ø inside a sentence when it is one."""
