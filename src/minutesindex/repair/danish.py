@@ -339,6 +339,8 @@ class LetterRepairer:
                 features["capitalised_word"] = 1.0  # `Fallesvarme`: a capitalised compound, not a name
             if self.is_name(token) or as_read in load_proper_nouns():
                 features["name_token"] = 1.0  # `Gjesing`, `Sander`: a name as printed
+                if "name" not in features:
+                    features["name_lost"] = 1.0  # … read as no name (`Neergaard`: `Nærgaard`)
             features["capitalised"] = float(token[0].isupper())
             features["all_caps"] = float(_all_caps(token))
             features["short"] = float(len(token) <= MAX_ABBREVIATION)
@@ -596,6 +598,8 @@ class LetterRepairer:
             features["mid_sentence_change"] = 1.0
         if text[0].isupper() and place.previous is not None and _after_first_name(place.line, place.previous, token):
             features["after_first_name_change"] = 1.0
+            if not self.token_features(text, candidate).get("name"):
+                features["family_name_lost"] = 1.0  # where a family name stands, a reading that is none
         if (
             candidate.text[:1] in "ÆØÅ"
             and inside

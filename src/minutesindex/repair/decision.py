@@ -42,6 +42,7 @@ TOKEN_FEATURES = (
     "capital_changed",  # the reading changes the token's capital first letter
     "capitalised_word",  # a capitalised token read as a word or compound × changed
     "name_token",  # the token as read is a name × changed
+    "name_lost",  # the token as read is a name, the reading none
     "capitalised",  # the token starts with a capital × changed
     "all_caps",  # the token is in capitals × changed
     "short",  # the token has three letters or fewer × changed
@@ -59,6 +60,7 @@ CONTEXT_FEATURES = (
     "archive",  # log2(1 + occurrences in documents of the home read right)
     "mid_sentence_change",  # a capitalised token inside a sentence, changed (names stay as printed)
     "after_first_name_change",  # a capitalised token right after a common first name, changed
+    "family_name_lost",  # the same, read as no name
     "page_channel_cost",  # -log10 P(signs | letters) on the page's own channel (its unambiguous repairs, smoothed)
     "sign_printed",  # log2(1 + other words of the page read through the same signs), for a non-word
     "sign_unprinted",  # log2(1 + other words of the page printing the letter, never so) where none is
