@@ -62,8 +62,6 @@ CONTEXT_FEATURES = (
     "after_first_name_change",  # a capitalised token right after a common first name, changed
     "family_name_lost",  # the same, read as no name
     "page_channel_cost",  # -log10 P(signs | letters) on the page's own channel (its unambiguous repairs, smoothed)
-    "sign_printed",  # log2(1 + other words of the page read through the same signs), for a non-word
-    "sign_unprinted",  # log2(1 + other words of the page printing the letter, never so) where none is
     "capital_inside_sentence",  # a capital Ø/Æ/Å written inside a sentence where the text has none
     "known_token_no_family",  # a word as read changed into one its text never uses elsewhere
     "source_text_word",
