@@ -184,6 +184,21 @@ def describe(counts: tuple[int, int, int]) -> str:
     return f"{counts[0]} repaired right, {counts[1]} read wrong, {counts[2]} correct words changed"
 
 
+def fit_in_rounds(pages: list[Path], start: np.ndarray, rounds: int) -> tuple[np.ndarray, dict[Path, list[Group]]]:
+    """The weights fitted on the groups of every round so far, each round's pages repaired with the
+    last round's weights (refitted on the last round alone, the weights swung between two states),
+    and those groups by page."""
+    w = start
+    by_page: dict[Path, list[Group]] = {page: [] for page in pages}
+    for round_number in range(1, rounds + 1):
+        for page, groups in collect(pages, dict(zip(FEATURES, w, strict=True))).items():
+            by_page[page] += groups
+        every = [group for groups in by_page.values() for group in groups]
+        w = fit(every, w)
+        print(f"round {round_number}: {len(every)} weighed tokens; {describe(outcomes(every, w))}")
+    return w, by_page
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--splits", nargs="+", default=["dev", "councils"])
@@ -196,15 +211,15 @@ def main() -> None:
     args = parser.parse_args()
     pages = [page for split in args.splits for page in pages_of(split)]
     table = json.loads(args.start.read_text(encoding="utf-8"))
-    w = np.array([float(table["weights"].get(name, 0.0)) for name in FEATURES])
-    for round_number in range(1, args.rounds + 1):
-        by_page = collect(pages, dict(zip(FEATURES, w, strict=True)))
-        groups = [group for page_groups in by_page.values() for group in page_groups]
-        w = fit(groups, w)
-        print(f"round {round_number}: {len(groups)} weighed tokens; {describe(outcomes(groups, w))}")
+    w, by_page = fit_in_rounds(
+        pages, np.array([float(table["weights"].get(name, 0.0)) for name in FEATURES]), args.rounds
+    )
     if args.leave_one_out:
         held = pages_of(args.leave_one_out)
-        by_page = collect(sorted({*pages, *held}), dict(zip(FEATURES, w, strict=True)))
+        for page, groups in collect(
+            [page for page in held if page not in by_page], dict(zip(FEATURES, w, strict=True))
+        ).items():
+            by_page[page] = groups
         total = np.zeros(3, dtype=int)
         for page in held:
             rest = [group for other, page_groups in by_page.items() if other != page for group in page_groups]
@@ -215,7 +230,7 @@ def main() -> None:
     weights = {name: round(float(value), 4) for name, value in zip(FEATURES, w, strict=True) if abs(value) >= 1e-4}
     table = {
         "fitted": f"scripts/fit_repair.py on bench/repair/{' and '.join(args.splits)} (English-model OCR), "
-        f"{args.rounds} rounds, {len(groups)} weighed tokens, keep weight {KEEP_WEIGHT}, L2 {L2}",
+        f"{args.rounds} rounds, {sum(map(len, by_page.values()))} weighed tokens, keep weight {KEEP_WEIGHT}, L2 {L2}",
         "weights": weights,
     }
     args.out.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
