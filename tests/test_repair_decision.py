@@ -24,8 +24,8 @@ def repairer() -> LetterRepairer:
 # -- the channel ---------------------------------------------------------------------------------
 def test_the_channel_pairs_each_danish_letter_with_the_signs_printed_for_it_case_kept():
     assert channel.letter_signs("Møde", "Mgde") == [("ø", "g")]
-    assert channel.letter_signs("Ældre", "AEldre") == [("Æ", "AE")]
-    assert channel.letter_signs("fælles", "feelles") == [("æ", "ee")]
+    assert channel.letter_signs("Ældre", "AEldre") == [("Æ", "AE"), ("l", "l")]  # `l` too: it may print as I
+    assert channel.letter_signs("fælles", "feelles") == [("æ", "ee"), ("l", "l"), ("l", "l")]
     assert channel.letter_signs("plan", "plan") == [("l", "l")]
     assert channel.letter_signs("Møde", "Made") is not None
     assert channel.letter_signs("Møde", "Mile") is None  # the other letters differ
@@ -70,7 +70,7 @@ def test_the_token_as_read_is_always_the_first_candidate(repairer):
 def test_each_generator_names_itself(repairer):
     assert _sources(repairer, "Mgdet")["Mødet"] == "channel"
     assert _sources(repairer, "bgrnehaveomradet")["børnehaveområdet"] == "channel"  # a compound
-    assert _sources(repairer, "Skonomiudvalget").get("Økonomiudvalget") == "first_letter"
+    assert _sources(repairer, "MOkonomiudvalget").get("Økonomiudvalget") == "first_letter"  # two signs for Ø
     assert _sources(repairer, "paregionens").get("på regionens") == "glued_head"
     assert "misread_name" in _sources(repairer, "Wallge").values()
 
@@ -136,6 +136,70 @@ def test_a_capitalised_word_changed_inside_a_sentence_is_marked_so():
         changed = [s for s in explanation.scored if s.text != "Sander"]
         assert all(s.features.get("mid_sentence_change") == 1.0 for s in changed)
         assert explanation.chosen == "Sander"
+
+
+def test_the_domains_word_counts_speak_for_the_reading_minutes_use():
+    """`made` is `måde` in general Danish and `møde` in minutes: a repairer counting minutes that
+    say `møde` gives that reading the feature, one counting none gives it nothing."""
+    lexicon = load_lexicon()
+    counted = LetterRepairer(lexicon, minutes_words={"møde": 40, "sager": 9})
+    bare = LetterRepairer(lexicon, minutes_words={})
+    word = next(c for c in counted.readings("made") if c.text == "møde")
+    compound = Candidate("teknikudvalgsmøde", 1, 0.3, ("teknikudvalgs", "møde"), 3.0, "channel")
+    for token, candidate in (("made", word), ("teknikudvalgsmade", compound)):
+        assert counted.token_features(token, candidate)["minutes_words"] > 5  # a compound by its last part
+        assert bare.token_features(token, candidate)["minutes_words"] == 0
+
+
+def test_the_shipped_minutes_counts_are_words_with_counts():
+    from minutesindex.repair.lexicon import load_minutes_words
+
+    counts = load_minutes_words()
+    assert counts["møde"] > counts.get("måde", 0) and all(n >= 2 for n in counts.values())
+
+
+def test_the_pages_own_channel_prices_a_sign_by_how_the_page_prints_that_letter():
+    """A page that prints ø as `a` in words only ø explains (`draftede`, `falgende`) makes `a` for
+    ø cheap there; on a page that prints ø as `g` throughout, the same reading costs more."""
+    lexicon = load_lexicon()
+
+    def page_cost(text: str) -> float:
+        explained: list = []
+        repair_pages([text], LetterRepairer(lexicon), explained)
+        made = next(e for e in explained if e.token == "made")
+        return next(s for s in made.scored if s.text == "møde").features["page_channel_cost"]
+
+    prints_a = "Udvalget draftede sagen. Det falgende blev besluttet pa et made i udvalget. Radet harte sagen.\n"
+    prints_g = "Udvalget drgftede sagen. Det fglgende blev besluttet pa et made i udvalget. Radet hgrte sagen.\n"
+    assert page_cost(prints_a) < page_cost(prints_g)
+
+
+def test_a_name_read_as_no_name_is_marked(repairer):
+    """`Neergaard` (a family name in its old spelling) read as `Nærgaard` loses the name."""
+    nærgaard = next(c for c in repairer.readings("Neergaard") if c.text == "Nærgaard")
+    features = repairer.token_features("Neergaard", nærgaard)
+    assert features["name_token"] == 1.0 and features["name_lost"] == 1.0
+    walløe = next(c for c in repairer.readings("Wallge") if c.source == "misread_name")
+    assert "name_lost" not in repairer.token_features("Wallge", walløe)
+
+
+def test_a_family_names_place_read_as_no_name_is_marked():
+    explained: list = []
+    repair_pages(["Borgmesteren orienterede om, at Rune Kallager er udpeget pa mgdet."], LetterRepairer(load_lexicon()),
+                 explained)  # fmt: skip
+    kallager = next(e for e in explained if e.token == "Kallager")
+    changed = [s for s in kallager.scored if s.text != "Kallager"]
+    assert changed and all(s.features.get("family_name_lost") == 1.0 for s in changed if not s.features.get("name"))
+
+
+def test_a_name_with_two_danish_letters_has_its_likely_misspellings():
+    from minutesindex.repair.danish import SPELLING_FLOOR, mangled_spellings
+
+    spellings = mangled_spellings("Læssøe")
+    assert {"Leessge", "Lessge", "Laessoe"} <= spellings  # ee and g (0.21), e and g, ae and o (0.013)
+    assert "Lassoe" not in spellings  # a and o: 0.005
+    assert 0 < len(spellings) <= 1 / SPELLING_FLOOR
+    assert "Læssøe" not in spellings and mangled_spellings("plan") == set()
 
 
 # -- the decision ----------------------------------------------------------------------------------

@@ -328,7 +328,8 @@ class LetterRepairer:
             as_read = token.lower()
             features["changed"] = 1.0
             features["substitutions"] = float(candidate.substitutions)
-            features["channel_cost"] = candidate.cost
+            cost = _channel_cost(token, text)
+            features["channel_cost"] = candidate.cost if cost is None else cost
             features["marked_token"] = float(bool(MARKED.search(token)))
             if as_read in lex:
                 features["known_token"] = 1.0
@@ -532,7 +533,13 @@ class LetterRepairer:
             return decision.text  # most tokens: one reading, or a word in lower case the text leaves alone
         if not candidates:
             candidates = [self._reading(text, text, "as_read")]
-        candidates += [self._reading(text, reading, source) for reading, source in extra if reading != text]
+        # One candidate a reading: a reading the text makes again keeps its first source (a duplicate would
+        # share the softmax with it, and the fit would count one of the two as wrong).
+        read = {candidate.text for candidate in candidates}
+        for reading, source in extra:
+            if reading not in read:
+                candidates.append(self._reading(text, reading, source))
+                read.add(reading)
         shared = set.intersection(*(set(c.parts) for c in candidates)) if len(candidates) > 1 else set()
         scored = []
         for candidate in candidates:
@@ -597,6 +604,8 @@ class LetterRepairer:
         inside = not _starts_sentence(place.previous_line, place.line[: token.start])
         if text[0].isupper() and inside:
             features["mid_sentence_change"] = 1.0
+        if not inside and candidate.text[:1].islower() and not text[:1].islower():
+            features["lower_case_sentence_start"] = 1.0  # `@konomien` opening a sentence read `økonomien`
         if text[0].isupper() and place.previous is not None and _after_first_name(place.line, place.previous, token):
             features["after_first_name_change"] = 1.0
             if not self.token_features(text, candidate).get("name"):
@@ -1131,6 +1140,26 @@ def _confusion_costs() -> dict[tuple[str, str], float]:
 
 
 _CONFUSION_COST = _confusion_costs()
+_CASED_COST = {(sign, letter): cost for sign, readings in SUBSTITUTIONS.items() for letter, cost in readings}
+
+
+def _channel_cost(token: str, reading: str) -> float | None:
+    """The channel's cost of the signs the token shows for the reading's letters. A sign that has a
+    case (`A` for Å) says the letter's case too; one that has none (`@`, `¢`) says only which letter:
+    `@` is mostly printed for Ø, but inside a sentence ø is far commoner, so the sentence decides
+    (its least cost over both cases)."""
+    pairs = channel.letter_signs(reading, token)
+    if pairs is None:
+        return None
+    cost = 0.0
+    for letter, sign in pairs:
+        if sign == letter:
+            continue
+        if sign.lower() == sign.upper():
+            cost += _CONFUSION_COST.get((sign, letter.lower()), UNCOUNTED_COST)
+        else:
+            cost += _CASED_COST.get((sign, letter), UNCOUNTED_COST)
+    return cost
 
 
 # Where in a token a substitution writes, for its case (an all-caps token gets Æ/Ø/Å; inside a

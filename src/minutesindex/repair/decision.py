@@ -58,6 +58,7 @@ TOKEN_FEATURES = (
 CONTEXT_FEATURES = (
     "family",  # log2(1 + occurrences of the reading's word family in the text, other pages counting half)
     "archive",  # log2(1 + occurrences in documents of the home read right)
+    "lower_case_sentence_start",  # a reading in lower case where a sentence starts and the token is not
     "mid_sentence_change",  # a capitalised token inside a sentence, changed (names stay as printed)
     "after_first_name_change",  # a capitalised token right after a common first name, changed
     "family_name_lost",  # the same, read as no name

@@ -119,3 +119,10 @@ def _is_danish(words: set[str]) -> bool:
     """Whether a paragraph's Danish function words clearly outnumber any other language's."""
     danish, others = function_words()
     return _outnumbers(len(words & danish), max(len(words & vocabulary) for vocabulary in others.values()))
+
+
+def has_danish_words(text: str) -> bool:
+    """Whether the text holds a distinctly Danish function word, as read or as the English model prints
+    it (`og`, `ikke`, `pa`): mangled Danish always does; a short English text (`The committee made a
+    decision to meet again`) has none, so no confusion is undone in it."""
+    return bool(_words(text) & function_words()[0])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import ftfy
 
 from minutesindex.repair.danish import Explanation, LetterRepairer
-from minutesindex.repair.language import foreign_lines
+from minutesindex.repair.language import foreign_lines, has_danish_words
 from minutesindex.repair.lexicon import load_lexicon
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -111,7 +111,7 @@ def prepared_pages(
         lines = fixed.split("\n")
         foreign = foreign_lines(lines)
         danish = "\n".join(line for k, line in enumerate(lines) if k not in foreign)
-        mangled = repairer.looks_mangled(danish)
+        mangled = has_danish_words(danish) and repairer.looks_mangled(danish)
 
         def is_word(word: str, mangled: bool = mangled) -> bool:
             lower = word.lower()
