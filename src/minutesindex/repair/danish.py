@@ -529,8 +529,21 @@ class LetterRepairer:
         text = token.text
         candidates = list(decision.candidates)
         extra = self._text_readings(place, decision, facts)
-        if not extra and (not candidates or (decision.text is None and text.islower() and self._known.get(text))):
-            return decision.text  # most tokens: one reading, or a word in lower case the text leaves alone
+        if not extra and (
+            not candidates
+            or (
+                decision.text is None
+                and text.islower()
+                and self._known.get(text)
+                and not any(
+                    self._family(c.text.lower(), facts.evidence[place.page]) > 0
+                    for c in candidates
+                    if c.text != text
+                )
+            )
+        ):
+            # Most tokens: one reading, or a word in lower case whose rivals the page never uses.
+            return decision.text
         if not candidates:
             candidates = [self._reading(text, text, "as_read")]
         # One candidate a reading: a reading the text makes again keeps its first source (a duplicate would
