@@ -536,9 +536,7 @@ class LetterRepairer:
                 and text.islower()
                 and self._known.get(text)
                 and not any(
-                    self._family(c.text.lower(), facts.evidence[place.page]) > 0
-                    for c in candidates
-                    if c.text != text
+                    self._family(c.text.lower(), facts.evidence[place.page]) > 0 for c in candidates if c.text != text
                 )
             )
         ):
