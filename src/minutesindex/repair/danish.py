@@ -319,9 +319,8 @@ class LetterRepairer:
             features["name"] = 1.0
         # The domain's own frequency: of the word, or of a compound's last part (its head: `…møde`).
         minutes = self.minutes_words
-        features["minutes_words"] = math.log2(
-            1 + minutes.get(lower, 0) + minutes.get(candidate.parts[-1], 0) * (len(candidate.parts) > 1)
-        )
+        head = self.head(candidate)
+        features["minutes_words"] = math.log2(1 + minutes.get(lower, 0) + (minutes.get(head, 0) if head else 0))
         fit = self._letter_fit(lower)
         features["letter_fit"] = fit
         if text != token:
@@ -349,6 +348,14 @@ class LetterRepairer:
             features[f"source_{candidate.source}"] = 1.0
         self._features[key] = features
         return features
+
+    def head(self, candidate: Candidate) -> str | None:
+        """A compound reading's head: the last part of its last part as the lexicon splits it (`møde`
+        of `økonomi|udvalgsmøde`, however the reading was split); None for a reading in one part."""
+        if len(candidate.parts) < 2:
+            return None
+        last = candidate.parts[-1]
+        return (self.lexicon.split_compound(last) or (last,))[-1]
 
     def _letter_fit(self, lower: str) -> float:
         letters = lower.replace(" ", "")
@@ -551,7 +558,8 @@ class LetterRepairer:
             if reading not in read:
                 candidates.append(self._reading(text, reading, source))
                 read.add(reading)
-        shared = set.intersection(*(set(c.parts) for c in candidates)) if len(candidates) > 1 else set()
+        heads = [{self.head(c) or c.text.lower()} for c in candidates]
+        shared = set.intersection(*heads) if len(candidates) > 1 else set()
         scored = []
         for candidate in candidates:
             features = dict(self.token_features(text, candidate))
@@ -604,7 +612,8 @@ class LetterRepairer:
         # there (`økonomiudvalgs|møde` against `…|måde`: the text's `mødet` speaks for the first).
         family = 0.0
         lower = candidate.text.lower()
-        tail = candidate.parts[-1] if len(candidate.parts) > 1 and candidate.parts[-1] not in shared else None
+        head = self.head(candidate)
+        tail = head if head and head not in shared else None
         for word in (lower, tail) if tail else (lower,):
             family += self._family(word, facts.evidence[place.page], first_read, own)
             family += OTHER_PAGES_SHARE * self._family(word, facts.other_pages[place.page])
