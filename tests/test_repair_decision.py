@@ -192,6 +192,14 @@ def test_a_family_names_place_read_as_no_name_is_marked():
     assert changed and all(s.features.get("family_name_lost") == 1.0 for s in changed if not s.features.get("name"))
 
 
+def test_a_change_on_an_abbreviations_ending_is_marked(repairer):
+    """`KLs` (KL's genitive) read `KLø`: the change falls on the ending, not the abbreviation."""
+    for candidate in repairer.readings("KLs")[1:]:
+        assert repairer.token_features("KLs", candidate).get("abbreviation_ending") == 1.0
+    feelles = next(c for c in repairer.readings("feelles") if c.text == "fælles")
+    assert "abbreviation_ending" not in repairer.token_features("feelles", feelles)
+
+
 def test_a_name_with_two_danish_letters_has_its_likely_misspellings():
     from minutesindex.repair.danish import SPELLING_FLOOR, mangled_spellings
 

@@ -66,6 +66,8 @@ _CAPITAL_I_AS_L = re.compile(r"l[bcdfghjklmnpqrstvwxz]\w{2}")
 # A known word in lower case glued to a capitalised one (`dagsordenAbn`); a capital A inside a word
 # after fewer letters is å (`omrAder`).
 GLUED_CAPITAL = re.compile(r"([A-ZÆØÅ]?[a-zæøå]{4,})([A-ZÆØÅ][a-zæøå]{2,})")
+# An abbreviation in capitals with an ending in lower case (`KLs`, `DRs`, `PDFer`).
+INFLECTED_ABBREVIATION = re.compile(r"([A-ZÆØÅ]{2,})([a-zæøå]{1,3})")
 INNER_CAPITAL = re.compile(r"[a-zæøå]{4}[A-ZÆØÅ][a-zæøå]")
 URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\S+@\S+\.\w+")  # an address from the start of its run
 # A compound reading's evidence: its rarest part's frequency less this per further part (in zipf, as
@@ -344,6 +346,9 @@ class LetterRepairer:
                     features["name_lost"] = 1.0  # … read as no name (`Neergaard`: `Nærgaard`)
             features["capitalised"] = float(token[0].isupper())
             features["all_caps"] = float(_all_caps(token))
+            inflected = INFLECTED_ABBREVIATION.fullmatch(token)
+            if inflected and text[: inflected.end(1)] == token[: inflected.end(1)]:
+                features["abbreviation_ending"] = 1.0  # `KLs` read `KLø`: the change falls on its ending
             features["short"] = float(len(token) <= MAX_ABBREVIATION)
             features[f"source_{candidate.source}"] = 1.0
         self._features[key] = features

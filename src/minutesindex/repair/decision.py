@@ -44,6 +44,7 @@ TOKEN_FEATURES = (
     "name_token",  # the token as read is a name × changed
     "name_lost",  # the token as read is a name, the reading none
     "capitalised",  # the token starts with a capital × changed
+    "abbreviation_ending",  # the token is an abbreviation with an ending (`KLs`), the change on the ending
     "all_caps",  # the token is in capitals × changed
     "short",  # the token has three letters or fewer × changed
     "source_channel",
