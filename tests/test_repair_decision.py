@@ -200,6 +200,14 @@ def test_a_change_on_an_abbreviations_ending_is_marked(repairer):
     assert "abbreviation_ending" not in repairer.token_features("feelles", feelles)
 
 
+def test_a_compound_with_a_part_in_the_old_spelling_is_marked(repairer):
+    """`Neergaard` read as `nær|gaard`: `aa` for å is how names are written, not words."""
+    nærgaard = next(c for c in repairer.readings("Neergaard") if c.text == "Nærgaard")
+    assert repairer.token_features("Neergaard", nærgaard).get("old_spelling_part") == 1.0
+    compound = next(c for c in repairer.readings("bgrnehaveomradet") if c.text == "børnehaveområdet")
+    assert "old_spelling_part" not in repairer.token_features("bgrnehaveomradet", compound)
+
+
 def test_a_name_with_two_danish_letters_has_its_likely_misspellings():
     from minutesindex.repair.danish import SPELLING_FLOOR, mangled_spellings
 

@@ -313,6 +313,8 @@ class LetterRepairer:
             features["estimated"] = float(any(map(lex.is_estimated, words)))
         elif len(candidate.parts) > 1:
             features["compound"] = 1.0
+            if any("aa" in part for part in candidate.parts):
+                features["old_spelling_part"] = 1.0  # `nær|gaard`: a part in the old spelling is a name's
             features["compound_parts"] = len(candidate.parts) - 1.0
             features["compound_zipf"] = min(map(lex.strength, candidate.parts))
         else:

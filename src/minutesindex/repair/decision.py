@@ -29,6 +29,7 @@ TOKEN_FEATURES = (
     "word_zipf",  # its frequency (zipf) where it is a word
     "estimated",  # the word list alone knows it (a rare form)
     "compound",  # the reading is a compound of known parts only
+    "old_spelling_part",  # a compound with a part spelt with `aa` (`nær|gaard`): names write so, words no more
     "compound_parts",  # parts beyond the first
     "compound_zipf",  # the frequency of its rarest part
     "unknown",  # neither a word nor a compound (a name, a respelling)
