@@ -208,6 +208,12 @@ def test_a_compound_with_a_part_in_the_old_spelling_is_marked(repairer):
     assert "old_spelling_part" not in repairer.token_features("bgrnehaveomradet", compound)
 
 
+def test_an_abbreviations_readings_are_not_judged_by_how_danish_their_letters_look(repairer):
+    for candidate in repairer.readings("OU"):
+        assert "letter_fit" not in repairer.token_features("OU", candidate)
+    assert "letter_fit" in repairer.token_features("mgde", repairer.readings("mgde")[0])
+
+
 def test_a_name_with_two_danish_letters_has_its_likely_misspellings():
     from minutesindex.repair.danish import SPELLING_FLOOR, mangled_spellings
 

@@ -325,8 +325,9 @@ class LetterRepairer:
         minutes = self.minutes_words
         head = self.head(candidate)
         features["minutes_words"] = math.log2(1 + minutes.get(lower, 0) + (minutes.get(head, 0) if head else 0))
-        fit = self._letter_fit(lower)
-        features["letter_fit"] = fit
+        if not (_all_caps(token) and len(token) <= MAX_ABBREVIATION):
+            # How Danish its letters look says nothing of an abbreviation's (`OU`, `ØU`).
+            features["letter_fit"] = self._letter_fit(lower)
         if text != token:
             as_read = token.lower()
             features["changed"] = 1.0
