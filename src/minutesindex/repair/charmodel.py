@@ -20,23 +20,44 @@ SMOOTHING = 0.5
 
 
 class CharModel:
+    """Trigram log probabilities, computed once per trigram the model has seen and once per context
+    for the trigrams it has not (a repair asks for hundreds of thousands)."""
+
     def __init__(self, trigrams: dict[str, int], bigrams: dict[str, int]) -> None:
         self.trigrams = trigrams
         self.bigrams = bigrams
+        self._seen = {
+            trigram: math.log((count + SMOOTHING) / (bigrams.get(trigram[:2], 0) + SMOOTHING * ALPHABET_SIZE))
+            for trigram, count in trigrams.items()
+        }
+        self._unseen = {
+            context: math.log(SMOOTHING / (count + SMOOTHING * ALPHABET_SIZE)) for context, count in bigrams.items()
+        }
+        self._never = math.log(SMOOTHING / (SMOOTHING * ALPHABET_SIZE))  # an unseen trigram in an unseen context
 
-    def _log_probs(self, word: str) -> Iterable[float]:
-        padded = f"^^{word.lower()}$"
-        for i in range(len(padded) - 2):
-            count = self.trigrams.get(padded[i : i + 3], 0)
-            context = self.bigrams.get(padded[i : i + 2], 0)
-            yield math.log((count + SMOOTHING) / (context + SMOOTHING * ALPHABET_SIZE))
+    def _log_probs(self, padded: str, start: int, end: int) -> list[float]:
+        seen, unseen, never = self._seen, self._unseen, self._never
+        out = []
+        for i in range(start, end):
+            trigram = padded[i : i + 3]
+            value = seen.get(trigram)
+            out.append(value if value is not None else unseen.get(trigram[:2], never))
+        return out
 
     def log_prob(self, word: str) -> float:
-        return sum(self._log_probs(word))
+        padded = f"^^{word.lower()}$"
+        return sum(self._log_probs(padded, 0, len(padded) - 2))
 
-    def least_likely(self, word: str) -> float:
-        """The log probability of the word's least Danish-looking letter (`g` after `^s` in `Sglund`)."""
-        return min(self._log_probs(word))
+    def gain(self, word: str, at: int, width: int, replacement: str) -> float:
+        """log_prob of the word with word[at : at + width] replaced, less the word's own: only the
+        trigrams over the change are counted."""
+        before = f"^^{word.lower()}$"
+        after = f"^^{(word[:at] + replacement + word[at + width :]).lower()}$"
+        # Trigrams starting at padded positions at .. at + width + 1 (the pads shift by two) cover the change.
+        start = at
+        return sum(self._log_probs(after, start, start + len(replacement) + 2)) - sum(
+            self._log_probs(before, start, start + width + 2)
+        )
 
 
 def count_trigrams(words: Iterable[str]) -> CharModel:

@@ -464,15 +464,13 @@ class LetterRepairer:
             return None
         model = self.char_model
         best, best_gain = None, 0.0
-        original = model.log_prob(token)
         for i, here in enumerate(substitution_options(token)):
             if i == 0 and token[0].isupper():
                 continue
             for width, cased, _, _ in here:
-                respelled = token[:i] + cased + token[i + width :]
-                gain = model.log_prob(respelled) - original
+                gain = model.gain(token, i, width, cased)
                 if gain > best_gain:
-                    best, best_gain = respelled, gain
+                    best, best_gain = token[:i] + cased + token[i + width :], gain
         return best
 
     # -- the token in its text ---------------------------------------------------------------
