@@ -48,16 +48,17 @@ class CharModel:
         padded = f"^^{word.lower()}$"
         return sum(self._log_probs(padded, 0, len(padded) - 2))
 
-    def gain(self, word: str, at: int, width: int, replacement: str) -> float:
-        """log_prob of the word with word[at : at + width] replaced, less the word's own: only the
-        trigrams over the change are counted."""
-        before = f"^^{word.lower()}$"
-        after = f"^^{(word[:at] + replacement + word[at + width :]).lower()}$"
-        # Trigrams starting at padded positions at .. at + width + 1 (the pads shift by two) cover the change.
-        start = at
-        return sum(self._log_probs(after, start, start + len(replacement) + 2)) - sum(
-            self._log_probs(before, start, start + width + 2)
-        )
+    def gains(self, word: str, changes: Iterable[tuple[int, int, str]]) -> list[float]:
+        """For each change (at, width, replacement) of word[at : at + width], the log_prob of the
+        changed word less the word's own: only the trigrams over the change are counted."""
+        padded = f"^^{word.lower()}$"
+        own = self._log_probs(padded, 0, len(padded) - 2)
+        out = []
+        for at, width, replacement in changes:
+            # Padded, the change sits at at + 2; the trigrams starting at at .. at + width + 1 cover it.
+            window = padded[at : at + 2] + replacement.lower() + padded[at + 2 + width : at + 4 + width]
+            out.append(sum(self._log_probs(window, 0, len(window) - 2)) - sum(own[at : at + width + 2]))
+        return out
 
 
 def count_trigrams(words: Iterable[str]) -> CharModel:

@@ -157,6 +157,7 @@ class LetterRepairer:
         self._char_model = char_model
         self._confusable: frozenset[str] | None = None
         self._cache: dict[str, Decision] = {}
+        self._part_cache: dict[str, str | None] = {}
         self._features: dict[tuple[str, str], dict[str, float]] = {}
         self._known: dict[str, bool] = {}  # is_word, per lower-case token
         self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
@@ -174,6 +175,7 @@ class LetterRepairer:
                 if mangled.lower() not in self.lexicon:
                     self._learned.setdefault(mangled, word)
         self._cache.clear()
+        self._part_cache.clear()
         self._features.clear()
 
     @property
@@ -245,9 +247,20 @@ class LetterRepairer:
             self._cache[token] = decision
         return decision
 
-    def readings(self, token: str) -> tuple[Candidate, ...]:
+    def _part_reading(self, part: str) -> str | None:
+        """The best changed reading of a part of a token (the head or tail a generator tries) among
+        the readings the channel and the token's own evidence make: the generators that try parts do
+        not recurse."""
+        if part not in self._part_cache:
+            readings = self.readings(part, generators=False)
+            best = max(readings, key=lambda c: score(self.token_features(part, c), self.weights))
+            self._part_cache[part] = best.text if best.text != part else None
+        return self._part_cache[part]
+
+    def readings(self, token: str, generators: bool = True) -> tuple[Candidate, ...]:
         """Every candidate reading of the token, the token as read first, each text once (the first
-        generator to make it names its source)."""
+        generator to make it names its source); without `generators`, only the channel's readings
+        and the words learned."""
         lower = token.lower()
         found: dict[str, Candidate] = {}
         channel = []
@@ -274,7 +287,7 @@ class LetterRepairer:
         for candidate in channel:
             if candidate.substitutions and candidate.text not in found:
                 found[candidate.text] = candidate
-        if not known_whole:
+        if generators and not known_whole:
             if token[0] in FIRST_SIGNS:
                 add(self._first_letter_reading(token), "first_letter")
             add(self.misread_names.get(token), "misread_name")
@@ -438,7 +451,7 @@ class LetterRepairer:
         head, tail = token[:SHORT_HEAD], token[SHORT_HEAD:]
         if not token.isalpha() or len(tail) < MIN_TAIL or head.lower() not in self.lexicon:
             return None
-        fixed = self.decide(tail).text
+        fixed = self._part_reading(tail)
         return None if fixed is None or fixed.lower() not in self.lexicon else head + fixed
 
     def _glued_head_reading(self, token: str) -> str | None:
@@ -450,9 +463,9 @@ class LetterRepairer:
         for cut in range(SHORT_HEAD, len(token) - MIN_TAIL + 1):
             head, tail = token[:cut], token[cut:]
             glued = cut < MIN_HEAD  # a short word glued to the next, which must be a word
-            if (glued and tail not in self.lexicon) or not (glued or tail.islower()):
+            if (glued and tail not in self.lexicon) or not (glued or (tail.islower() and self.is_word(tail))):
                 continue  # tested before the head, whose search costs more
-            fixed = self.decide(head).text
+            fixed = self._part_reading(head)
             if fixed is not None:
                 return f"{fixed} {tail}" if glued else fixed + tail
         return None
@@ -464,13 +477,15 @@ class LetterRepairer:
             return None
         model = self.char_model
         best, best_gain = None, 0.0
-        for i, here in enumerate(substitution_options(token)):
-            if i == 0 and token[0].isupper():
-                continue
-            for width, cased, _, _ in here:
-                gain = model.gain(token, i, width, cased)
-                if gain > best_gain:
-                    best, best_gain = token[:i] + cased + token[i + width :], gain
+        changes = [
+            (i, width, cased)
+            for i, here in enumerate(substitution_options(token))
+            if i or not token[0].isupper()
+            for width, cased, _, _ in here
+        ]
+        for (i, width, cased), gain in zip(changes, model.gains(token, changes), strict=True):
+            if gain > best_gain:
+                best, best_gain = token[:i] + cased + token[i + width :], gain
         return best
 
     # -- the token in its text ---------------------------------------------------------------
