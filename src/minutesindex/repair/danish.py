@@ -623,23 +623,15 @@ class LetterRepairer:
     def _context_features(
         self, place: _Place, candidate: Candidate, shared: set[str], facts: _TextFacts
     ) -> dict[str, float]:
-        """What the text tells of one reading of a token (see decision.CONTEXT_FEATURES)."""
+        """What the text tells of one reading of a token (see decision.CONTEXT_FEATURES): what its
+        page tells (the same wherever on the page the token stands), then what its place tells."""
         token = place.token
         text = token.text
-        features: dict[str, float] = {}
-        own = facts.occurrences[place.page][text]
-        first_read = (self.decide(text).text or text).lower()  # the token's own share of the evidence
-        # The reading's own word family, and for a compound its last part where the readings differ
-        # there (`økonomiudvalgs|møde` against `…|måde`: the text's `mødet` speaks for the first).
-        family = 0.0
-        lower = candidate.text.lower()
-        head = self.head(candidate)
-        tail = head if head and head not in shared else None
-        for word in (lower, tail) if tail else (lower,):
-            family += self._family(word, facts.evidence[place.page], first_read, own)
-            family += OTHER_PAGES_SHARE * self._family(word, facts.other_pages[place.page])
-        features["family"] = math.log2(1 + max(0.0, family))
-        features["archive"] = math.log2(1 + self._archive_counts.get(candidate.text.lower(), 0))
+        key = (place.page, text, candidate.text, frozenset(shared))
+        page_features = facts.page_features.get(key)
+        if page_features is None:
+            page_features = facts.page_features[key] = self._page_features(place.page, text, candidate, shared, facts)
+        features = dict(page_features)
         if candidate.text == text:
             return features
         inside = not _starts_sentence(place.previous_line, place.line[: token.start])
@@ -658,6 +650,29 @@ class LetterRepairer:
             and not _in_title_case(place.line, place.tokens, token)
         ):
             features["capital_inside_sentence"] = 1.0
+        return features
+
+    def _page_features(
+        self, page: int, text: str, candidate: Candidate, shared: set[str], facts: _TextFacts
+    ) -> dict[str, float]:
+        """The context features of a reading that its page decides: its word family there, the
+        archive's count of it, and how the page prints the letters it restores."""
+        features: dict[str, float] = {}
+        own = facts.occurrences[page][text]
+        first_read = (self.decide(text).text or text).lower()  # the token's own share of the evidence
+        # The reading's own word family, and for a compound its last part where the readings differ
+        # there (`økonomiudvalgs|møde` against `…|måde`: the text's `mødet` speaks for the first).
+        family = 0.0
+        lower = candidate.text.lower()
+        head = self.head(candidate)
+        tail = head if head and head not in shared else None
+        for word in (lower, tail) if tail else (lower,):
+            family += self._family(word, facts.evidence[page], first_read, own)
+            family += OTHER_PAGES_SHARE * self._family(word, facts.other_pages[page])
+        features["family"] = math.log2(1 + max(0.0, family))
+        features["archive"] = math.log2(1 + self._archive_counts.get(lower, 0))
+        if candidate.text == text:
+            return features
         # How the page prints the letters a reading restores speaks for a reading no word backs (a
         # compound: `underskudsdekning` stays where the page prints æ as `ee`, never as `e`); a word's
         # own frequency outweighs it.
@@ -667,7 +682,7 @@ class LetterRepairer:
             # repairs (the reading's own among them: leaving it out, councils read 0.954 against 0.966
             # fitted without their own page), smoothed toward the counted channel (PAGE_CHANNEL_PRIOR
             # words' worth).
-            printed = facts.printed(place.page, self)
+            printed = facts.printed(page, self)
             cost = 0.0
             for letter, sign in signs:
                 prior = 10 ** -_CONFUSION_COST.get((sign, letter), UNCOUNTED_COST)
@@ -993,6 +1008,8 @@ class _TextFacts:
     words: list[str]  # words with Danish letters the text reads at least LEARN_MIN_COUNT times
     pages: dict[int, list[tuple[str, Decision]]]  # each page's distinct tokens and their decisions
     _printed: dict[int, dict[tuple[str, str], set[str]]] = field(default_factory=dict)
+    # per (page, token, reading, heads shared), the context features its page decides (LetterRepairer._page_features)
+    page_features: dict[tuple[int, str, str, frozenset[str]], dict[str, float]] = field(default_factory=dict)
 
     def printed(self, page: int, repairer: LetterRepairer) -> dict[tuple[str, str], set[str]]:
         """How the page prints each Danish letter, counted the first time it is asked."""
