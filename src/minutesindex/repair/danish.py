@@ -115,6 +115,14 @@ MAX_TOKEN_LEN = 50
 MAX_ABBREVIATION = 3
 # What a sign the channel table never counted for a letter costs (a rarer sign than any it counts).
 UNCOUNTED_COST = 3.0
+# A determiner's gender: +1 before a common noun (`en`, `den`), -1 before a neuter (`et`, `det`).
+DETERMINER_GENDER = {
+    **dict.fromkeys(("en", "den", "denne", "hvilken", "nogen", "ingen", "anden", "min", "din", "sin"), 1.0),
+    **dict.fromkeys(("et", "det", "dette", "hvilket", "noget", "intet", "andet", "mit", "dit", "sit"), -1.0),
+}
+# A definite form's lead in zipf counts as evidence of a noun's gender up to this (the lexicon's
+# frequencies of rare forms are estimates: `møden` 4.35 against `mødet` 4.46 says nothing).
+GENDER_CLIP = 2.0
 # The generators whose readings token_features marks by source; the text's own (abbreviations, words
 # it reads elsewhere, lost letters, lower case) are marked where the text is weighed.
 TOKEN_SOURCES = frozenset(
@@ -371,11 +379,14 @@ class LetterRepairer:
         return features
 
     def head(self, candidate: Candidate) -> str | None:
-        """A compound reading's head: the last part of its last part as the lexicon splits it (`møde`
-        of `økonomi|udvalgsmøde`, however the reading was split); None for a reading in one part."""
+        """A compound reading's head: its last part where minutes use that word, else the last part of
+        its last part as the lexicon splits it (`møde` of `økonomi|udvalgsmøde`, however the reading
+        was split); None for a reading in one part."""
         if len(candidate.parts) < 2:
             return None
         last = candidate.parts[-1]
+        if last in self.minutes_words:
+            return last  # a word minutes use is its own head (`drøftelse`, not `drøft|else`)
         return (self.lexicon.split_compound(last) or (last,))[-1]
 
     def _letter_fit(self, lower: str) -> float:
@@ -632,6 +643,20 @@ class LetterRepairer:
         if page_features is None:
             page_features = facts.page_features[key] = self._page_features(place.page, text, candidate, shared, facts)
         features = dict(page_features)
+        previous = place.previous
+        next_to_previous = previous is not None and place.line[previous.end : token.start] == " "
+        if next_to_previous and previous.text.lower() in DETERMINER_GENDER:
+            # `den made` is `den måde`, `et ar` is `et år`: the noun a determiner agrees with.
+            leaning = self._gender_leaning(candidate.text.lower())
+            if leaning:
+                features["determiner_agrees"] = DETERMINER_GENDER[previous.text.lower()] * leaning
+        if (
+            text[0].isupper()
+            and previous is not None
+            and _after_first_name(place.line, previous, token)
+            and self.token_features(text, candidate).get("name")
+        ):
+            features["name_after_first_name"] = 1.0  # `Ole Dyrløv`: where a family name stands, a name
         if candidate.text == text:
             return features
         inside = not _starts_sentence(place.previous_line, place.line[: token.start])
@@ -651,6 +676,15 @@ class LetterRepairer:
         ):
             features["capital_inside_sentence"] = 1.0
         return features
+
+    def _gender_leaning(self, word: str) -> float:
+        """How much more the lexicon writes the word's definite form as a common noun's (`måden`) than
+        as a neuter's (`mådet`), in zipf, clipped to ±GENDER_CLIP; 0 for a word with neither."""
+        stem = word if word.endswith("e") else word + "e"
+        strength = self.lexicon.strength
+        common = strength(stem + "n") if stem + "n" in self.lexicon else 0.0
+        neuter = strength(stem + "t") if stem + "t" in self.lexicon else 0.0
+        return max(-GENDER_CLIP, min(GENDER_CLIP, common - neuter))
 
     def _page_features(
         self, page: int, text: str, candidate: Candidate, shared: set[str], facts: _TextFacts
