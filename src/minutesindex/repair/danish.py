@@ -165,7 +165,7 @@ class LetterRepairer:
         self._char_model = char_model
         self._confusable: frozenset[str] | None = None
         self._cache: dict[str, Decision] = {}
-        self._part_cache: dict[str, str | None] = {}
+        self._channel_cache: dict[str, str | None] = {}
         self._features: dict[tuple[str, str], dict[str, float]] = {}
         self._known: dict[str, bool] = {}  # is_word, per lower-case token
         self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
@@ -183,7 +183,7 @@ class LetterRepairer:
                 if mangled.lower() not in self.lexicon:
                     self._learned.setdefault(mangled, word)
         self._cache.clear()
-        self._part_cache.clear()
+        self._channel_cache.clear()
         self._features.clear()
 
     @property
@@ -229,7 +229,8 @@ class LetterRepairer:
         danish_share = sum(1 for t in tokens if _HAS_DANISH_LETTER(t)) / len(tokens)
         if danish_share >= CLEARLY_DANISH_SHARE:
             sample = distinct[:: max(1, len(distinct) // DETECTION_SAMPLE)]
-            if sum(1 for t in sample if self.repair_token(t) is not None) <= danish_share * len(sample) / 2:
+            # The channel's readings alone (no generators) settle a sample: the page's words are read right.
+            if sum(1 for t in sample if self._channel_reading(t) is not None) <= danish_share * len(sample) / 2:
                 return False
         evidence = sum(1 for t in distinct if self.repair_token(t) is not None)
         if evidence < max(2, MANGLED_EVIDENCE_SHARE * len(distinct)):
@@ -245,6 +246,10 @@ class LetterRepairer:
         """The token's best reading on what the token alone tells, and every reading the text may
         still weigh (see repair_lines)."""
         decision = self._cache.get(token)
+        if decision is None and (
+            not _searched(token) or (self._unconfusable(token, token.lower()) and token not in self._learned)
+        ):
+            decision = self._cache[token] = KEEP  # its only reading is as printed: no candidate is built
         if decision is None:
             readings = self.readings(token)
             if len(readings) == 1:
@@ -255,15 +260,21 @@ class LetterRepairer:
             self._cache[token] = decision
         return decision
 
-    def _part_reading(self, part: str) -> str | None:
-        """The best changed reading of a part of a token (the head or tail a generator tries) among
-        the readings the channel and the token's own evidence make: the generators that try parts do
-        not recurse."""
-        if part not in self._part_cache:
-            readings = self.readings(part, generators=False)
-            best = max(readings, key=lambda c: score(self.token_features(part, c), self.weights))
-            self._part_cache[part] = best.text if best.text != part else None
-        return self._part_cache[part]
+    def _unconfusable(self, token: str, lower: str) -> bool:
+        """A word of the lexicon that no confusion turns into another (most words of a page)."""
+        return lower in self.lexicon and lower not in self.confusable and len(lower) == len(token)
+
+    def _channel_reading(self, token: str) -> str | None:
+        """The best changed reading of a token among the channel's readings and the words learned, no
+        generator: how a generator reads a token's head or tail (so generators do not recurse), and
+        how the page check samples a page."""
+        if token not in self._channel_cache:
+            best = None
+            if _searched(token) and not (self._unconfusable(token, token.lower()) and token not in self._learned):
+                readings = self.readings(token, generators=False)
+                best = max(readings, key=lambda c: score(self.token_features(token, c), self.weights)).text
+            self._channel_cache[token] = best if best != token else None
+        return self._channel_cache[token]
 
     def readings(self, token: str, generators: bool = True) -> tuple[Candidate, ...]:
         """Every candidate reading of the token, the token as read first, each text once (the first
@@ -272,13 +283,9 @@ class LetterRepairer:
         lower = token.lower()
         found: dict[str, Candidate] = {}
         channel = []
-        searched = not (
-            len(token) > MAX_TOKEN_LEN  # OCR noise, not a word: its search would take minutes
-            or _HAS_DANISH_LETTER(token)
-            or (_all_caps(token) and len(token) <= MAX_ABBREVIATION and token != "PA")
-        )
+        searched = _searched(token)
         known_whole = lower in self.lexicon
-        if searched and not (known_whole and lower not in self.confusable and len(lower) == len(token)):
+        if searched and not self._unconfusable(token, lower):
             channel = self.candidates(token, compounds=not known_whole)
         as_read = next((c for c in channel if c.substitutions == 0), None)
         if as_read is None or known_whole:
@@ -462,7 +469,7 @@ class LetterRepairer:
         head, tail = token[:SHORT_HEAD], token[SHORT_HEAD:]
         if not token.isalpha() or len(tail) < MIN_TAIL or head.lower() not in self.lexicon:
             return None
-        fixed = self._part_reading(tail)
+        fixed = self._channel_reading(tail)
         return None if fixed is None or fixed.lower() not in self.lexicon else head + fixed
 
     def _glued_head_reading(self, token: str) -> str | None:
@@ -476,7 +483,7 @@ class LetterRepairer:
             glued = cut < MIN_HEAD  # a short word glued to the next, which must be a word
             if (glued and tail not in self.lexicon) or not (glued or (tail.islower() and self.is_word(tail))):
                 continue  # tested before the head, whose search costs more
-            fixed = self._part_reading(head)
+            fixed = self._channel_reading(head)
             if fixed is not None:
                 return f"{fixed} {tail}" if glued else fixed + tail
         return None
@@ -883,6 +890,16 @@ class LetterRepairer:
             joined.append(token)
             i += 1
         return joined
+
+
+def _searched(token: str) -> bool:
+    """Whether the token may read otherwise at all: not OCR noise too long for a word, not spelt
+    with a Danish letter, not an abbreviation of three capitals or fewer."""
+    return not (
+        len(token) > MAX_TOKEN_LEN  # OCR noise, not a word: its search would take minutes
+        or _HAS_DANISH_LETTER(token)
+        or (_all_caps(token) and len(token) <= MAX_ABBREVIATION and token != "PA")
+    )
 
 
 def forget_texts() -> None:
