@@ -142,6 +142,7 @@ class Candidate(NamedTuple):  # a tuple: a search makes thousands, and a datacla
 class Decision(NamedTuple):
     text: str | None  # None: leave the token as it is
     candidates: tuple[Candidate, ...] = ()  # every reading (as read first) where there is more than one
+    shares: tuple[float, ...] = ()  # each candidate's probability on what the token alone tells (softmax)
 
 
 KEEP = Decision(None)
@@ -255,8 +256,13 @@ class LetterRepairer:
             if len(readings) == 1:
                 decision = KEEP
             else:
-                best = max(readings, key=lambda c: score(self.token_features(token, c), self.weights))
-                decision = Decision(best.text if best.text != token else None, readings)
+                scores = [score(self.token_features(token, c), self.weights) for c in readings]
+                top = max(scores)
+                best = readings[scores.index(top)]
+                exps = [math.exp(s - top) for s in scores]
+                total = sum(exps)
+                shares = tuple(e / total for e in exps)
+                decision = Decision(best.text if best.text != token else None, readings, shares)
             self._cache[token] = decision
         return decision
 
@@ -386,15 +392,21 @@ class LetterRepairer:
         return features
 
     def head(self, candidate: Candidate) -> str | None:
-        """A compound reading's head: its last part where minutes use that word, else the last part of
-        its last part as the lexicon splits it (`møde` of `økonomi|udvalgsmøde`, however the reading
-        was split); None for a reading in one part."""
+        """A compound reading's head: its last part, or that part's own last part where it is the
+        commoner word (`møde` of `økonomi|udvalgsmøde`, however the reading was split); None for a
+        reading in one part."""
         if len(candidate.parts) < 2:
             return None
         last = candidate.parts[-1]
         if last in self.minutes_words:
             return last  # a word minutes use is its own head (`drøftelse`, not `drøft|else`)
-        return (self.lexicon.split_compound(last) or (last,))[-1]
+        inner = (self.lexicon.split_compound(last) or (last,))[-1]
+        # The last part's own head where that is a word more common than the part (`møde` of
+        # `udvalgsmøde`), not an ending the lexicon happens to list (`ets` of `hus|ets`, `ning`).
+        strength = self.lexicon.strength
+        if len(inner) >= MIN_FAMILY_LEN and inner in self.lexicon and strength(inner) > strength(last):
+            return inner
+        return last
 
     def _letter_fit(self, lower: str) -> float:
         letters = lower.replace(" ", "")
@@ -530,16 +542,25 @@ class LetterRepairer:
         page_tokens = {page: Counter(token.text for k in ks for token in spans[k]) for page, ks in lines_of.items()}
         decided = {text: self.decide(text) for counts in page_tokens.values() for text in counts}
         evidence: dict[int, Counter[str]] = {}
+        readings: dict[int, Counter[str]] = {}  # every reading of the page's tokens, by its share
         for page, counts in page_tokens.items():
-            evidence[page] = Counter()
+            evidence[page], readings[page] = Counter(), Counter()
             for text, occurrences in counts.items():
                 evidence[page][(decided[text].text or text).lower()] += occurrences
+                for reading, share in _shares(text, decided[text]).items():
+                    readings[page][reading] += share * occurrences
         document = sum(evidence.values(), Counter())
+        all_readings = sum(readings.values(), Counter())
         facts = _TextFacts(
             evidence={page: _WordLines(words) for page, words in evidence.items()},
             other_pages={
                 page: _WordLines(document - words if len(evidence) > 1 else Counter())
                 for page, words in evidence.items()
+            },
+            readings={page: _WordLines(words) for page, words in readings.items()},
+            other_readings={
+                page: _WordLines(all_readings - words if len(readings) > 1 else Counter())
+                for page, words in readings.items()
             },
             occurrences=page_tokens,
             capitalised=self._capitalised_in_text(lines, spans, decided),
@@ -707,10 +728,18 @@ class LetterRepairer:
         lower = candidate.text.lower()
         head = self.head(candidate)
         tail = head if head and head not in shared else None
+        own_shares = {reading: share * own for reading, share in _shares(text, self.decide(text)).items()}
+        read_as = 0.0
         for word in (lower, tail) if tail else (lower,):
-            family += self._family(word, facts.evidence[page], first_read, own)
+            family += self._family(word, facts.evidence[page], {first_read: own})
             family += OTHER_PAGES_SHARE * self._family(word, facts.other_pages[page])
+            read_as += self._family(word, facts.readings[page], own_shares)
+            read_as += OTHER_PAGES_SHARE * self._family(word, facts.other_readings[page])
         features["family"] = math.log2(1 + max(0.0, family))
+        # The same family among every reading of the other tokens, by their shares: a word the OCR
+        # misread in several ways on one page (`Bgrnekulturhuset`, `Bernekulturhuset`) is the
+        # reading those misreadings share.
+        features["readings_family"] = math.log2(1 + max(0.0, read_as))
         features["archive"] = math.log2(1 + self._archive_counts.get(lower, 0))
         if candidate.text == text:
             return features
@@ -733,15 +762,16 @@ class LetterRepairer:
             features["page_channel_cost"] = cost
         return features
 
-    def _family(self, part: str, words: _WordLines, own_word: str = "", own: int = 0) -> float:
+    def _family(self, part: str, words: _WordLines, own: Mapping[str, float] | None = None) -> float:
         """How often the word family of a reading (or of one part of a compound reading) occurs in
-        the words, the token's own occurrences left out; a short word counts only itself (`år` is
-        inside too many words)."""
+        the words, the token's own occurrences (`own`, per word) left out; a short word counts only
+        itself (`år` is inside too many words)."""
+        own = own or {}
         if len(part) < MIN_FAMILY_LEN:
-            return words.counts[part] - (own if part == own_word else 0)
+            return words.counts[part] - own.get(part, 0)
         base = self.lexicon.base_form(part)
         return sum(
-            words.counts[seen] - (own if seen == own_word else 0)
+            words.counts[seen] - own.get(seen, 0)
             for seen in words.holding(base)
             if self._has_part(seen, base)
         )
@@ -902,6 +932,16 @@ def _searched(token: str) -> bool:
     )
 
 
+def _shares(token: str, decision: Decision) -> dict[str, float]:
+    """Each lower-case reading of a token with its probability on what the token alone tells."""
+    if not decision.candidates:
+        return {token.lower(): 1.0}
+    shares: dict[str, float] = {}
+    for candidate, share in zip(decision.candidates, decision.shares, strict=True):
+        shares[candidate.text.lower()] = shares.get(candidate.text.lower(), 0.0) + share
+    return shares
+
+
 def forget_texts() -> None:
     """Empty the caches keyed by the text seen so far (its lines, and its tokens with their readings),
     so that a benchmark's next round reads the text as new."""
@@ -1053,6 +1093,8 @@ class _TextFacts:
 
     evidence: dict[int, _WordLines]  # per page, its words as first read
     other_pages: dict[int, _WordLines]  # per page, the other pages' words
+    readings: dict[int, _WordLines]  # per page, every reading of its tokens counted by its share
+    other_readings: dict[int, _WordLines]  # per page, the other pages' readings
     occurrences: dict[int, Counter[str]]  # per page, how often it has each token
     capitalised: set[str]  # words the text writes with a capital inside a sentence
     abbreviations: dict[str, str]  # `OU`: `ØU`, from the bodies the text names

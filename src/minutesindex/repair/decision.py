@@ -59,6 +59,7 @@ TOKEN_FEATURES = (
 # What the text tells (see LetterRepairer._context_features).
 CONTEXT_FEATURES = (
     "family",  # log2(1 + occurrences of the reading's word family in the text, other pages counting half)
+    "readings_family",  # the same among every reading of the text's other tokens, each by its probability
     "archive",  # log2(1 + occurrences in documents of the home read right)
     "lower_case_sentence_start",  # a reading in lower case where a sentence starts and the token is not
     "mid_sentence_change",  # a capitalised token inside a sentence, changed (names stay as printed)
