@@ -618,8 +618,8 @@ class LetterRepairer:
             if reading not in read:
                 candidates.append(self._reading(text, reading, source))
                 read.add(reading)
-        heads = [{self.head(c) or c.text.lower()} for c in candidates]
-        shared = set.intersection(*heads) if len(candidates) > 1 else set()
+        ends = [self._ends(c) for c in candidates]
+        shared = set.intersection(*ends) if len(candidates) > 1 else set()
         scored = []
         for candidate in candidates:
             features = dict(self.token_features(text, candidate))
@@ -714,6 +714,14 @@ class LetterRepairer:
         neuter = strength(stem + "t") if stem + "t" in self.lexicon else 0.0
         return max(-GENDER_CLIP, min(GENDER_CLIP, common - neuter))
 
+    def _ends(self, candidate: Candidate) -> set[str]:
+        """A compound reading's first part and head (the whole reading, for one in one part): where
+        the readings of a token differ there, each has its own word family (`børnekultur|huset`
+        against `barn|kulturhuset`; `økonomiudvalgs|møde` against `…|måde`)."""
+        if len(candidate.parts) < 2:
+            return {candidate.text.lower()}
+        return {part for part in (candidate.parts[0], self.head(candidate)) if part and len(part) >= MIN_FAMILY_LEN}
+
     def _page_features(
         self, page: int, text: str, candidate: Candidate, shared: set[str], facts: _TextFacts
     ) -> dict[str, float]:
@@ -722,15 +730,14 @@ class LetterRepairer:
         features: dict[str, float] = {}
         own = facts.occurrences[page][text]
         first_read = (self.decide(text).text or text).lower()  # the token's own share of the evidence
-        # The reading's own word family, and for a compound its last part where the readings differ
-        # there (`økonomiudvalgs|møde` against `…|måde`: the text's `mødet` speaks for the first).
+        # The reading's own word family, and for a compound its first part and head where the
+        # readings differ there (`økonomiudvalgs|møde` against `…|måde`: the text's `mødet` speaks
+        # for the first).
         family = 0.0
         lower = candidate.text.lower()
-        head = self.head(candidate)
-        tail = head if head and head not in shared else None
         own_shares = {reading: share * own for reading, share in _shares(text, self.decide(text)).items()}
         read_as = 0.0
-        for word in (lower, tail) if tail else (lower,):
+        for word in (lower, *sorted(self._ends(candidate) - shared - {lower})):
             family += self._family(word, facts.evidence[page], {first_read: own})
             family += OTHER_PAGES_SHARE * self._family(word, facts.other_pages[page])
             read_as += self._family(word, facts.readings[page], own_shares)
