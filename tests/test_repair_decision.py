@@ -201,17 +201,6 @@ def test_a_name_where_a_family_name_stands_is_marked_as_read_or_changed():
     assert marked == {s.text for s in dyrlev.scored if s.features.get("name")} and "Dyrløv" in marked
 
 
-def test_a_determiner_weighs_the_gender_of_each_reading():
-    explained: list = []
-    repair_pages(["Vi drgftede pa hvilken made vi lgser den, og et made blev holdt."], LetterRepairer(load_lexicon()),
-                 explained)  # fmt: skip
-    after_hvilken, after_et = (
-        {s.text: s.features.get("determiner_agrees", 0.0) for s in e.scored} for e in explained if e.token == "made"
-    )
-    assert after_hvilken["måde"] > 1 > after_hvilken["møde"]  # `måden`, never `mådet`
-    assert after_et["måde"] < -1  # `et` is neuter
-
-
 def test_a_change_on_an_abbreviations_ending_is_marked(repairer):
     """`KLs` (KL's genitive) read `KLø`: the change falls on the ending, not the abbreviation."""
     for candidate in repairer.readings("KLs")[1:]:

@@ -120,14 +120,6 @@ UNCOUNTED_COST = 3.0
 # at most 0.6 (2.1 where it added a reading of its own, which is always weighed); 3 skips 83 % of
 # the tokens weighed.
 TEXT_MARGIN = 3.0
-# A determiner's gender: +1 before a common noun (`en`, `den`), -1 before a neuter (`et`, `det`).
-DETERMINER_GENDER = {
-    **dict.fromkeys(("en", "den", "denne", "hvilken", "nogen", "ingen", "anden", "min", "din", "sin"), 1.0),
-    **dict.fromkeys(("et", "det", "dette", "hvilket", "noget", "intet", "andet", "mit", "dit", "sit"), -1.0),
-}
-# A definite form's lead in zipf counts as evidence of a noun's gender up to this (the lexicon's
-# frequencies of rare forms are estimates: `møden` 4.35 against `mødet` 4.46 says nothing).
-GENDER_CLIP = 2.0
 # The generators whose readings token_features marks by source; the text's own (abbreviations, words
 # it reads elsewhere, lost letters, lower case) are marked where the text is weighed.
 TOKEN_SOURCES = frozenset(
@@ -687,12 +679,6 @@ class LetterRepairer:
             page_features = facts.page_features[key] = self._page_features(place.page, text, candidate, shared, facts)
         features = dict(page_features)
         previous = place.previous
-        next_to_previous = previous is not None and place.line[previous.end : token.start] == " "
-        if next_to_previous and previous.text.lower() in DETERMINER_GENDER:
-            # `den made` is `den måde`, `et ar` is `et år`: the noun a determiner agrees with.
-            leaning = self._gender_leaning(candidate.text.lower())
-            if leaning:
-                features["determiner_agrees"] = DETERMINER_GENDER[previous.text.lower()] * leaning
         if (
             text[0].isupper()
             and previous is not None
@@ -703,7 +689,9 @@ class LetterRepairer:
         if candidate.text == text:
             return features
         inside = not _starts_sentence(place.previous_line, place.line[: token.start])
-        if text[0].isupper() and inside:
+        # An abbreviation's capitals (`OU`, `ØU`) are no sentence's: where it stands says nothing.
+        capital_inside = inside and not _all_caps(text)
+        if text[0].isupper() and capital_inside:
             features["mid_sentence_change"] = 1.0
         if not inside and candidate.text[:1].islower() and not text[:1].islower():
             features["lower_case_sentence_start"] = 1.0  # `@konomien` opening a sentence read `økonomien`
@@ -713,21 +701,12 @@ class LetterRepairer:
                 features["family_name_lost"] = 1.0  # where a family name stands, a reading that is none
         if (
             candidate.text[:1] in "ÆØÅ"
-            and inside
+            and capital_inside
             and not self._keeps_capital(candidate.text, facts.capitalised)
             and not _in_title_case(place.line, place.tokens, token)
         ):
             features["capital_inside_sentence"] = 1.0
         return features
-
-    def _gender_leaning(self, word: str) -> float:
-        """How much more the lexicon writes the word's definite form as a common noun's (`måden`) than
-        as a neuter's (`mådet`), in zipf, clipped to ±GENDER_CLIP; 0 for a word with neither."""
-        stem = word if word.endswith("e") else word + "e"
-        strength = self.lexicon.strength
-        common = strength(stem + "n") if stem + "n" in self.lexicon else 0.0
-        neuter = strength(stem + "t") if stem + "t" in self.lexicon else 0.0
-        return max(-GENDER_CLIP, min(GENDER_CLIP, common - neuter))
 
     def _ends(self, candidate: Candidate) -> set[str]:
         """A compound reading's first part and head (the whole reading, for one in one part): where

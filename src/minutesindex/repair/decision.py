@@ -66,7 +66,6 @@ CONTEXT_FEATURES = (
     "after_first_name_change",  # a capitalised token right after a common first name, changed
     "family_name_lost",  # the same, read as no name
     "name_after_first_name",  # a capitalised reading that is a name, right after a common first name
-    "determiner_agrees",  # the determiner before it × how much the reading's definite form leans to its gender
     "page_channel_cost",  # -log10 P(signs | letters) on the page's own channel (its unambiguous repairs, smoothed)
     "capital_inside_sentence",  # a capital Ø/Æ/Å written inside a sentence where the text has none
     "known_token_no_family",  # a word as read changed into one its text never uses elsewhere
