@@ -16,7 +16,8 @@ its own source document, as a council's minutes meet them, so the fit weighs the
 worth on minutes they were not counted from.
 
 `--leave-one-out councils` reports the honest estimate: for each council of the split, the weights
-fitted without it (on the other splits and councils) choose on its tokens.
+fitted without it (on the other splits and councils) choose on its weighed tokens, and repair its
+page as `minutesindex repair` does, which the bench's score.py then scores.
 
     .venv/bin/python scripts/fit_repair.py [--splits dev councils] [--rounds 3] [--leave-one-out councils]
 """
@@ -27,7 +28,10 @@ import argparse
 import difflib
 import json
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,7 +41,7 @@ import numpy as np
 from minutesindex.repair.danish import Explanation, LetterRepairer, _tokens, forget_texts
 from minutesindex.repair.decision import FEATURES, WEIGHTS_FILE
 from minutesindex.repair.lexicon import load_lexicon
-from minutesindex.repair.text import prepared_pages
+from minutesindex.repair.text import prepared_pages, repair_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from count_minutes_words import DEV_SOURCES, SEEDS, count_words  # noqa: E402
@@ -221,12 +225,27 @@ def main() -> None:
         ).items():
             by_page[page] = groups
         total = np.zeros(3, dtype=int)
+        repaired = Path(tempfile.mkdtemp(prefix="fit_repair_"))
         for page in held:
             rest = [group for other, page_groups in by_page.items() if other != page for group in page_groups]
-            counts = outcomes(by_page[page], fit(rest, w))
+            w_without = fit(rest, w)
+            counts = outcomes(by_page[page], w_without)
             total += counts
             print(f"  {page.name.split('.')[0]}: {describe(counts)}")
-        print(f"leave one page of {args.leave_one_out} out: {describe(tuple(total))}")
+            # The page as `minutesindex repair` reads it in an empty home, with the weights fitted without it.
+            forget_texts()
+            repairer = LetterRepairer(load_lexicon(), weights=dict(zip(FEATURES, w_without, strict=True)))
+            text = repair_text(page.read_text(encoding="utf-8"), repairer).text
+            (repaired / f"{page.name.split('.')[0]}.txt").write_text(text, encoding="utf-8")
+        print(f"leave one page of {args.leave_one_out} out, weighed tokens: {describe(tuple(total))}")
+        score = subprocess.run(
+            [sys.executable, str(BENCH / "score.py"), "--split", args.leave_one_out, "--dir", str(repaired)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        print(f"leave one page of {args.leave_one_out} out, the bench's score: {score.stdout.strip().splitlines()[-1]}")
+        shutil.rmtree(repaired)
     weights = {name: round(float(value), 4) for name, value in zip(FEATURES, w, strict=True) if abs(value) >= 1e-4}
     table = {
         "fitted": f"scripts/fit_repair.py on bench/repair/{' and '.join(args.splits)} (English-model OCR), "
