@@ -771,11 +771,7 @@ class LetterRepairer:
         if len(part) < MIN_FAMILY_LEN:
             return words.counts[part] - own.get(part, 0)
         base = self.lexicon.base_form(part)
-        return sum(
-            words.counts[seen] - own.get(seen, 0)
-            for seen in words.holding(base)
-            if self._has_part(seen, base)
-        )
+        return sum(words.counts[seen] - own.get(seen, 0) for seen in words.holding(base) if self._has_part(seen, base))
 
     def _has_part(self, word: str, part: str) -> bool:
         """Whether `part` begins the word or a compound part of it: `møde` in `mødet` and
