@@ -47,9 +47,7 @@ def probabilities() -> dict[str, dict[str, float]]:
 
 
 def cost(probability: float) -> float:
-    import os
-
-    return round(float(os.environ.get("MI_SCALE", "1")) * -math.log10(probability), 2) + 0.0
+    return round(-math.log10(probability), 2) + 0.0
 
 
 @functools.cache
