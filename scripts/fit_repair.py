@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -38,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from minutesindex.repair import channel
 from minutesindex.repair.danish import Explanation, LetterRepairer, _tokens, forget_texts
 from minutesindex.repair.decision import FEATURES, WEIGHTS_FILE
 from minutesindex.repair.lexicon import load_lexicon
@@ -57,6 +59,23 @@ LEARNING_RATE = 0.05
 KEEP_WEIGHT = 2.0
 
 Group = tuple[np.ndarray, int, float]
+
+# Pages written here to show the fit a phenomenon the bench has too few of (two tokens of one
+# council): councils abbreviate a body by its initials (`ØU` for Økonomiudvalget), and the English
+# model misreads the Danish initial (`OU`, `@U`). The pages name a body and list agenda items under
+# its abbreviation, printed through the counted channel; only the abbreviations' groups are kept,
+# so the pages' other words teach the fit nothing.
+ABBREVIATED_BODIES = ("Økonomiudvalget", "Ældrerådet", "Økonomiforvaltningen", "Ældreudvalget")
+NAMING = (
+    "Sagen blev behandlet i {body} den {day}. maj.",
+    "{body} indstiller, at forslaget godkendes.",
+    "Indstillingen fra {body} blev vedtaget uden bemærkninger.",
+    "Sagen oversendes til {body} med henblik på beslutning.",
+)
+AGENDA_LINE = ("{n}. {abbreviation} - {title}", "Punkt {n} {abbreviation} - {title}", "{abbreviation}: {title}")
+TITLES = ("Godkendelse af regnskab", "Budget for næste år", "Takster", "Forslag til ny aftale", "Høring om planen")
+SYNTHETIC_PAGES = 24
+SYNTHETIC_SEED = 7
 
 
 def skeleton(word: str) -> str:
@@ -123,6 +142,45 @@ def home_words(page: Path, pages: list[Path]) -> Counter[str]:
     return words
 
 
+def printed_by_channel(text: str, rng: random.Random) -> str:
+    """The text as the English model may print it: each Danish letter replaced by a sign drawn with
+    the counted channel's probabilities."""
+    table = channel.counts()
+    out = []
+    for char in text:
+        signs = table.get(char) if char in channel.DANISH_LETTERS else None
+        out.append(rng.choices(list(signs), weights=list(signs.values()))[0] if signs else char)
+    return "".join(out)
+
+
+def abbreviation_pages(rng: random.Random) -> list[tuple[str, str]]:
+    """(printed, clean) pages that name a body and list items under its initials (ABBREVIATED_BODIES)."""
+    lexicon = load_lexicon()
+    pages = []
+    for _ in range(SYNTHETIC_PAGES):
+        body = rng.choice(ABBREVIATED_BODIES)
+        initials = "".join(part[0] for part in lexicon.split_compound(body.lower()) or (body.lower(),)).upper()
+        lines = [rng.choice(NAMING).format(body=body, day=rng.randint(1, 28))]
+        for n in range(1, rng.randint(3, 6)):
+            title = rng.choice(TITLES)
+            lines.append(rng.choice(AGENDA_LINE).format(n=n, abbreviation=initials, title=title))
+        clean = "\n".join(lines) + "\n"
+        pages.append((printed_by_channel(clean, rng), clean))
+    return pages
+
+
+def synthetic_groups(weights: dict[str, float]) -> list[Group]:
+    """The abbreviations' training groups of the written pages (abbreviation_pages)."""
+    lexicon = load_lexicon()
+    groups = []
+    for printed, clean in abbreviation_pages(random.Random(SYNTHETIC_SEED)):
+        forget_texts()
+        for x, y in groups_of_page(LetterRepairer(lexicon, weights=weights), printed, clean):
+            if x[:, ABBREVIATION].any():
+                groups.append((x, y, KEEP_WEIGHT if x[y, CHANGED] == 0 else 1.0))
+    return groups
+
+
 def collect(pages: list[Path], weights: dict[str, float]) -> dict[Path, list[Group]]:
     """The training groups of each page, each page repaired as its home would repair it."""
     lexicon = load_lexicon()
@@ -139,6 +197,8 @@ def collect(pages: list[Path], weights: dict[str, float]) -> dict[Path, list[Gro
 
 
 CHANGED = FEATURES.index("changed")
+ABBREVIATION = FEATURES.index("source_abbreviation")
+SYNTHETIC = Path("written/abbreviations")  # the written pages' key among the bench's pages
 # A change, or a confusion undone, is never evidence by itself: what it costs, the evidence for the
 # reading must pay (left free, the fit gave `changed` and `substitutions` +0.6 and +0.8, and changed words read
 # right as printed).
@@ -193,10 +253,12 @@ def fit_in_rounds(pages: list[Path], start: np.ndarray, rounds: int) -> tuple[np
     last round's weights (refitted on the last round alone, the weights swung between two states),
     and those groups by page."""
     w = start
-    by_page: dict[Path, list[Group]] = {page: [] for page in pages}
+    by_page: dict[Path, list[Group]] = {page: [] for page in (*pages, SYNTHETIC)}
     for round_number in range(1, rounds + 1):
-        for page, groups in collect(pages, dict(zip(FEATURES, w, strict=True))).items():
+        weights = dict(zip(FEATURES, w, strict=True))
+        for page, groups in collect(pages, weights).items():
             by_page[page] += groups
+        by_page[SYNTHETIC] += synthetic_groups(weights)
         every = [group for groups in by_page.values() for group in groups]
         w = fit(every, w)
         print(f"round {round_number}: {len(every)} weighed tokens; {describe(outcomes(every, w))}")

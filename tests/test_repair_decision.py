@@ -223,6 +223,15 @@ def test_an_abbreviations_readings_are_not_judged_by_how_danish_their_letters_lo
     assert "letter_fit" in repairer.token_features("mgde", repairer.readings("mgde")[0])
 
 
+def test_a_short_token_in_capitals_is_a_function_word_or_an_abbreviation_not_a_listed_word(repairer):
+    """`ou` is listed as a word; `OU` in capitals is no word of a heading, `PÅ` is (`caps_function_word`)."""
+    ou = repairer.token_features("OU", repairer.readings("OU")[0])
+    assert not {"known_word", "word_zipf", "caps_function_word"} & set(ou)
+    readings = {c.text: c for c in repairer.readings("PA")}
+    assert repairer.token_features("PA", readings["PÅ"]).get("caps_function_word") == 1.0
+    assert "caps_function_word" not in repairer.token_features("PA", readings["PA"])
+
+
 def test_a_name_with_two_danish_letters_has_its_likely_misspellings():
     from minutesindex.repair.danish import SPELLING_FLOOR, mangled_spellings
 

@@ -346,7 +346,12 @@ class LetterRepairer:
         text, lower = candidate.text, candidate.text.lower()
         words = lower.split()
         features = {}
-        if all(word in lex for word in words):
+        if _all_caps(token) and len(token) <= MAX_ABBREVIATION:
+            # Three capitals or fewer: an abbreviation, or a function word in a heading (`OG`, `PÅ`).
+            # Which words the lexicon lists at that length says little (`ou` is listed).
+            if lower in load_stopwords():
+                features["caps_function_word"] = 1.0
+        elif all(word in lex for word in words):
             features["known_word"] = 1.0
             features["word_zipf"] = min(map(lex.strength, words))
             features["estimated"] = float(any(map(lex.is_estimated, words)))

@@ -27,6 +27,7 @@ TOKEN_FEATURES = (
     "channel_cost",  # -log10 P(signs | letters) of the confusions undone (repair/channel.py)
     "known_word",  # the reading is a word of the lexicon
     "word_zipf",  # its frequency (zipf) where it is a word
+    "caps_function_word",  # a token of three capitals or fewer read as a function word (`OG`, `PÅ`)
     "estimated",  # the word list alone knows it (a rare form)
     "compound",  # the reading is a compound of known parts only
     "old_spelling_part",  # a compound with a part spelt with `aa` (`nær|gaard`): names write so, words no more
