@@ -107,6 +107,35 @@ def test_the_python_search_finds_what_the_compiled_one_finds_in_the_same_order()
         assert search.py_compound_readings(*args, py_trie, 3, 3, "se") == compiled, token
 
 
+def test_the_python_letter_model_and_alignments_give_what_the_compiled_ones_give():
+    """The letter-trigram sum and the two alignments of a reading with its printed signs, compiled and
+    in Python, on mangled spellings of real words (and on pairs that do not align)."""
+    import random
+
+    from minutesindex.repair import readings as search
+    from minutesindex.repair.charmodel import load_char_model
+    from minutesindex.repair.danish import mangled_spellings
+    from minutesindex.repair.lexicon import load_lexicon
+
+    model = load_char_model()
+    words = sorted(w for w in load_lexicon().zipf if any(c in w for c in "æøål") and 3 <= len(w) <= 14)
+    pairs = [("på regionen", "paregionen"), ("møde", "mile"), ("Ældre", "AEldre"), ("plan", "pIan"), ("pl", "p")]
+    for word in random.Random(11).sample(words, 400):
+        pairs += [(word, mangled) for mangled in sorted(mangled_spellings(word))[:2]]
+        pairs += [(word.capitalize(), mangled.capitalize()) for mangled in sorted(mangled_spellings(word))[:1]]
+        pairs.append((word, word[::-1]))
+    aligned = 0
+    for word, printed in pairs:
+        padded = f"^^{printed.lower()}$"
+        args = (padded, model._seen, model._unseen, model._never)
+        assert search.py_trigram_log_prob(*args) == pytest.approx(search.trigram_log_prob(*args), abs=1e-9)
+        assert search.py_channel_signs(word, printed) == search.channel_signs(word, printed), (word, printed)
+        reading, token = word.lower(), printed.lower()
+        assert search.py_reading_signs(reading, token) == search.reading_signs(reading, token), (word, printed)
+        aligned += search.channel_signs(word, printed) is not None
+    assert len(pairs) > aligned > len(pairs) // 3  # both kinds of pair were compared
+
+
 def test_a_lexicon_read_in_place_from_its_trie_file_answers_as_its_word_list(tmp_path):
     """A read command maps the lexicon's compiled trie instead of loading every word: it must
     know, weigh, inflect and split words exactly as the dict it was built from."""

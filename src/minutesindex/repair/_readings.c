@@ -481,7 +481,158 @@ static PyObject *trie_get(PyObject *self, PyObject *args) {
     return PyFloat_FromDouble(trie->nodes[node].value / 100.0);
 }
 
+/* The sum of a padded word's letter-trigram log probabilities (charmodel.CharModel.log_prob):
+ * each trigram's from `seen`, else its context's (its first two letters) from `unseen`, else `never`. */
+static PyObject *trigram_log_prob(PyObject *self, PyObject *args) {
+    PyObject *padded, *seen, *unseen;
+    double never;
+    if (!PyArg_ParseTuple(args, "UO!O!d:trigram_log_prob", &padded, &PyDict_Type, &seen, &PyDict_Type, &unseen,
+                          &never))
+        return NULL;
+    double total = 0.0;
+    for (Py_ssize_t i = 0; i + 3 <= PyUnicode_GET_LENGTH(padded); i++) {
+        PyObject *key = PyUnicode_Substring(padded, i, i + 3);
+        if (key == NULL) return NULL;
+        PyObject *value = PyDict_GetItemWithError(seen, key);
+        Py_DECREF(key);
+        if (value == NULL) {
+            if (PyErr_Occurred()) return NULL;
+            key = PyUnicode_Substring(padded, i, i + 2);
+            if (key == NULL) return NULL;
+            value = PyDict_GetItemWithError(unseen, key);
+            Py_DECREF(key);
+            if (value == NULL && PyErr_Occurred()) return NULL;
+        }
+        double log_prob = value == NULL ? never : PyFloat_AsDouble(value);
+        if (log_prob == -1.0 && PyErr_Occurred()) return NULL;
+        total += log_prob;
+    }
+    return PyFloat_FromDouble(total);
+}
+
+/* One letter's sign in an alignment: the letter at `letter` of the word, the sign printed[start : start + width]. */
+typedef struct {
+    Py_ssize_t letter, start, width;
+} Sign;
+
+typedef struct {
+    int word_kind, printed_kind;
+    const void *word, *printed;
+    Py_ssize_t word_len, printed_len;
+    Sign *signs;
+    Py_ssize_t n_signs;
+} Alignment;
+
+static int is_channel_letter(Py_UCS4 c) {
+    return c == 0xe6 || c == 0xf8 || c == 0xe5 || c == 0xc6 || c == 0xd8 || c == 0xc5 || c == 'l';
+}
+
+/* channel.letter_signs: the word's letters of channel.LETTERS each take the shortest sign (up to
+ * three signs, or none) that lets the rest align; `l` takes one sign, `l`, `I` or `|`; every other
+ * letter must be printed as itself. Returns 1 with a->n_signs set, or 0. */
+static int align_channel(Alignment *a, Py_ssize_t i, Py_ssize_t j, Py_ssize_t depth) {
+    while (i < a->word_len && !is_channel_letter(PyUnicode_READ(a->word_kind, a->word, i))) {
+        if (j >= a->printed_len ||
+            PyUnicode_READ(a->printed_kind, a->printed, j) != PyUnicode_READ(a->word_kind, a->word, i))
+            return 0;
+        i++;
+        j++;
+    }
+    if (i == a->word_len) {
+        a->n_signs = depth;
+        return j == a->printed_len;
+    }
+    Py_UCS4 letter = PyUnicode_READ(a->word_kind, a->word, i);
+    if (letter == 'l') {
+        if (j >= a->printed_len) return 0;
+        Py_UCS4 sign = PyUnicode_READ(a->printed_kind, a->printed, j);
+        if (sign != 'l' && sign != 'I' && sign != '|') return 0;
+        a->signs[depth] = (Sign){i, j, 1};
+        return align_channel(a, i + 1, j + 1, depth + 1);
+    }
+    Py_ssize_t widest = a->printed_len - j < 3 ? a->printed_len - j : 3;
+    for (Py_ssize_t width = 0; width <= widest; width++) {
+        a->signs[depth] = (Sign){i, j, width};
+        if (align_channel(a, i + 1, j + width, depth + 1)) return 1;
+    }
+    return 0;
+}
+
+static int is_danish_lower(Py_UCS4 c) { return c == 0xe6 || c == 0xf8 || c == 0xe5; }
+
+/* danish._letter_signs, on lower-case text: the reading's æ, ø and å each take the shortest run of
+ * the token's signs (up to three, or none) that lets the rest align; the reading's other letters
+ * are the token's (`l` may be printed `i` or `|`, `i` as `l`), and a space of the reading may be
+ * missing from the token. Here `word` is the reading and `printed` the token. */
+static int align_reading(Alignment *a, Py_ssize_t i, Py_ssize_t j, Py_ssize_t depth) {
+    while (j < a->word_len && !is_danish_lower(PyUnicode_READ(a->word_kind, a->word, j))) {
+        Py_UCS4 c = PyUnicode_READ(a->word_kind, a->word, j);
+        Py_UCS4 t = i < a->printed_len ? PyUnicode_READ(a->printed_kind, a->printed, i) : 0;
+        if (i < a->printed_len && (t == c || (c == 'l' && (t == 'i' || t == '|')) || (c == 'i' && t == 'l')))
+            i++;
+        else if (c != ' ')
+            return 0;
+        j++;
+    }
+    if (j == a->word_len) {
+        a->n_signs = depth;
+        return i == a->printed_len;
+    }
+    Py_ssize_t widest = a->printed_len - i < 3 ? a->printed_len - i : 3;
+    for (Py_ssize_t width = 0; width <= widest; width++) {
+        a->signs[depth] = (Sign){j, i, width};
+        if (align_reading(a, i + width, j + 1, depth + 1)) return 1;
+    }
+    return 0;
+}
+
+/* The aligned signs as a tuple of (letter, sign) string pairs, or None where the two do not align. */
+static PyObject *aligned(PyObject *args, const char *format, int (*align)(Alignment *, Py_ssize_t, Py_ssize_t,
+                                                                                  Py_ssize_t)) {
+    PyObject *word, *printed;
+    if (!PyArg_ParseTuple(args, format, &word, &printed)) return NULL;
+    Alignment a = {PyUnicode_KIND(word),         PyUnicode_KIND(printed),       PyUnicode_DATA(word),
+                   PyUnicode_DATA(printed),      PyUnicode_GET_LENGTH(word),    PyUnicode_GET_LENGTH(printed),
+                   NULL,                         0};
+    a.signs = PyMem_New(Sign, a.word_len + 1);
+    if (a.signs == NULL) return PyErr_NoMemory();
+    PyObject *result = NULL;
+    if (!align(&a, 0, 0, 0)) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    result = PyTuple_New(a.n_signs);
+    for (Py_ssize_t k = 0; result != NULL && k < a.n_signs; k++) {
+        Sign sign = a.signs[k];
+        PyObject *pair = Py_BuildValue("(NN)", PyUnicode_Substring(word, sign.letter, sign.letter + 1),
+                                       PyUnicode_Substring(printed, sign.start, sign.start + sign.width));
+        if (pair == NULL) Py_CLEAR(result);
+        else PyTuple_SET_ITEM(result, k, pair);
+    }
+done:
+    PyMem_Free(a.signs);
+    return result;
+}
+
+static PyObject *channel_signs(PyObject *self, PyObject *args) {
+    return aligned(args, "UU:channel_signs", align_channel);
+}
+
+static PyObject *reading_signs(PyObject *self, PyObject *args) {
+    return aligned(args, "UU:reading_signs", align_reading);
+}
+
 static PyMethodDef methods[] = {
+    {"trigram_log_prob", trigram_log_prob, METH_VARARGS,
+     "trigram_log_prob(padded, seen, unseen, never)\n--\n\n"
+     "The sum over the padded word's trigrams of seen[trigram], else unseen[its first two letters], else never."},
+    {"channel_signs", channel_signs, METH_VARARGS,
+     "channel_signs(word, printed)\n--\n\n"
+     "channel.letter_signs compiled: ((letter, sign), ...) for each letter of channel.LETTERS in word, or None."},
+    {"reading_signs", reading_signs, METH_VARARGS,
+     "reading_signs(reading, token)\n--\n\n"
+     "danish._letter_signs compiled, on lower-case text: ((letter, sign), ...) for each æ, ø, å of the\n"
+     "reading, or None."},
     {"substitution_options", substitution_options, METH_VARARGS,
      "substitution_options(token, table, in_caps)\n--\n\n"
      "Per position of the token, a tuple of the options of the substitution sources that start\n"

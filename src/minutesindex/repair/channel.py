@@ -17,13 +17,11 @@ import math
 from collections.abc import Iterable
 from pathlib import Path
 
+from minutesindex.repair.readings import L_SIGNS, channel_signs
+
 CHANNEL_FILE = Path(__file__).with_name("channel_da.tsv")
 LETTERS = "æøåÆØÅl"
 DANISH_LETTERS = frozenset("æøåÆØÅ")
-# A sign printed for a letter stands for at most this many characters (`eae` for æ).
-MAX_SIGN_LEN = 3
-# What the English model prints for `l` is confused only where it is a capital I or a bar.
-L_SIGNS = frozenset("I|")
 
 
 @functools.cache
@@ -71,32 +69,10 @@ def manglings() -> dict[str, tuple[tuple[str, float], ...]]:
     }
 
 
-def letter_signs(word: str, printed: str) -> list[tuple[str, str]] | None:
+def letter_signs(word: str, printed: str) -> tuple[tuple[str, str], ...] | None:
     """Which sign `printed` shows for each letter of LETTERS in `word`, case kept (`Møde`, `Mgde`:
-    [(ø, g)]), each as short as the rest allows; None where the other letters differ."""
-
-    def align(i: int, j: int) -> list[tuple[str, str]] | None:
-        while i < len(word) and word[i] not in LETTERS:
-            if j >= len(printed) or printed[j] != word[i]:
-                return None
-            i += 1
-            j += 1
-        if i == len(word):
-            return [] if j == len(printed) else None
-        letter = word[i]
-        widths = (1, 0) if letter == "l" else range(min(MAX_SIGN_LEN, len(printed) - j) + 1)
-        for width in widths:
-            if j + width > len(printed):
-                continue
-            sign = printed[j : j + width]
-            if letter == "l" and sign not in ("l", *L_SIGNS):
-                continue
-            rest = align(i + 1, j + width)
-            if rest is not None:
-                return [(letter, sign), *rest]
-        return None
-
-    return align(0, 0)
+    ((ø, g),)), each as short as the rest allows; None where the other letters differ."""
+    return channel_signs(word, printed)
 
 
 def count_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:

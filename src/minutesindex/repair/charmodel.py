@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from minutesindex.config import models_dir
 from minutesindex.repair.lexicon import LEXICON_FILE, load_cached, load_lexicon
+from minutesindex.repair.readings import trigram_log_prob
 
 ALPHABET_SIZE = 40
 SMOOTHING = 0.5
@@ -45,8 +46,7 @@ class CharModel:
         return out
 
     def log_prob(self, word: str) -> float:
-        padded = f"^^{word.lower()}$"
-        return sum(self._log_probs(padded, 0, len(padded) - 2))
+        return trigram_log_prob(f"^^{word.lower()}$", self._seen, self._unseen, self._never)
 
     def gains(self, word: str, changes: Iterable[tuple[int, int, str]]) -> list[float]:
         """For each change (at, width, replacement) of word[at : at + width], the log_prob of the

@@ -36,7 +36,7 @@ from minutesindex.repair.lexicon import (
     load_proper_nouns,
     load_stopwords,
 )
-from minutesindex.repair.readings import compound_readings
+from minutesindex.repair.readings import compound_readings, reading_signs
 from minutesindex.repair.readings import substitution_options as _substitution_options
 
 # What the English model prints for Danish letters, with a cost (-log10 of how often it prints that
@@ -981,34 +981,11 @@ def _name_with_lost_letter(token: str) -> str | None:
 # What a reading's letter other than a Danish one may stand for in the token (in lower case): an l
 # the capital I or bar it is read from, a capital I the l (`lfolge`); a space may stand for none
 # (`paregionens`).
-_READ_AS = {"l": "i|", "i": "l"}
-# A Danish letter stands for at most this many signs of the token (`eae`), or none (a lost letter).
-MAX_SIGN_LEN = 3
-
-
 @functools.lru_cache(maxsize=65536)
 def _letter_signs(token: str, reading: str) -> tuple[tuple[str, str], ...] | None:
     """Which signs of the token a reading takes for each of its Danish letters (`feelles`, `fælles`:
     æ from `ee`), in lower case, each as short as the rest allows; None where the two do not align."""
-    token, reading = token.lower(), reading.lower()
-
-    def align(i: int, j: int) -> tuple[tuple[str, str], ...] | None:
-        while j < len(reading) and reading[j] not in DANISH_LETTERS:
-            char = reading[j]
-            if i < len(token) and (token[i] == char or token[i] in _READ_AS.get(char, "")):
-                i += 1
-            elif char != " ":
-                return None
-            j += 1
-        if j == len(reading):
-            return () if i == len(token) else None
-        for width in range(min(MAX_SIGN_LEN, len(token) - i) + 1):
-            rest = align(i + width, j + 1)
-            if rest is not None:
-                return ((reading[j], token[i : i + width]), *rest)
-        return None
-
-    return align(0, 0)
+    return reading_signs(reading.lower(), token.lower())
 
 
 def _in_title_case(line: str, tokens: list[_Token], token: _Token) -> bool:

@@ -1,5 +1,6 @@
-"""The candidate search of letter repair: the compiled module (`_readings.c`) where it was built, else
-this pure-Python walk, which finds the same readings in the same order, only slower (about ten times).
+"""The candidate search of letter repair and its inner loops (a trigram model's sum, the alignment of
+a reading's letters with the signs printed for them): the compiled module (`_readings.c`) where it
+was built, else these pure-Python versions, which give the same results, only slower (about ten times).
 
 `pip install` compiles the extension where a C compiler and the Python headers are present; without
 them the project still installs and works. tests/test_readings.py holds the two to the same results.
@@ -85,14 +86,86 @@ def py_substitution_options(
     return options
 
 
+def py_trigram_log_prob(padded: str, seen: dict[str, float], unseen: dict[str, float], never: float) -> float:
+    """The sum over the padded word's trigrams of seen[trigram], else unseen[its context], else never."""
+    total = 0.0
+    for i in range(len(padded) - 2):
+        value = seen.get(padded[i : i + 3])
+        total += value if value is not None else unseen.get(padded[i : i + 2], never)
+    return total
+
+
+# What the English model prints for `l` where it is confused: a capital I or a bar (_readings.c
+# writes out these two lists and MAX_SIGN_LEN).
+L_SIGNS = frozenset("I|")
+MAX_SIGN_LEN = 3  # a sign printed for a letter stands for at most this many characters (`eae` for æ)
+
+
+def py_channel_signs(word: str, printed: str) -> tuple[tuple[str, str], ...] | None:
+    """The sign `printed` shows for each of æ, ø, å, Æ, Ø, Å and l in `word`, each as short as the rest
+    allows (`l` as itself or one of L_SIGNS); None where the other letters differ."""
+
+    def align(i: int, j: int) -> tuple[tuple[str, str], ...] | None:
+        while i < len(word) and word[i] not in "æøåÆØÅl":
+            if j >= len(printed) or printed[j] != word[i]:
+                return None
+            i += 1
+            j += 1
+        if i == len(word):
+            return () if j == len(printed) else None
+        letter = word[i]
+        if letter == "l":
+            if j < len(printed) and (printed[j] == "l" or printed[j] in L_SIGNS):
+                rest = align(i + 1, j + 1)
+                return None if rest is None else ((letter, printed[j]), *rest)
+            return None
+        for width in range(min(MAX_SIGN_LEN, len(printed) - j) + 1):
+            rest = align(i + 1, j + width)
+            if rest is not None:
+                return ((letter, printed[j : j + width]), *rest)
+        return None
+
+    return align(0, 0)
+
+
+_READ_AS = {"l": "i|", "i": "l"}  # a reading's letter, and the signs the token may show for it
+
+
+def py_reading_signs(reading: str, token: str) -> tuple[tuple[str, str], ...] | None:
+    """In lower-case text, the run of the token's signs (up to MAX_SIGN_LEN, or none) each æ, ø and å of
+    the reading takes, each as short as the rest allows; the reading's other letters are the token's
+    (`l` printed `i` or `|`, `i` as `l`) and a space of the reading may be missing from the token."""
+
+    def align(i: int, j: int) -> tuple[tuple[str, str], ...] | None:
+        while j < len(reading) and reading[j] not in "æøå":
+            char = reading[j]
+            if i < len(token) and (token[i] == char or token[i] in _READ_AS.get(char, "")):
+                i += 1
+            elif char != " ":
+                return None
+            j += 1
+        if j == len(reading):
+            return () if i == len(token) else None
+        for width in range(min(MAX_SIGN_LEN, len(token) - i) + 1):
+            rest = align(i + width, j + 1)
+            if rest is not None:
+                return ((reading[j], token[i : i + width]), *rest)
+        return None
+
+    return align(0, 0)
+
+
 try:
     from minutesindex.repair._readings import (
         build_trie,
+        channel_signs,
         compound_readings,
         load_trie,
+        reading_signs,
         substitution_options,
         trie_bytes,
         trie_get,
+        trigram_log_prob,
     )
 
     COMPILED = True
@@ -100,5 +173,8 @@ except ImportError:  # installed without a C compiler: the same search in Python
     build_trie: Callable = py_build_trie
     compound_readings: Callable = py_compound_readings
     substitution_options: Callable = py_substitution_options
+    trigram_log_prob: Callable = py_trigram_log_prob
+    channel_signs: Callable = py_channel_signs
+    reading_signs: Callable = py_reading_signs
     load_trie = trie_bytes = trie_get = None  # type: ignore[assignment]
     COMPILED = False
