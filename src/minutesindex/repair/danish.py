@@ -173,6 +173,7 @@ class LetterRepairer:
         self._cache: dict[str, Decision] = {}
         self._channel_cache: dict[str, str | None] = {}
         self._features: dict[tuple[str, str], dict[str, float]] = {}
+        self._printed_facts: dict[str, tuple[bool, dict[str, float]]] = {}  # per token (_token_facts)
         self._known: dict[str, bool] = {}  # is_word, per lower-case token
         self._learned: dict[str, str] = {}  # a mangled spelling -> the word read right elsewhere
         self._misread_names: dict[str, str] | None = None
@@ -191,6 +192,7 @@ class LetterRepairer:
         self._cache.clear()
         self._channel_cache.clear()
         self._features.clear()
+        self._printed_facts.clear()
 
     @property
     def misread_names(self) -> dict[str, str]:
@@ -349,14 +351,15 @@ class LetterRepairer:
             return features
         lex = self.lexicon
         text, lower = candidate.text, candidate.text.lower()
-        words = lower.split()
+        abbreviation, as_printed = self._token_facts(token)
         features = {}
-        if _all_caps(token) and len(token) <= MAX_ABBREVIATION:
+        if abbreviation:
             # Three capitals or fewer: an abbreviation, or a function word in a heading (`OG`, `PÅ`).
             # Which words the lexicon lists at that length says little (`ou` is listed).
             if lower in load_stopwords():
                 features["caps_function_word"] = 1.0
-        elif all(word in lex for word in words):
+        elif lower in lex if " " not in lower else all(word in lex for word in lower.split()):
+            words = lower.split()
             features["known_word"] = 1.0
             features["word_zipf"] = min(map(lex.strength, words))
             features["estimated"] = float(any(map(lex.is_estimated, words)))
@@ -368,43 +371,53 @@ class LetterRepairer:
             features["compound_zipf"] = min(map(lex.strength, candidate.parts))
         else:
             features["unknown"] = 1.0
-        if self.is_name(text) or lower in load_proper_nouns():
+        name = text in _name_ranks() or lower in load_proper_nouns()
+        if name:
             features["name"] = 1.0
         # The domain's own frequency: of the word, or of a compound's last part (its head: `…møde`).
         minutes = self.minutes_words
         head = self.head(candidate)
         features["minutes_words"] = math.log2(1 + minutes.get(lower, 0) + (minutes.get(head, 0) if head else 0))
-        if not (_all_caps(token) and len(token) <= MAX_ABBREVIATION):
+        if not abbreviation:
             # How Danish its letters look says nothing of an abbreviation's (`OU`, `ØU`).
             features["letter_fit"] = self._letter_fit(lower)
         if text != token:
-            as_read = token.lower()
-            features["changed"] = 1.0
+            features.update(as_printed)
             features["substitutions"] = float(candidate.substitutions)
             cost = _channel_cost(token, text)
             features["channel_cost"] = candidate.cost if cost is None else cost
-            features["marked_token"] = float(bool(MARKED.search(token)))
-            if as_read in lex:
-                features["known_token"] = 1.0
-                features["known_token_zipf"] = lex.strength(as_read)
-            elif self.is_word(as_read):
-                features["compound_token"] = 1.0
             features["capital_changed"] = float(token[0].isupper() and text[0] != token[0])
             if token[0].isupper() and ("known_word" in features or "compound" in features):
                 features["capitalised_word"] = 1.0  # `Fallesvarme`: a capitalised compound, not a name
-            if self.is_name(token) or as_read in load_proper_nouns():
-                features["name_token"] = 1.0  # `Gjesing`, `Sander`: a name as printed
-                if "name" not in features:
-                    features["name_lost"] = 1.0  # … read as no name (`Neergaard`: `Nærgaard`)
-            features["capitalised"] = float(token[0].isupper())
-            features["all_caps"] = float(_all_caps(token))
+            if "name_token" in as_printed and not name:
+                features["name_lost"] = 1.0  # a name as printed read as no name (`Neergaard`: `Nærgaard`)
             inflected = INFLECTED_ABBREVIATION.fullmatch(token)
             if inflected and text[: inflected.end(1)] == token[: inflected.end(1)]:
                 features["abbreviation_ending"] = 1.0  # `KLs` read `KLø`: the change falls on its ending
-            features["short"] = float(len(token) <= MAX_ABBREVIATION)
             features[f"source_{candidate.source}"] = 1.0
         self._features[key] = features
         return features
+
+    def _token_facts(self, token: str) -> tuple[bool, dict[str, float]]:
+        """What the token as printed tells, the same for each of its readings: whether it is read as an
+        abbreviation (three capitals or fewer), and the features of every reading that changes it."""
+        facts = self._printed_facts.get(token)
+        if facts is None:
+            lex = self.lexicon
+            as_read = token.lower()
+            changed = {"changed": 1.0, "marked_token": float(bool(MARKED.search(token)))}
+            if as_read in lex:
+                changed["known_token"] = 1.0
+                changed["known_token_zipf"] = lex.strength(as_read)
+            elif self.is_word(as_read):
+                changed["compound_token"] = 1.0
+            if token in _name_ranks() or as_read in load_proper_nouns():
+                changed["name_token"] = 1.0  # `Gjesing`, `Sander`: a name as printed
+            changed["capitalised"] = float(token[0].isupper())
+            changed["all_caps"] = float(_all_caps(token))
+            changed["short"] = float(len(token) <= MAX_ABBREVIATION)
+            facts = self._printed_facts[token] = (_all_caps(token) and len(token) <= MAX_ABBREVIATION, changed)
+        return facts
 
     def head(self, candidate: Candidate) -> str | None:
         """A compound reading's head: its last part, or that part's own last part where it is the
@@ -589,8 +602,10 @@ class LetterRepairer:
             pieces, last = [], 0
             previous: _Token | None = None
             for token in line_spans:
-                place = _Place(previous_line, line, line_spans, previous, token, pages[k])
-                fixed = self._read_in_text(place, decided[token.text], facts, explain, k)
+                fixed = facts.settled.get((pages[k], token.text), UNSETTLED)
+                if fixed is UNSETTLED:
+                    place = _Place(previous_line, line, line_spans, previous, token, pages[k])
+                    fixed = self._read_in_text(place, decided[token.text], facts, explain, k)
                 previous = token
                 if fixed is None and token.joined:
                     fixed = token.text  # two fragments joined stay joined
@@ -611,6 +626,9 @@ class LetterRepairer:
         text = token.text
         candidates = list(decision.candidates)
         extra = self._text_readings(place, decision, facts)
+        # Where the token stands matters only for a lost letter after a first name; elsewhere a
+        # reading settled here holds for each occurrence on the page (see _TextFacts.settled).
+        settles = _name_with_lost_letter(text) is None
         if not extra and (
             not candidates
             or (explain is None and decision.margin > TEXT_MARGIN)
@@ -625,6 +643,8 @@ class LetterRepairer:
         ):
             # Most tokens: one reading, a reading far ahead of the next, or a word in lower case whose
             # rivals the page never uses. (Explained, every token is weighed: the fit learns from all.)
+            if settles:
+                facts.settled[(place.page, text)] = decision.text
             return decision.text
         if not candidates:
             candidates = [self._reading(text, text, "as_read")]
@@ -659,13 +679,16 @@ class LetterRepairer:
         family name that lost its Danish letter after a first name (`Dorte Hj`: `Høj`), and a capital
         Ø read from `@` in lower case (`@vrige` inside a sentence)."""
         token, text = place.token, place.token.text
-        found = []
-        if text in facts.abbreviations:
-            found.append((facts.abbreviations[text], "abbreviation"))
-        if facts.words and len(text) >= MIN_RESPELL_LEN and not self.is_word(text.lower()):
-            word = self._as_text_word(text, facts.words)
-            if word is not None:
-                found.append((word, "text_word"))
+        found = facts.token_readings.get(text)
+        if found is None:
+            found = facts.token_readings[text] = []
+            if text in facts.abbreviations:
+                found.append((facts.abbreviations[text], "abbreviation"))
+            if facts.words and len(text) >= MIN_RESPELL_LEN and not self.is_word(text.lower()):
+                word = self._as_text_word(text, facts.words)
+                if word is not None:
+                    found.append((word, "text_word"))
+        found = list(found)
         if text[0].isupper() and place.previous is not None and _after_first_name(place.line, place.previous, token):
             name = _name_with_lost_letter(text)
             if name is not None:
@@ -1085,6 +1108,10 @@ class _TextFacts:
     words: list[str]  # words with Danish letters the text reads at least LEARN_MIN_COUNT times
     pages: dict[int, list[tuple[str, Decision]]]  # each page's distinct tokens and their decisions
     _printed: dict[int, dict[tuple[str, str], set[str]]] = field(default_factory=dict)
+    # per token, the readings the text makes of it wherever it stands (an abbreviation, a text word)
+    token_readings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # per (page, token), its reading where no occurrence on the page can read otherwise
+    settled: dict[tuple[int, str], str | None] = field(default_factory=dict)
     # per (page, token, reading, heads shared), the context features its page decides (LetterRepairer._page_features)
     page_features: dict[tuple[int, str, str, frozenset[str]], dict[str, float]] = field(default_factory=dict)
 
@@ -1093,6 +1120,9 @@ class _TextFacts:
         if page not in self._printed:
             self._printed[page] = repairer._letters_printed(self.pages[page])
         return self._printed[page]
+
+
+UNSETTLED = object()  # a token _TextFacts.settled has not settled
 
 
 class _Place(NamedTuple):
