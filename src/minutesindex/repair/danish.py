@@ -801,10 +801,15 @@ class LetterRepairer:
         the words, the token's own occurrences (`own`, per word) left out; a short word counts only
         itself (`år` is inside too many words)."""
         own = own or {}
+        if not words.counts:
+            return 0.0
         if len(part) < MIN_FAMILY_LEN:
             return words.counts[part] - own.get(part, 0)
         base = self.lexicon.base_form(part)
-        return sum(words.counts[seen] - own.get(seen, 0) for seen in words.holding(base) if self._has_part(seen, base))
+        members = words.families.get(base)
+        if members is None:
+            members = words.families[base] = [seen for seen in words.holding(base) if self._has_part(seen, base)]
+        return sum(words.counts[seen] - own.get(seen, 0) for seen in members)
 
     def _has_part(self, word: str, part: str) -> bool:
         """Whether `part` begins the word or a compound part of it: `møde` in `mødet` and
@@ -1077,11 +1082,7 @@ class _WordLines:
     def __init__(self, counts: Counter[str]) -> None:
         self.counts = counts
         self.lines = "\n".join([*counts, ""])
-
-    def add(self, word: str, occurrences: int) -> None:
-        if word not in self.counts:
-            self.lines += word + "\n"
-        self.counts[word] += occurrences
+        self.families: dict[str, list[str]] = {}  # per base form, the words of its family (LetterRepairer._family)
 
     def holding(self, part: str) -> list[str]:
         """Each word that holds `part`, once."""
