@@ -240,7 +240,7 @@ class LetterRepairer:
             # The channel's readings alone (no generators) settle a sample: the page's words are read right.
             if sum(1 for t in sample if self._channel_reading(t) is not None) <= danish_share * len(sample) / 2:
                 return False
-        evidence = sum(1 for t in distinct if self.repair_token(t) is not None)
+        evidence = sum(1 for t in distinct if self.decide(t).text is not None)
         if evidence < max(2, MANGLED_EVIDENCE_SHARE * len(distinct)):
             return False
         return danish_share < evidence / len(distinct)
@@ -301,7 +301,13 @@ class LetterRepairer:
         if searched and not self._unconfusable(token, lower):
             channel = self.candidates(token, compounds=not known_whole)
         as_read = next((c for c in channel if c.substitutions == 0), None)
-        if as_read is None or known_whole:
+        if channel and not known_whole and lower not in self._known:
+            # The compound search reads the token as printed exactly where the lexicon splits it:
+            # what is left to know of it is whether it inflects a word.
+            self._known[lower] = as_read is not None or self.lexicon.inflection_of_known(lower)
+        if as_read is None and channel and not known_whole:
+            as_read = self._reading(token, token, "as_read", (lower,))  # no word, no compound (see above)
+        elif as_read is None or known_whole:
             as_read = self._reading(token, token, "as_read")
         found[token] = as_read._replace(source="as_read")
         if not searched:
@@ -330,11 +336,12 @@ class LetterRepairer:
                 add(self._respelling(token), "respelled")
         return tuple(found.values())
 
-    def _reading(self, token: str, text: str, source: str) -> Candidate:
+    def _reading(self, token: str, text: str, source: str, parts: tuple[str, ...] | None = None) -> Candidate:
         """A reading a generator other than the channel search made, with the lexicon's evidence and
-        the confusions it undoes."""
+        the confusions it undoes (its `parts`, where the caller knows them)."""
         lower = text.lower()
-        parts = (lower,) if " " in lower or lower in self.lexicon else self.lexicon.split_compound(lower) or (lower,)
+        if parts is None:
+            parts = (lower,) if " " in lower or lower in self.lexicon else self.lexicon.split_compound(lower) or (lower,)
         if len(parts) == 1:
             evidence = min(self.lexicon.strength(word) for word in lower.split())
         else:
@@ -573,10 +580,16 @@ class LetterRepairer:
         readings: dict[int, Counter[str]] = {}  # every reading of the page's tokens, by its share
         for page, counts in page_tokens.items():
             evidence[page], readings[page] = Counter(), Counter()
+            page_evidence, page_readings = evidence[page], readings[page]
             for text, occurrences in counts.items():
-                evidence[page][(decided[text].text or text).lower()] += occurrences
-                for reading, share in _shares(text, decided[text]).items():
-                    readings[page][reading] += share * occurrences
+                decision = decided[text]
+                if not decision.candidates:  # most tokens: one reading, as printed
+                    page_evidence[text.lower()] += occurrences
+                    page_readings[text.lower()] += occurrences
+                    continue
+                page_evidence[(decision.text or text).lower()] += occurrences
+                for reading, share in _shares(text, decision).items():
+                    page_readings[reading] += share * occurrences
         document = sum(evidence.values(), Counter())
         all_readings = sum(readings.values(), Counter())
         facts = _TextFacts(
@@ -628,7 +641,7 @@ class LetterRepairer:
         extra = self._text_readings(place, decision, facts)
         # Where the token stands matters only for a lost letter after a first name; elsewhere a
         # reading settled here holds for each occurrence on the page (see _TextFacts.settled).
-        settles = _name_with_lost_letter(text) is None
+        settles = not text[0].isupper() or _name_with_lost_letter(text) is None
         if not extra and (
             not candidates
             or (explain is None and decision.margin > TEXT_MARGIN)
