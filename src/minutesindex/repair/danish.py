@@ -946,16 +946,19 @@ class LetterRepairer:
         """Join two fragments that neither is a word, where the OCR split a word at a Danish letter
         (`nedle gge`: `nedlægge`), when together they read as a word."""
         joined: list[_Token] = []
-        i = 0
-        while i < len(tokens):
-            token = tokens[i]
-            following = tokens[i + 1] if i + 1 < len(tokens) else None
+        known = self._known
+        after = iter(tokens)
+        next(after, None)
+        skip = False
+        for token, following in zip(tokens, after):
+            if skip:
+                skip = False
+                continue
             if (
-                following is not None
-                and following.start == token.end + 1
+                following.start == token.end + 1
+                and not known.get(following.text)  # the quick test first: most are words
                 and line[token.end] == " "
                 and following.text.islower()
-                and not self._known.get(following.text)  # the quick test first: most are words
                 and not self.is_word(token.text.lower())
                 and not self.is_word(following.text)
             ):
@@ -963,10 +966,11 @@ class LetterRepairer:
                 reading = self.decide(text).text or text
                 if reading.lower() in self.lexicon:
                     joined.append(_Token(token.start, following.end, text, joined=True))
-                    i += 2
+                    skip = True
                     continue
             joined.append(token)
-            i += 1
+        if tokens and not skip:
+            joined.append(tokens[-1])
         return joined
 
 
