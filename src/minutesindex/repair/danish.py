@@ -639,9 +639,6 @@ class LetterRepairer:
         text = token.text
         candidates = list(decision.candidates)
         extra = self._text_readings(place, decision, facts)
-        # Where the token stands matters only for a lost letter after a first name; elsewhere a
-        # reading settled here holds for each occurrence on the page (see _TextFacts.settled).
-        settles = not text[0].isupper() or _name_with_lost_letter(text) is None
         if not extra and (
             not candidates
             or (explain is None and decision.margin > TEXT_MARGIN)
@@ -656,7 +653,9 @@ class LetterRepairer:
         ):
             # Most tokens: one reading, a reading far ahead of the next, or a word in lower case whose
             # rivals the page never uses. (Explained, every token is weighed: the fit learns from all.)
-            if settles:
+            # Where the token stands matters only for a lost letter after a first name; elsewhere the
+            # reading holds for each occurrence on the page (see _TextFacts.settled).
+            if not text[0].isupper() or _name_with_lost_letter(text) is None:
                 facts.settled[(place.page, text)] = decision.text
             return decision.text
         if not candidates:
@@ -701,15 +700,15 @@ class LetterRepairer:
                 word = self._as_text_word(text, facts.words)
                 if word is not None:
                     found.append((word, "text_word"))
-        found = list(found)
+            if text[0] == "@":
+                for candidate in decision.candidates:
+                    if candidate.text[:1] in "ÆØÅ" and candidate.text[1:2].islower():
+                        found.append((candidate.text[0].lower() + candidate.text[1:], "lower_case"))
+        # Only a lost letter depends on where the token stands (a capital is never `@`).
         if text[0].isupper() and place.previous is not None and _after_first_name(place.line, place.previous, token):
             name = _name_with_lost_letter(text)
             if name is not None:
-                found.append((name, "lost_letter"))
-        if text[0] == "@":
-            for candidate in decision.candidates:
-                if candidate.text[:1] in "ÆØÅ" and candidate.text[1:2].islower():
-                    found.append((candidate.text[0].lower() + candidate.text[1:], "lower_case"))
+                return [*found, (name, "lost_letter")]
         return found
 
     def _context_features(
@@ -769,13 +768,14 @@ class LetterRepairer:
         archive's count of it, and how the page prints the letters it restores."""
         features: dict[str, float] = {}
         own = facts.occurrences[page][text]
-        first_read = (self.decide(text).text or text).lower()  # the token's own share of the evidence
+        decision = self.decide(text)
+        first_read = (decision.text or text).lower()  # the token's own share of the evidence
         # The reading's own word family, and for a compound its first part and head where the
         # readings differ there (`økonomiudvalgs|møde` against `…|måde`: the text's `mødet` speaks
         # for the first).
         family = 0.0
         lower = candidate.text.lower()
-        own_shares = {reading: share * own for reading, share in _shares(text, self.decide(text)).items()}
+        own_shares = {reading: share * own for reading, share in _shares(text, decision).items()}
         read_as = 0.0
         for word in (lower, *sorted(self._ends(candidate) - shared - {lower})):
             family += self._family(word, facts.evidence[page], {first_read: own})
