@@ -579,17 +579,21 @@ class LetterRepairer:
         evidence: dict[int, Counter[str]] = {}
         readings: dict[int, Counter[str]] = {}  # every reading of the page's tokens, by its share
         for page, counts in page_tokens.items():
-            evidence[page], readings[page] = Counter(), Counter()
-            page_evidence, page_readings = evidence[page], readings[page]
+            # Counted in plain dicts (a Counter's missing key costs a Python call), kept as Counters.
+            page_evidence: dict[str, float] = {}
+            page_readings: dict[str, float] = {}
             for text, occurrences in counts.items():
                 decision = decided[text]
                 if not decision.candidates:  # most tokens: one reading, as printed
-                    page_evidence[text.lower()] += occurrences
-                    page_readings[text.lower()] += occurrences
+                    lower = text.lower()
+                    page_evidence[lower] = page_evidence.get(lower, 0) + occurrences
+                    page_readings[lower] = page_readings.get(lower, 0) + occurrences
                     continue
-                page_evidence[(decision.text or text).lower()] += occurrences
+                first = (decision.text or text).lower()
+                page_evidence[first] = page_evidence.get(first, 0) + occurrences
                 for reading, share in _shares(text, decision).items():
-                    page_readings[reading] += share * occurrences
+                    page_readings[reading] = page_readings.get(reading, 0) + share * occurrences
+            evidence[page], readings[page] = Counter(page_evidence), Counter(page_readings)
         document = sum(evidence.values(), Counter())
         all_readings = sum(readings.values(), Counter())
         facts = _TextFacts(
@@ -614,10 +618,12 @@ class LetterRepairer:
         for k, (line, line_spans) in enumerate(zip(lines, spans, strict=True)):
             pieces, last = [], 0
             previous: _Token | None = None
+            page = pages[k]
+            settled = facts.settled.setdefault(page, {})
             for token in line_spans:
-                fixed = facts.settled.get((pages[k], token.text), UNSETTLED)
+                fixed = settled.get(token.text, UNSETTLED)
                 if fixed is UNSETTLED:
-                    place = _Place(previous_line, line, line_spans, previous, token, pages[k])
+                    place = _Place(previous_line, line, line_spans, previous, token, page)
                     fixed = self._read_in_text(place, decided[token.text], facts, explain, k)
                 previous = token
                 if fixed is None and token.joined:
@@ -656,7 +662,7 @@ class LetterRepairer:
             # Where the token stands matters only for a lost letter after a first name; elsewhere the
             # reading holds for each occurrence on the page (see _TextFacts.settled).
             if not text[0].isupper() or _name_with_lost_letter(text) is None:
-                facts.settled[(place.page, text)] = decision.text
+                facts.settled[place.page][text] = decision.text
             return decision.text
         if not candidates:
             candidates = [self._reading(text, text, "as_read")]
@@ -817,7 +823,7 @@ class LetterRepairer:
         if not words.counts:
             return 0.0
         if len(part) < MIN_FAMILY_LEN:
-            return words.counts[part] - own.get(part, 0)
+            return words.counts.get(part, 0) - own.get(part, 0)
         base = self.lexicon.base_form(part)
         members = words.families.get(base)
         if members is None:
@@ -1128,8 +1134,8 @@ class _TextFacts:
     _printed: dict[int, dict[tuple[str, str], set[str]]] = field(default_factory=dict)
     # per token, the readings the text makes of it wherever it stands (an abbreviation, a text word)
     token_readings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    # per (page, token), its reading where no occurrence on the page can read otherwise
-    settled: dict[tuple[int, str], str | None] = field(default_factory=dict)
+    # per page and token, its reading where no occurrence on the page can read otherwise
+    settled: dict[int, dict[str, str | None]] = field(default_factory=dict)
     # per (page, token, reading, heads shared), the context features its page decides (LetterRepairer._page_features)
     page_features: dict[tuple[int, str, str, frozenset[str]], dict[str, float]] = field(default_factory=dict)
 
