@@ -622,7 +622,92 @@ static PyObject *reading_signs(PyObject *self, PyObject *args) {
     return aligned(args, "UU:reading_signs", align_reading);
 }
 
+/* The readings of compound_readings that can matter (danish.LetterRepairer.candidates): each text
+ * with its fewest substitutions, then its fewest parts (a reading in one part keeps its readings in
+ * two as well, which may lend it their score), and no changed text in more parts than the fewest of
+ * any changed text. Returns the readings kept, grouped by text in the order each text was first
+ * found, each group in the order found. */
+static PyObject *fewest_readings(PyObject *self, PyObject *readings) {
+    if (!PyList_Check(readings)) {
+        PyErr_SetString(PyExc_TypeError, "readings must be a list of (text, substitutions, cost, parts)");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(readings);
+    PyObject *index = PyDict_New(), *kept = PyList_New(0);
+    Py_ssize_t *text_of = PyMem_New(Py_ssize_t, n + 1), *subs_of = PyMem_New(Py_ssize_t, n + 1),
+               *parts_of = PyMem_New(Py_ssize_t, n + 1), *best_subs = PyMem_New(Py_ssize_t, n + 1),
+               *best_parts = PyMem_New(Py_ssize_t, n + 1);
+    if (index == NULL || kept == NULL || !text_of || !subs_of || !parts_of || !best_subs || !best_parts) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    Py_ssize_t n_texts = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *reading = PyList_GET_ITEM(readings, i);
+        if (!PyTuple_Check(reading) || PyTuple_GET_SIZE(reading) != 4 || !PyTuple_Check(PyTuple_GET_ITEM(reading, 3))) {
+            PyErr_SetString(PyExc_TypeError, "readings must be a list of (text, substitutions, cost, parts)");
+            goto fail;
+        }
+        subs_of[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(reading, 1));
+        if (subs_of[i] == -1 && PyErr_Occurred()) goto fail;
+        parts_of[i] = PyTuple_GET_SIZE(PyTuple_GET_ITEM(reading, 3));
+        PyObject *known = PyDict_GetItemWithError(index, PyTuple_GET_ITEM(reading, 0));
+        if (known == NULL) {
+            if (PyErr_Occurred()) goto fail;
+            PyObject *number = PyLong_FromSsize_t(n_texts);
+            if (number == NULL || PyDict_SetItem(index, PyTuple_GET_ITEM(reading, 0), number) < 0) {
+                Py_XDECREF(number);
+                goto fail;
+            }
+            Py_DECREF(number);
+            text_of[i] = n_texts;
+            best_subs[n_texts] = subs_of[i];
+            best_parts[n_texts] = parts_of[i];
+            n_texts++;
+            continue;
+        }
+        Py_ssize_t t = text_of[i] = PyLong_AsSsize_t(known);
+        if (subs_of[i] < best_subs[t] || (subs_of[i] == best_subs[t] && parts_of[i] < best_parts[t])) {
+            best_subs[t] = subs_of[i];
+            best_parts[t] = parts_of[i];
+        }
+    }
+    Py_ssize_t fewest_parts = 0;
+    for (Py_ssize_t t = 0; t < n_texts; t++)
+        if (best_subs[t] && (fewest_parts == 0 || best_parts[t] < fewest_parts)) fewest_parts = best_parts[t];
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        if (best_subs[t] && best_parts[t] > fewest_parts) continue;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (text_of[i] != t || subs_of[i] != best_subs[t]) continue;
+            if (parts_of[i] != best_parts[t] && !(best_parts[t] == 1 && parts_of[i] == 2)) continue;
+            if (PyList_Append(kept, PyList_GET_ITEM(readings, i)) < 0) goto fail;
+        }
+    }
+    Py_DECREF(index);
+    PyMem_Free(text_of);
+    PyMem_Free(subs_of);
+    PyMem_Free(parts_of);
+    PyMem_Free(best_subs);
+    PyMem_Free(best_parts);
+    return kept;
+
+fail:
+    Py_XDECREF(index);
+    Py_XDECREF(kept);
+    PyMem_Free(text_of);
+    PyMem_Free(subs_of);
+    PyMem_Free(parts_of);
+    PyMem_Free(best_subs);
+    PyMem_Free(best_parts);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"fewest_readings", fewest_readings, METH_O,
+     "fewest_readings(readings)\n--\n\n"
+     "The readings of compound_readings that can matter: each text with its fewest substitutions, then\n"
+     "its fewest parts (or two where that is one), and no changed text in more parts than the fewest\n"
+     "of any changed text; grouped by text in the order first found."},
     {"trigram_log_prob", trigram_log_prob, METH_VARARGS,
      "trigram_log_prob(padded, seen, unseen, never)\n--\n\n"
      "The sum over the padded word's trigrams of seen[trigram], else unseen[its first two letters], else never."},

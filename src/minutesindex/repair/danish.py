@@ -36,7 +36,7 @@ from minutesindex.repair.lexicon import (
     load_proper_nouns,
     load_stopwords,
 )
-from minutesindex.repair.readings import compound_readings, reading_signs
+from minutesindex.repair.readings import compound_readings, fewest_readings, reading_signs
 from minutesindex.repair.readings import substitution_options as _substitution_options
 
 # What the English model prints for Danish letters, with a cost (-log10 of how often it prints that
@@ -467,29 +467,17 @@ class LetterRepairer:
         readings = compound_readings(
             token, lowered, options, max_subs, lex.trie, MIN_PART, MAX_COMPOUND_PARTS - 1, "".join(LINKERS)
         )
-        # Only some readings can matter, and only they are scored: a text is read with its fewest
-        # substitutions, then its fewest parts (a word read as two parts may lend it their score),
-        # and a changed text in more parts than the fewest of any changed text is left out.
-        shape: dict[str, tuple[int, int]] = {}  # per text, in the order found: (substitutions, parts)
-        unseen = (max_subs + 1, 0)
-        for text, subs, _, parts in readings:
-            if (subs, len(parts)) < shape.get(text, unseen):
-                shape[text] = (subs, len(parts))
-        fewest_parts = min((parts for subs, parts in shape.values() if subs), default=0)
+        # Only some readings can matter, and only they are scored (see readings.py_fewest_readings);
+        # a word read as two parts as well may lend it their score (_merge_readings).
         found: dict[str, Candidate] = {}
         strength = lex.strength
-        for text, subs, cost, parts in readings:
-            text_subs, text_parts = shape[text]
+        for text, subs, cost, parts in fewest_readings(readings):
             count = len(parts)
-            if subs != text_subs or (subs and text_parts > fewest_parts):
-                continue
-            if count != text_parts and not (text_parts == 1 and count == 2):
-                continue
             score = strength(parts[0]) if count == 1 else min(map(strength, parts)) - COMPOUND_PENALTY * (count - 1)
             old = found.get(text)
             new = Candidate(text, subs, round(cost, 2), parts, score)
             found[text] = new if old is None else _merge_readings(old, new)
-        return [found[text] for text in shape if text in found]
+        return list(found.values())
 
     def _first_letter_reading(self, token: str) -> str | None:
         """A capital Ø, Æ or Å read as another capital, or as two signs (`Mkonomiforvaltningen`,

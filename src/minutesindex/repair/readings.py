@@ -86,6 +86,29 @@ def py_substitution_options(
     return options
 
 
+def py_fewest_readings(
+    readings: list[tuple[str, int, float, tuple[str, ...]]],
+) -> list[tuple[str, int, float, tuple[str, ...]]]:
+    """The readings of compound_readings that can matter: each text with its fewest substitutions,
+    then its fewest parts (a reading in one part keeps its readings in two as well, which may lend it
+    their score), and no changed text in more parts than the fewest of any changed text; grouped by
+    text in the order each text was first found, each group in the order found."""
+    shape: dict[str, tuple[int, int]] = {}  # per text, in the order found: (substitutions, parts)
+    for text, subs, _, parts in readings:
+        if text not in shape or (subs, len(parts)) < shape[text]:
+            shape[text] = (subs, len(parts))
+    fewest_parts = min((parts for subs, parts in shape.values() if subs), default=0)
+    groups: dict[str, list[tuple[str, int, float, tuple[str, ...]]]] = {text: [] for text in shape}
+    for reading in readings:
+        text, subs, _, parts = reading
+        text_subs, text_parts = shape[text]
+        if subs != text_subs or (subs and text_parts > fewest_parts):
+            continue
+        if len(parts) == text_parts or (text_parts == 1 and len(parts) == 2):
+            groups[text].append(reading)
+    return [reading for group in groups.values() for reading in group]
+
+
 def py_trigram_log_prob(padded: str, seen: dict[str, float], unseen: dict[str, float], never: float) -> float:
     """The sum over the padded word's trigrams of seen[trigram], else unseen[its context], else never."""
     total = 0.0
@@ -160,6 +183,7 @@ try:
         build_trie,
         channel_signs,
         compound_readings,
+        fewest_readings,
         load_trie,
         reading_signs,
         substitution_options,
@@ -172,6 +196,7 @@ try:
 except ImportError:  # installed without a C compiler: the same search in Python, the lexicon a dict
     build_trie: Callable = py_build_trie
     compound_readings: Callable = py_compound_readings
+    fewest_readings: Callable = py_fewest_readings
     substitution_options: Callable = py_substitution_options
     trigram_log_prob: Callable = py_trigram_log_prob
     channel_signs: Callable = py_channel_signs
