@@ -340,8 +340,10 @@ class LetterRepairer:
         """A reading a generator other than the channel search made, with the lexicon's evidence and
         the confusions it undoes (its `parts`, where the caller knows them)."""
         lower = text.lower()
-        if parts is None:
-            parts = (lower,) if " " in lower or lower in self.lexicon else self.lexicon.split_compound(lower) or (lower,)
+        if parts is None and (" " in lower or lower in self.lexicon):
+            parts = (lower,)
+        elif parts is None:
+            parts = self.lexicon.split_compound(lower) or (lower,)
         if len(parts) == 1:
             evidence = min(self.lexicon.strength(word) for word in lower.split())
         else:
@@ -941,10 +943,8 @@ class LetterRepairer:
         (`nedle gge`: `nedlægge`), when together they read as a word."""
         joined: list[_Token] = []
         known = self._known
-        after = iter(tokens)
-        next(after, None)
         skip = False
-        for token, following in zip(tokens, after):
+        for token, following in zip(tokens, tokens[1:], strict=False):
             if skip:
                 skip = False
                 continue
