@@ -61,7 +61,7 @@ def _count_function_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
 
 def _words(text: str) -> set[str]:
     # Distinct words, acronyms aside (`DAS` is a Danish body, not German `das`).
-    return {w.lower() for w in _WORD.findall(text) if not (w.isupper() and len(w) > 1)}
+    return {w.lower() for w in set(_WORD.findall(text)) if not (w.isupper() and len(w) > 1)}
 
 
 def _is_foreign(words: set[str]) -> bool:
