@@ -309,7 +309,7 @@ class LetterRepairer:
             as_read = self._reading(token, token, "as_read", (lower,))  # no word, no compound (see above)
         elif as_read is None or known_whole:
             as_read = self._reading(token, token, "as_read")
-        found[token] = as_read._replace(source="as_read")
+        found[token] = Candidate(*as_read[:-1], source="as_read")  # a namedtuple's _replace is slow
         if not searched:
             return (found[token],)
 
@@ -584,8 +584,10 @@ class LetterRepairer:
                 for reading, share in _shares(text, decision).items():
                     page_readings[reading] = page_readings.get(reading, 0) + share * occurrences
             evidence[page], readings[page] = Counter(page_evidence), Counter(page_readings)
-        document = sum(evidence.values(), Counter())
-        all_readings = sum(readings.values(), Counter())
+        document, all_readings = Counter(), Counter()  # added up by update: `+` walks each word in Python
+        for page in page_tokens:
+            document.update(evidence[page])
+            all_readings.update(readings[page])
         facts = _TextFacts(
             evidence={page: _WordLines(words) for page, words in evidence.items()},
             other_pages={
