@@ -679,9 +679,14 @@ class LetterRepairer:
             scored.append(Scored(candidate.text, candidate.source, features, score(features, self.weights)))
         scored.sort(key=lambda s: -s.score)
         best = scored[0]
+        chosen = None if best.text == text else best.text
         if explain is not None:
             explain.append(Explanation(line, token.start, place.page, text, best.text, tuple(scored)))
-        return None if best.text == text else best.text
+        elif text[0].islower() and not any(c.text[:1] in "ÆØÅ" for c in candidates):
+            # A token in lower case with no reading in capitals has no feature of its place (see
+            # _context_features): its other occurrences on the page read the same.
+            facts.settled[place.page][text] = chosen
+        return chosen
 
     def _text_readings(self, place: _Place, decision: Decision, facts: _TextFacts) -> list[tuple[str, str]]:
         """Readings only the text makes: an abbreviation of a body the text names (`OU` where it names

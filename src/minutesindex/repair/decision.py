@@ -86,7 +86,11 @@ def load_weights(path: Path = WEIGHTS_FILE) -> dict[str, float]:
 
 
 def score(features: Mapping[str, float], weights: Mapping[str, float]) -> float:
-    return sum(weights[name] * value for name, value in features.items() if value)
+    total = 0.0  # a loop, not sum() over a generator: every reading of every token is scored
+    for name, value in features.items():
+        if value:
+            total += weights[name] * value
+    return total
 
 
 @dataclass(frozen=True)
