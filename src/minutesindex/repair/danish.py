@@ -230,7 +230,7 @@ class LetterRepairer:
         the confusions explain; a mangled page has none or few (a heading read right) and many.
         Where Danish letters are plentiful, a sample of the words settles it.
         """
-        tokens = [t.text for line in text.split("\n") for t in _tokens(line) if len(t.text) > 1]
+        tokens = [t for t in _token_texts(text) if len(t) > 1]
         if not tokens:
             return False
         distinct = list(dict.fromkeys(tokens))
@@ -1189,6 +1189,14 @@ def _tokens(line: str) -> tuple[_Token, ...]:
     if not urls:
         return tuple([new(_Token, (m.start(), m.end(), m.group(), False)) for m in matches])
     return tuple([new(_Token, (*m.span(), m.group(), False)) for m in matches if not _inside(m.start(), urls)])
+
+
+def _token_texts(text: str) -> list[str]:
+    """The texts of the tokens of every line (as _tokens reads them), found in one search where the
+    text has no address in it (a token never spans lines): a page check reads every page."""
+    if "@" not in text and "://" not in text and "www." not in text:
+        return TOKEN.findall(text)
+    return [token.text for line in text.split("\n") for token in _tokens(line)]
 
 
 @functools.lru_cache(maxsize=4096)
