@@ -473,11 +473,12 @@ class LetterRepairer:
         # a word read as two parts as well may lend it their score (_merge_readings).
         found: dict[str, Candidate] = {}
         strength = lex.strength
+        new_candidate = tuple.__new__  # faster than Candidate(...), as in _tokens
         for text, subs, cost, parts in fewest_readings(readings):
             count = len(parts)
             score = strength(parts[0]) if count == 1 else min(map(strength, parts)) - COMPOUND_PENALTY * (count - 1)
             old = found.get(text)
-            new = Candidate(text, subs, round(cost, 2), parts, score)
+            new = new_candidate(Candidate, (text, subs, round(cost, 2), parts, score, "channel"))
             found[text] = new if old is None else _merge_readings(old, new)
         return list(found.values())
 
@@ -606,6 +607,7 @@ class LetterRepairer:
             pages={page: [(text, decided[text]) for text in counts] for page, counts in page_tokens.items()},
         )
         out, changed = [], [bars + parties for (_, parties), bars in pronouns]
+        new_place = tuple.__new__  # faster than _Place(...), as in _tokens
         previous_line = ""
         for k, (line, line_spans) in enumerate(zip(lines, spans, strict=True)):
             pieces, last = [], 0
@@ -615,7 +617,7 @@ class LetterRepairer:
             for token in line_spans:
                 fixed = settled.get(token.text, UNSETTLED)
                 if fixed is UNSETTLED:
-                    place = _Place(previous_line, line, line_spans, previous, token, page)
+                    place = new_place(_Place, (previous_line, line, line_spans, previous, token, page))
                     fixed = self._read_in_text(place, decided[token.text], facts, explain, k)
                 previous = token
                 if fixed is None and token.joined:
