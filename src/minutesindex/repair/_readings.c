@@ -604,8 +604,11 @@ static PyObject *aligned(PyObject *args, const char *format, int (*align)(Alignm
     result = PyTuple_New(a.n_signs);
     for (Py_ssize_t k = 0; result != NULL && k < a.n_signs; k++) {
         Sign sign = a.signs[k];
-        PyObject *pair = Py_BuildValue("(NN)", PyUnicode_Substring(word, sign.letter, sign.letter + 1),
-                                       PyUnicode_Substring(printed, sign.start, sign.start + sign.width));
+        PyObject *letter = PyUnicode_Substring(word, sign.letter, sign.letter + 1);
+        PyObject *printed_sign = PyUnicode_Substring(printed, sign.start, sign.start + sign.width);
+        PyObject *pair = letter && printed_sign ? PyTuple_Pack(2, letter, printed_sign) : NULL;
+        Py_XDECREF(letter);
+        Py_XDECREF(printed_sign);
         if (pair == NULL) Py_CLEAR(result);
         else PyTuple_SET_ITEM(result, k, pair);
     }
