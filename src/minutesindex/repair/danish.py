@@ -566,7 +566,8 @@ class LetterRepairer:
             lines_of.setdefault(page, []).append(k)
         # Each distinct token of a page once, with how often the page has it.
         page_tokens = {page: Counter(token.text for k in ks for token in spans[k]) for page, ks in lines_of.items()}
-        decided = {text: self.decide(text) for counts in page_tokens.values() for text in counts}
+        cached, decide = self._cache, self.decide  # most tokens were decided by the page check
+        decided = {text: cached.get(text) or decide(text) for counts in page_tokens.values() for text in counts}
         evidence: dict[int, Counter[str]] = {}
         readings: dict[int, Counter[str]] = {}  # every reading of the page's tokens, by its share
         for page, counts in page_tokens.items():
@@ -606,6 +607,14 @@ class LetterRepairer:
             words=[w for w, n in document.items() if n >= LEARN_MIN_COUNT and _HAS_DANISH_LETTER(w)],
             pages={page: [(text, decided[text]) for text in counts] for page, counts in page_tokens.items()},
         )
+        # A token in lower case with one reading that the text reads no other way reads so at each
+        # place (most tokens of a page): settled before the walk, without building its place.
+        for page, counts in page_tokens.items():
+            settled = facts.settled.setdefault(page, {})
+            for text in counts:
+                decision = decided[text]
+                if not decision.candidates and text[0].islower() and not self._token_readings(text, decision, facts):
+                    settled[text] = decision.text
         out, changed = [], [bars + parties for (_, parties), bars in pronouns]
         new_place = tuple.__new__  # faster than _Place(...), as in _tokens
         previous_line = ""
@@ -691,11 +700,22 @@ class LetterRepairer:
         return chosen
 
     def _text_readings(self, place: _Place, decision: Decision, facts: _TextFacts) -> list[tuple[str, str]]:
-        """Readings only the text makes: an abbreviation of a body the text names (`OU` where it names
-        `Økonomiudvalget`), a word the text reads elsewhere (`Stdvring` where it reads `Støvring`), a
-        family name that lost its Danish letter after a first name (`Dorte Hj`: `Høj`), and a capital
-        Ø read from `@` in lower case (`@vrige` inside a sentence)."""
+        """Readings only the text makes: those of the token wherever it stands (`_token_readings`),
+        and a family name that lost its Danish letter after a first name (`Dorte Hj`: `Høj`)."""
         token, text = place.token, place.token.text
+        found = self._token_readings(text, decision, facts)
+        # Only a lost letter depends on where the token stands (a capital is never `@`).
+        if text[0].isupper() and place.previous is not None and _after_first_name(place.line, place.previous, token):
+            name = _name_with_lost_letter(text)
+            if name is not None:
+                return [*found, (name, "lost_letter")]
+        return found
+
+    def _token_readings(self, text: str, decision: Decision, facts: _TextFacts) -> list[tuple[str, str]]:
+        """The readings the text makes of a token wherever it stands: an abbreviation of a body the
+        text names (`OU` where it names `Økonomiudvalget`), a word the text reads elsewhere
+        (`Stdvring` where it reads `Støvring`), and a capital Ø read from `@` in lower case
+        (`@vrige` inside a sentence). Counted once per token."""
         found = facts.token_readings.get(text)
         if found is None:
             found = facts.token_readings[text] = []
@@ -709,11 +729,6 @@ class LetterRepairer:
                 for candidate in decision.candidates:
                     if candidate.text[:1] in "ÆØÅ" and candidate.text[1:2].islower():
                         found.append((candidate.text[0].lower() + candidate.text[1:], "lower_case"))
-        # Only a lost letter depends on where the token stands (a capital is never `@`).
-        if text[0].isupper() and place.previous is not None and _after_first_name(place.line, place.previous, token):
-            name = _name_with_lost_letter(text)
-            if name is not None:
-                return [*found, (name, "lost_letter")]
         return found
 
     def _context_features(
