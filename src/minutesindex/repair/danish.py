@@ -679,6 +679,7 @@ class LetterRepairer:
         ends = [self._ends(c) for c in candidates]
         shared = set.intersection(*ends) if len(candidates) > 1 else set()
         scored = []
+        best, best_score = text, -math.inf  # the first of the best, in the candidates' order
         for candidate in candidates:
             features = dict(self.token_features(text, candidate))
             features.update(self._context_features(place, candidate, shared, facts))
@@ -687,12 +688,15 @@ class LetterRepairer:
                 features[f"source_{candidate.source}"] = 1.0
             if "known_token" in features and not features.get("family"):
                 features["known_token_no_family"] = 1.0  # a word as read changed into one its text never uses
-            scored.append(Scored(candidate.text, candidate.source, features, score(features, self.weights)))
-        scored.sort(key=lambda s: -s.score)
-        best = scored[0]
-        chosen = None if best.text == text else best.text
+            candidate_score = score(features, self.weights)
+            if candidate_score > best_score:
+                best, best_score = candidate.text, candidate_score
+            if explain is not None:
+                scored.append(Scored(candidate.text, candidate.source, features, candidate_score))
+        chosen = None if best == text else best
         if explain is not None:
-            explain.append(Explanation(line, token.start, place.page, text, best.text, tuple(scored)))
+            scored.sort(key=lambda s: -s.score)
+            explain.append(Explanation(line, token.start, place.page, text, best, tuple(scored)))
         elif text[0].islower() and not any(c.text[:1] in "ÆØÅ" for c in candidates):
             # A token in lower case with no reading in capitals has no feature of its place (see
             # _context_features): its other occurrences on the page read the same.
