@@ -254,10 +254,8 @@ class LetterRepairer:
         """The token's best reading on what the token alone tells, and every reading the text may
         still weigh (see repair_lines)."""
         decision = self._cache.get(token)
-        if decision is None and (
-            not _searched(token) or (self._unconfusable(token, token.lower()) and token not in self._learned)
-        ):
-            decision = self._cache[token] = KEEP  # its only reading is as printed: no candidate is built
+        if decision is None and self._only_as_printed(token):
+            decision = self._cache[token] = KEEP  # no candidate is built
         if decision is None:
             readings = self.readings(token)
             if len(readings) == 1:
@@ -273,6 +271,11 @@ class LetterRepairer:
             self._cache[token] = decision
         return decision
 
+    def _only_as_printed(self, token: str) -> bool:
+        """Whether the token's only reading is as printed: not searched at all, or a word no confusion
+        turns into another that the text has not taught a reading of."""
+        return not _searched(token) or (self._unconfusable(token, token.lower()) and token not in self._learned)
+
     def _unconfusable(self, token: str, lower: str) -> bool:
         """A word of the lexicon that no confusion turns into another (most words of a page)."""
         return lower in self.lexicon and lower not in self.confusable and len(lower) == len(token)
@@ -283,7 +286,7 @@ class LetterRepairer:
         how the page check samples a page."""
         if token not in self._channel_cache:
             best = None
-            if _searched(token) and not (self._unconfusable(token, token.lower()) and token not in self._learned):
+            if not self._only_as_printed(token):
                 readings = self.readings(token, generators=False)
                 best = max(readings, key=lambda c: score(self.token_features(token, c), self.weights)).text
             self._channel_cache[token] = best if best != token else None
@@ -301,13 +304,14 @@ class LetterRepairer:
         if searched and not self._unconfusable(token, lower):
             channel = self.candidates(token, compounds=not known_whole)
         as_read = next((c for c in channel if c.substitutions == 0), None)
-        if channel and not known_whole and lower not in self._known:
+        if channel and not known_whole:
             # The compound search reads the token as printed exactly where the lexicon splits it:
             # what is left to know of it is whether it inflects a word.
-            self._known[lower] = as_read is not None or self.lexicon.inflection_of_known(lower)
-        if as_read is None and channel and not known_whole:
-            as_read = self._reading(token, token, "as_read", (lower,))  # no word, no compound (see above)
-        elif as_read is None or known_whole:
+            if lower not in self._known:
+                self._known[lower] = as_read is not None or self.lexicon.inflection_of_known(lower)
+            if as_read is None:
+                as_read = self._reading(token, token, "as_read", (lower,))  # no word, no compound
+        if as_read is None or known_whole:
             as_read = self._reading(token, token, "as_read")
         found[token] = Candidate(*as_read[:-1], source="as_read")  # a namedtuple's _replace is slow
         if not searched:
@@ -380,7 +384,7 @@ class LetterRepairer:
             features["compound_zipf"] = min(map(lex.strength, candidate.parts))
         else:
             features["unknown"] = 1.0
-        name = text in _name_ranks() or lower in load_proper_nouns()
+        name = self.is_name(text) or lower in load_proper_nouns()
         if name:
             features["name"] = 1.0
         # The domain's own frequency: of the word, or of a compound's last part (its head: `…møde`).
@@ -420,7 +424,7 @@ class LetterRepairer:
                 changed["known_token_zipf"] = lex.strength(as_read)
             elif self.is_word(as_read):
                 changed["compound_token"] = 1.0
-            if token in _name_ranks() or as_read in load_proper_nouns():
+            if self.is_name(token) or as_read in load_proper_nouns():
                 changed["name_token"] = 1.0  # `Gjesing`, `Sander`: a name as printed
             changed["capitalised"] = float(token[0].isupper())
             changed["all_caps"] = float(_all_caps(token))
