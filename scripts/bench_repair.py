@@ -9,6 +9,8 @@ repairer, a fresh lexicon object and the module's text caches emptied, so no cac
 round helps, and reports the median.
 
     .venv/bin/python scripts/bench_repair.py [--split dev] [--input ocr_eng] [--rounds 5] [--json]
+
+MINUTESINDEX_PURE_PYTHON=1 measures the stage's modules as Python source (see repair/compiled.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from benchreport import print_report
 
 from minutesindex.repair.charmodel import load_char_model
+from minutesindex.repair.compiled import is_compiled
 from minutesindex.repair.danish import LetterRepairer, forget_texts
 from minutesindex.repair.lexicon import Lexicon, load_lexicon
 from minutesindex.repair.readings import COMPILED
@@ -57,7 +60,14 @@ def main() -> None:
         for chunk in chunks:
             repair_text(chunk, repairer)
         rates.append(words / (time.perf_counter() - started))
-    result = {"chunks": len(chunks), "words": words, "words_per_s": round(statistics.median(rates))}
+    result = {
+        "chunks": len(chunks),
+        "words": words,
+        "words_per_s": round(statistics.median(rates)),
+        # which build ran: the stage's modules compiled by Cython (compiled.py), the C candidate search
+        "compiled_modules": is_compiled("minutesindex.repair.danish"),
+        "compiled_search": COMPILED,
+    }
     print_report(result, args.json)
 
 

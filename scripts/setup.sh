@@ -39,6 +39,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ src/minutesindex/re
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,cluster,bench]'
   touch "$stamp"
 fi
+# The repair stage's modules run compiled by Cython (src/minutesindex/repair/compiled.py): compiled
+# again whenever a source differs from what was compiled.
+if ! .venv/bin/python -c 'import sys; from minutesindex.repair.compiled import up_to_date
+sys.exit(0 if up_to_date() else 1)'; then
+  echo "setup: compiling the repair stage with Cython"
+  .venv/bin/python scripts/build_compiled.py
+fi
 if ! .venv/bin/python -c 'import sys; from minutesindex.repair.lexicon import built_from_current_sources as current
 sys.exit(0 if current() else 1)'; then
   echo "setup: building the Danish lexicon and names in models/"
