@@ -8,7 +8,15 @@ import sys
 import pytest
 
 from minutesindex.repair import channel
-from minutesindex.repair._readings import build_trie, compound_readings, load_trie, trie_bytes, trie_get
+from minutesindex.repair._readings import (
+    build_trie,
+    compound_readings,
+    load_trie,
+    trie_bytes,
+    trie_get,
+    trigram_log_prob,
+    trigram_table,
+)
 from minutesindex.repair.danish import LetterRepairer, substitution_options
 from minutesindex.repair.lexicon import Lexicon
 
@@ -71,6 +79,10 @@ def test_malformed_options_are_an_error_not_a_crash():
         compound_readings("mgde", "mgde", [(), ((9, "ø", "ø", 0.1),), (), ()], 2, trie, 3, 3, "se")
     with pytest.raises(ValueError):  # not a trie
         compound_readings("mgde", "mgde", [(), (), (), ()], 2, object(), 3, 3, "se")
+    with pytest.raises(ValueError):  # not a trigram table
+        trigram_log_prob("^^mgde$", trie)
+    with pytest.raises(ValueError):  # a trigram of two letters
+        trigram_table({"mg": -1.0}, {}, -5.0)
 
 
 def test_substitution_options_follow_the_case_of_the_token():
@@ -119,6 +131,8 @@ def test_the_python_letter_model_and_alignments_give_what_the_compiled_ones_give
     from minutesindex.repair.lexicon import load_lexicon
 
     model = load_char_model()
+    compiled_model = search.trigram_table(model._seen, model._unseen, model._never)
+    python_model = search.py_trigram_table(model._seen, model._unseen, model._never)
     words = sorted(w for w in load_lexicon().zipf if any(c in w for c in "æøål") and 3 <= len(w) <= 14)
     pairs = [("på regionen", "paregionen"), ("møde", "mile"), ("Ældre", "AEldre"), ("plan", "pIan"), ("pl", "p")]
     for word in random.Random(11).sample(words, 400):
@@ -128,8 +142,8 @@ def test_the_python_letter_model_and_alignments_give_what_the_compiled_ones_give
     aligned = 0
     for word, printed in pairs:
         padded = f"^^{printed.lower()}$"
-        args = (padded, model._seen, model._unseen, model._never)
-        assert search.py_trigram_log_prob(*args) == pytest.approx(search.trigram_log_prob(*args), abs=1e-9)
+        compiled = search.trigram_log_prob(padded, compiled_model)
+        assert search.py_trigram_log_prob(padded, python_model) == pytest.approx(compiled, abs=1e-9)
         assert search.py_channel_signs(word, printed) == search.channel_signs(word, printed), (word, printed)
         reading, token = word.lower(), printed.lower()
         assert search.py_reading_signs(reading, token) == search.reading_signs(reading, token), (word, printed)

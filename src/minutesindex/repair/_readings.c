@@ -481,31 +481,110 @@ static PyObject *trie_get(PyObject *self, PyObject *args) {
     return PyFloat_FromDouble(trie->nodes[node].value / 100.0);
 }
 
-/* The sum of a padded word's letter-trigram log probabilities (charmodel.CharModel.log_prob):
- * each trigram's from `seen`, else its context's (its first two letters) from `unseen`, else `never`. */
-static PyObject *trigram_log_prob(PyObject *self, PyObject *args) {
-    PyObject *padded, *seen, *unseen;
+/* A letter-trigram model as one open-addressing table (trigram_table), so that summing a word's
+ * trigrams builds and hashes no string: a trigram's three letters, or a context's two letters and
+ * NO_LETTER, packed into one 63-bit key. */
+#define NO_LETTER 0x110000 /* one past the last code point: marks a context (two letters) */
+static const char TRIGRAMS_CAPSULE[] = "minutesindex.repair._readings.Trigrams";
+
+typedef struct {
+    uint64_t *keys; /* 0: an empty slot (every key has its top bit set) */
+    double *values;
+    uint64_t mask; /* slots - 1, slots a power of two */
     double never;
-    if (!PyArg_ParseTuple(args, "UO!O!d:trigram_log_prob", &padded, &PyDict_Type, &seen, &PyDict_Type, &unseen,
-                          &never))
+} Trigrams;
+
+static inline uint64_t trigram_key(Py_UCS4 a, Py_UCS4 b, Py_UCS4 c) {
+    return (uint64_t)a | ((uint64_t)b << 21) | ((uint64_t)c << 42) | (1ULL << 63);
+}
+
+static inline uint64_t slot_of(uint64_t key, uint64_t mask) {
+    key ^= key >> 33; /* a 64-bit mix (murmur3's finaliser) */
+    key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 33;
+    return key & mask;
+}
+
+static const double *trigrams_find(const Trigrams *t, uint64_t key) {
+    for (uint64_t slot = slot_of(key, t->mask);; slot = (slot + 1) & t->mask) {
+        if (t->keys[slot] == key) return &t->values[slot];
+        if (t->keys[slot] == 0) return NULL;
+    }
+}
+
+static void free_trigrams(PyObject *capsule) {
+    Trigrams *t = PyCapsule_GetPointer(capsule, TRIGRAMS_CAPSULE);
+    if (t != NULL) {
+        PyMem_Free(t->keys);
+        PyMem_Free(t->values);
+        PyMem_Free(t);
+    }
+}
+
+/* Put each entry of `grams` (str of `letters` letters -> float) into the table. */
+static int trigrams_fill(Trigrams *t, PyObject *grams, Py_ssize_t letters) {
+    PyObject *gram, *value;
+    Py_ssize_t position = 0;
+    while (PyDict_Next(grams, &position, &gram, &value)) {
+        if (!PyUnicode_Check(gram) || PyUnicode_GET_LENGTH(gram) != letters) {
+            PyErr_Format(PyExc_ValueError, "every key must be a string of %zd letters", letters);
+            return -1;
+        }
+        double log_prob = PyFloat_AsDouble(value);
+        if (log_prob == -1.0 && PyErr_Occurred()) return -1;
+        Py_UCS4 c = letters == 3 ? PyUnicode_READ_CHAR(gram, 2) : NO_LETTER;
+        uint64_t key = trigram_key(PyUnicode_READ_CHAR(gram, 0), PyUnicode_READ_CHAR(gram, 1), c);
+        uint64_t slot = slot_of(key, t->mask);
+        while (t->keys[slot] != 0 && t->keys[slot] != key) slot = (slot + 1) & t->mask;
+        t->keys[slot] = key;
+        t->values[slot] = log_prob;
+    }
+    return 0;
+}
+
+static PyObject *trigram_table(PyObject *self, PyObject *args) {
+    PyObject *seen, *unseen;
+    double never;
+    if (!PyArg_ParseTuple(args, "O!O!d:trigram_table", &PyDict_Type, &seen, &PyDict_Type, &unseen, &never))
         return NULL;
+    uint64_t slots = 16;
+    while (slots < 2 * (uint64_t)(PyDict_GET_SIZE(seen) + PyDict_GET_SIZE(unseen) + 1)) slots *= 2; /* half full at most */
+    Trigrams *t = PyMem_Calloc(1, sizeof(Trigrams));
+    if (t == NULL) return PyErr_NoMemory();
+    t->keys = PyMem_Calloc(slots, sizeof(uint64_t));
+    t->values = PyMem_Calloc(slots, sizeof(double));
+    t->mask = slots - 1;
+    t->never = never;
+    PyObject *capsule = NULL;
+    if (t->keys == NULL || t->values == NULL) PyErr_NoMemory();
+    else if (trigrams_fill(t, seen, 3) == 0 && trigrams_fill(t, unseen, 2) == 0)
+        capsule = PyCapsule_New(t, TRIGRAMS_CAPSULE, free_trigrams);
+    if (capsule == NULL) {
+        PyMem_Free(t->keys);
+        PyMem_Free(t->values);
+        PyMem_Free(t);
+    }
+    return capsule;
+}
+
+/* The sum of a padded word's letter-trigram log probabilities (charmodel.CharModel.log_prob):
+ * each trigram's, else its context's (its first two letters), else the table's `never`. */
+static PyObject *trigram_log_prob(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "trigram_log_prob(padded, table) takes a string and a trigram_table");
+        return NULL;
+    }
+    Trigrams *t = PyCapsule_GetPointer(args[1], TRIGRAMS_CAPSULE);
+    if (t == NULL) return NULL;
+    PyObject *padded = args[0];
+    int kind = PyUnicode_KIND(padded);
+    const void *data = PyUnicode_DATA(padded);
     double total = 0.0;
     for (Py_ssize_t i = 0; i + 3 <= PyUnicode_GET_LENGTH(padded); i++) {
-        PyObject *key = PyUnicode_Substring(padded, i, i + 3);
-        if (key == NULL) return NULL;
-        PyObject *value = PyDict_GetItemWithError(seen, key);
-        Py_DECREF(key);
-        if (value == NULL) {
-            if (PyErr_Occurred()) return NULL;
-            key = PyUnicode_Substring(padded, i, i + 2);
-            if (key == NULL) return NULL;
-            value = PyDict_GetItemWithError(unseen, key);
-            Py_DECREF(key);
-            if (value == NULL && PyErr_Occurred()) return NULL;
-        }
-        double log_prob = value == NULL ? never : PyFloat_AsDouble(value);
-        if (log_prob == -1.0 && PyErr_Occurred()) return NULL;
-        total += log_prob;
+        Py_UCS4 a = PyUnicode_READ(kind, data, i), b = PyUnicode_READ(kind, data, i + 1);
+        const double *value = trigrams_find(t, trigram_key(a, b, PyUnicode_READ(kind, data, i + 2)));
+        if (value == NULL) value = trigrams_find(t, trigram_key(a, b, NO_LETTER));
+        total += value == NULL ? t->never : *value;
     }
     return PyFloat_FromDouble(total);
 }
@@ -711,9 +790,14 @@ static PyMethodDef methods[] = {
      "The readings of compound_readings that can matter: each text with its fewest substitutions, then\n"
      "its fewest parts (or two where that is one), and no changed text in more parts than the fewest\n"
      "of any changed text; grouped by text in the order first found."},
-    {"trigram_log_prob", trigram_log_prob, METH_VARARGS,
-     "trigram_log_prob(padded, seen, unseen, never)\n--\n\n"
-     "The sum over the padded word's trigrams of seen[trigram], else unseen[its first two letters], else never."},
+    {"trigram_table", trigram_table, METH_VARARGS,
+     "trigram_table(seen, unseen, never)\n--\n\n"
+     "A letter-trigram model for trigram_log_prob: seen maps trigrams, unseen two-letter contexts, to\n"
+     "log probabilities; never is that of an unseen trigram in an unseen context."},
+    {"trigram_log_prob", (PyCFunction)(void (*)(void))trigram_log_prob, METH_FASTCALL,
+     "trigram_log_prob(padded, table)\n--\n\n"
+     "The sum over the padded word's trigrams of the table's seen[trigram], else unseen[its first two\n"
+     "letters], else never."},
     {"channel_signs", channel_signs, METH_VARARGS,
      "channel_signs(word, printed)\n--\n\n"
      "channel.letter_signs compiled: ((letter, sign), ...) for each letter of channel.LETTERS in word, or None."},

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from minutesindex.config import models_dir
 from minutesindex.repair.lexicon import LEXICON_FILE, load_cached, load_lexicon
-from minutesindex.repair.readings import trigram_log_prob
+from minutesindex.repair.readings import trigram_log_prob, trigram_table
 
 ALPHABET_SIZE = 40
 SMOOTHING = 0.5
@@ -35,6 +35,7 @@ class CharModel:
             context: math.log(SMOOTHING / (count + SMOOTHING * ALPHABET_SIZE)) for context, count in bigrams.items()
         }
         self._never = math.log(SMOOTHING / (SMOOTHING * ALPHABET_SIZE))  # an unseen trigram in an unseen context
+        self._table = trigram_table(self._seen, self._unseen, self._never)  # the three, for log_prob
 
     def _log_probs(self, padded: str, start: int, end: int) -> list[float]:
         seen, unseen, never = self._seen, self._unseen, self._never
@@ -46,7 +47,7 @@ class CharModel:
         return out
 
     def log_prob(self, word: str) -> float:
-        return trigram_log_prob(f"^^{word.lower()}$", self._seen, self._unseen, self._never)
+        return trigram_log_prob(f"^^{word.lower()}$", self._table)
 
     def gains(self, word: str, changes: Iterable[tuple[int, int, str]]) -> list[float]:
         """For each change (at, width, replacement) of word[at : at + width], the log_prob of the

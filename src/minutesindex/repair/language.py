@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 # The languages whose pages the confusions damage, and how many of each language's commonest words
 # are its function words. A word common in Danish too (`i`, `en`, `for`, `is`) tells nothing and is
@@ -59,8 +60,13 @@ def _count_function_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     return danish, others
 
 
+def line_words(lines: list[str]) -> list[set[str]]:
+    """Each line's distinct words in lower case, acronyms aside (`DAS` is a Danish body, not German
+    `das`): what foreign_lines and has_danish_words read, found once."""
+    return [_words(line) for line in lines]
+
+
 def _words(text: str) -> set[str]:
-    # Distinct words, acronyms aside (`DAS` is a Danish body, not German `das`).
     return {w.lower() for w in set(_WORD.findall(text)) if not (w.isupper() and len(w) > 1)}
 
 
@@ -84,13 +90,13 @@ def _outnumbers(hits: int, rival_hits: int) -> bool:
     return hits >= MIN_FOREIGN and hits > FOREIGN_RATIO * rival_hits
 
 
-def foreign_lines(lines: list[str]) -> set[int]:
+def foreign_lines(lines: list[str], words_of_lines: list[set[str]]) -> set[int]:
     """Indices of the lines in another language: the lines of a foreign paragraph (a run of non-blank
     lines), and a long line that is foreign by itself (a quotation inside a Danish paragraph).
 
     A page that is foreign as a whole (a recipe, a list, a page of short paragraphs, none with
     function words enough to judge on its own) is foreign throughout, but for the paragraphs
-    that are clearly Danish."""
+    that are clearly Danish. `words_of_lines` holds each line's words (line_words)."""
     page_words: set[str] = set()
     paragraphs: list[tuple[list[int], set[str]]] = []
     foreign: set[int] = set()
@@ -98,7 +104,7 @@ def foreign_lines(lines: list[str]) -> set[int]:
     paragraph_words: set[str] = set()
     for i, line in enumerate([*lines, ""]):
         if line.strip():
-            words = _words(line)
+            words = words_of_lines[i]
             if len(words) >= MIN_LINE_WORDS and _is_foreign(words):
                 foreign.add(i)
             paragraph.append(i)
@@ -121,8 +127,10 @@ def _is_danish(words: set[str]) -> bool:
     return _outnumbers(len(words & danish), max(len(words & vocabulary) for vocabulary in others.values()))
 
 
-def has_danish_words(text: str) -> bool:
-    """Whether the text holds a distinctly Danish function word, as read or as the English model prints
-    it (`og`, `ikke`, `pa`): mangled Danish always does; a short English text (`The committee made a
-    decision to meet again`) has none, so no confusion is undone in it."""
-    return bool(_words(text) & function_words()[0])
+def has_danish_words(words_of_lines: Iterable[set[str]]) -> bool:
+    """Whether lines (given by their words, line_words) hold a distinctly Danish function word, as read
+    or as the English model prints it (`og`, `ikke`, `pa`): mangled Danish always does; a short
+    English text (`The committee made a decision to meet again`) has none, so no confusion is undone
+    in it."""
+    danish = function_words()[0]
+    return any(not danish.isdisjoint(words) for words in words_of_lines)

@@ -109,8 +109,17 @@ def py_fewest_readings(
     return [reading for group in groups.values() for reading in group]
 
 
-def py_trigram_log_prob(padded: str, seen: dict[str, float], unseen: dict[str, float], never: float) -> float:
+def py_trigram_table(
+    seen: dict[str, float], unseen: dict[str, float], never: float
+) -> tuple[dict[str, float], dict[str, float], float]:
+    """A letter-trigram model for py_trigram_log_prob: the trigrams' log probabilities, the two-letter
+    contexts', and that of an unseen trigram in an unseen context."""
+    return seen, unseen, never
+
+
+def py_trigram_log_prob(padded: str, table: tuple[dict[str, float], dict[str, float], float]) -> float:
     """The sum over the padded word's trigrams of seen[trigram], else unseen[its context], else never."""
+    seen, unseen, never = table
     total = 0.0
     for i in range(len(padded) - 2):
         value = seen.get(padded[i : i + 3])
@@ -190,6 +199,7 @@ try:
         trie_bytes,
         trie_get,
         trigram_log_prob,
+        trigram_table,
     )
 
     COMPILED = True
@@ -199,6 +209,7 @@ except ImportError:  # installed without a C compiler: the same search in Python
     fewest_readings: Callable = py_fewest_readings
     substitution_options: Callable = py_substitution_options
     trigram_log_prob: Callable = py_trigram_log_prob
+    trigram_table: Callable = py_trigram_table
     channel_signs: Callable = py_channel_signs
     reading_signs: Callable = py_reading_signs
     load_trie = trie_bytes = trie_get = None  # type: ignore[assignment]

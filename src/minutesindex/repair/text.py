@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import ftfy
 
 from minutesindex.repair.danish import Explanation, LetterRepairer
-from minutesindex.repair.language import foreign_lines, has_danish_words
+from minutesindex.repair.language import foreign_lines, has_danish_words, line_words
 from minutesindex.repair.lexicon import load_lexicon
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -109,9 +109,11 @@ def prepared_pages(
     for text in texts:
         fixed = fix_mojibake(text)
         lines = fixed.split("\n")
-        foreign = foreign_lines(lines)
+        words = line_words(lines)
+        foreign = foreign_lines(lines, words)
         danish = "\n".join(line for k, line in enumerate(lines) if k not in foreign)
-        mangled = has_danish_words(danish) and repairer.looks_mangled(danish)
+        danish_words = (line for k, line in enumerate(words) if k not in foreign)
+        mangled = has_danish_words(danish_words) and repairer.looks_mangled(danish)
 
         def is_word(word: str, mangled: bool = mangled) -> bool:
             lower = word.lower()
