@@ -117,7 +117,9 @@ def test_the_python_search_finds_what_the_compiled_one_finds_in_the_same_order()
         args = (token, token.lower(), compiled_options, 3)
         compiled = search.compound_readings(*args, lexicon.trie, 3, 3, "se")
         assert search.py_compound_readings(*args, py_trie, 3, 3, "se") == compiled, token
-        assert search.py_fewest_readings(compiled) == search.fewest_readings(compiled), token
+        fewest = search.fewest_compound_readings(*args, lexicon.trie, 3, 3, "se")
+        assert search.py_fewest_readings(compiled) == fewest, token
+        assert search.py_fewest_compound_readings(*args, py_trie, 3, 3, "se") == fewest, token
 
 
 def test_the_python_letter_model_and_alignments_give_what_the_compiled_ones_give():

@@ -73,8 +73,28 @@ typedef struct {
     Py_UCS4 *out; /* the reading, cased as written */
     Py_UCS4 *low; /* its parts, lower case, one after another */
     Py_ssize_t bounds[MAX_HEADS + 1]; /* where each part starts in `low` */
+    Option *all_options;      /* the options' storage (read_options) */
+    Py_UCS4 *option_letters;  /* the letters they write */
     PyObject *found; /* list of (reading, substitutions, cost, parts) */
+    /* Where only the readings that can matter are wanted (fewest_compound_readings), each reading is
+     * kept here as found, and only those kept become Python objects. */
+    int collect;
+    struct Reading *readings;
+    Py_ssize_t n_readings, readings_cap;
+    Py_UCS4 *letters; /* each reading's text, then its parts, one after another */
+    Py_ssize_t n_letters, letters_cap;
 } Search;
+
+typedef struct Reading {
+    Py_ssize_t start;      /* its text at letters[start : start + text_len], its parts after it */
+    Py_ssize_t text_len, low_len;
+    Py_ssize_t bounds[MAX_HEADS + 1]; /* where each part starts, in its parts */
+    int n_parts, subs;
+    double cost;
+    uint64_t hash;         /* of its text */
+    Py_ssize_t text;       /* which distinct text it is, numbered in the order first found */
+    Py_ssize_t next;       /* the next reading of the same text, or -1 */
+} Reading;
 
 /* The child of `node` for letter `c`, or -1. */
 static inline int32_t child(const Node *nodes, int32_t node, Py_UCS4 c) {
@@ -89,24 +109,66 @@ static inline int32_t child(const Node *nodes, int32_t node, Py_UCS4 c) {
     return lo < end && nodes[lo].letter == c ? lo : -1;
 }
 
-static int emit(Search *s, Py_ssize_t out_len, Py_ssize_t low_len, int n_heads, int subs, double cost) {
+static int collect(Search *s, Py_ssize_t out_len, Py_ssize_t low_len, int n_heads, int subs, double cost) {
+    if (s->n_readings == s->readings_cap) {
+        Py_ssize_t cap = s->readings_cap ? 2 * s->readings_cap : 64;
+        Reading *grown = PyMem_Realloc(s->readings, cap * sizeof(Reading));
+        if (grown == NULL) return PyErr_NoMemory(), -1;
+        s->readings = grown;
+        s->readings_cap = cap;
+    }
+    if (s->n_letters + out_len + low_len > s->letters_cap) {
+        Py_ssize_t cap = s->letters_cap ? 2 * s->letters_cap : 1024;
+        while (cap < s->n_letters + out_len + low_len) cap *= 2;
+        Py_UCS4 *grown = PyMem_Realloc(s->letters, cap * sizeof(Py_UCS4));
+        if (grown == NULL) return PyErr_NoMemory(), -1;
+        s->letters = grown;
+        s->letters_cap = cap;
+    }
+    Reading *r = &s->readings[s->n_readings++];
+    r->start = s->n_letters;
+    r->text_len = out_len;
+    r->low_len = low_len;
+    r->n_parts = n_heads + 1;
+    memcpy(r->bounds, s->bounds, sizeof(r->bounds));
+    r->subs = subs;
+    r->cost = cost;
+    memcpy(s->letters + s->n_letters, s->out, out_len * sizeof(Py_UCS4));
+    memcpy(s->letters + s->n_letters + out_len, s->low, low_len * sizeof(Py_UCS4));
+    s->n_letters += out_len + low_len;
+    uint64_t hash = 14695981039346656037ULL; /* FNV-1a */
+    for (Py_ssize_t k = 0; k < out_len; k++) hash = (hash ^ s->out[k]) * 1099511628211ULL;
+    r->hash = hash;
+    return 0;
+}
+
+/* A reading as the Python tuple (reading, substitutions, cost, parts); `out` its text, `low` its
+ * parts one after another, starting at bounds[0 .. n_heads]. */
+static PyObject *reading_tuple(const Py_UCS4 *out, Py_ssize_t out_len, const Py_UCS4 *low, Py_ssize_t low_len,
+                               const Py_ssize_t *bounds, int n_heads, int subs, double cost) {
     PyObject *parts = PyTuple_New(n_heads + 1);
     if (parts == NULL) return -1;
+    if (parts == NULL) return NULL;
     for (int k = 0; k <= n_heads; k++) {
-        Py_ssize_t start = s->bounds[k], stop = k < n_heads ? s->bounds[k + 1] : low_len;
-        PyObject *part = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, s->low + start, stop - start);
+        Py_ssize_t start = bounds[k], stop = k < n_heads ? bounds[k + 1] : low_len;
+        PyObject *part = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, low + start, stop - start);
         if (part == NULL) {
             Py_DECREF(parts);
-            return -1;
+            return NULL;
         }
         PyTuple_SET_ITEM(parts, k, part);
     }
-    PyObject *text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, s->out, out_len);
+    PyObject *text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, out_len);
     if (text == NULL) {
         Py_DECREF(parts);
-        return -1;
+        return NULL;
     }
-    PyObject *reading = Py_BuildValue("(NidN)", text, subs, cost, parts);
+    return Py_BuildValue("(NidN)", text, subs, cost, parts);
+}
+
+static int emit(Search *s, Py_ssize_t out_len, Py_ssize_t low_len, int n_heads, int subs, double cost) {
+    if (s->collect) return collect(s, out_len, low_len, n_heads, subs, cost);
+    PyObject *reading = reading_tuple(s->out, out_len, s->low, low_len, s->bounds, n_heads, subs, cost);
     if (reading == NULL) return -1;
     int failed = PyList_Append(s->found, reading);
     Py_DECREF(reading);
@@ -215,56 +277,159 @@ static int read_options(Search *s, PyObject *options, Option **all, Py_UCS4 **le
     return 0;
 }
 
-static PyObject *compound_readings(PyObject *self, PyObject *args) {
+/* Run the search of compound_readings on its arguments: the readings go to s->found, or where
+ * s->collect is set, to s->readings. Returns -1 on an error; the caller frees the search (free_search). */
+static int run_search(Search *s, PyObject *args, const char *format) {
     PyObject *token, *lowered, *options, *trie, *linkers;
     int max_subs, max_heads;
     Py_ssize_t min_part;
-    if (!PyArg_ParseTuple(args, "UUO!iOniU:compound_readings", &token, &lowered, &PyList_Type, &options, &max_subs,
-                          &trie, &min_part, &max_heads, &linkers))
-        return NULL;
+    if (!PyArg_ParseTuple(args, format, &token, &lowered, &PyList_Type, &options, &max_subs, &trie, &min_part,
+                          &max_heads, &linkers))
+        return -1;
     Trie *lexicon = PyCapsule_GetPointer(trie, TRIE_CAPSULE);
-    if (lexicon == NULL) return NULL;
-    Search s = {0};
-    s.end = PyUnicode_GET_LENGTH(token);
-    if (PyList_GET_SIZE(options) != s.end) {
+    if (lexicon == NULL) return -1;
+    s->end = PyUnicode_GET_LENGTH(token);
+    if (PyList_GET_SIZE(options) != s->end) {
         PyErr_SetString(PyExc_ValueError, "options must have one entry per letter of the token");
-        return NULL;
+        return -1;
     }
     if (max_heads < 0 || max_heads > MAX_HEADS) {
         PyErr_Format(PyExc_ValueError, "max_heads must be between 0 and %d", MAX_HEADS);
-        return NULL;
+        return -1;
     }
-    s.token_kind = PyUnicode_KIND(token);
-    s.token_data = PyUnicode_DATA(token);
-    s.lowered_kind = PyUnicode_KIND(lowered);
-    s.lowered_data = PyUnicode_DATA(lowered);
-    s.lowered_len = PyUnicode_GET_LENGTH(lowered);
-    s.max_subs = max_subs;
-    s.nodes = lexicon->nodes;
-    s.min_part = min_part;
-    s.max_heads = max_heads;
-    s.n_linkers = PyUnicode_GET_LENGTH(linkers);
-
-    Option *all = NULL;
-    Py_UCS4 *letters = NULL;
+    s->token_kind = PyUnicode_KIND(token);
+    s->token_data = PyUnicode_DATA(token);
+    s->lowered_kind = PyUnicode_KIND(lowered);
+    s->lowered_data = PyUnicode_DATA(lowered);
+    s->lowered_len = PyUnicode_GET_LENGTH(lowered);
+    s->max_subs = max_subs;
+    s->nodes = lexicon->nodes;
+    s->min_part = min_part;
+    s->max_heads = max_heads;
+    s->n_linkers = PyUnicode_GET_LENGTH(linkers);
+    s->linkers = PyUnicode_AsUCS4Copy(linkers);
     Py_ssize_t longest = 1;
-    s.linkers = PyUnicode_AsUCS4Copy(linkers);
-    if (s.linkers != NULL && read_options(&s, options, &all, &letters, &longest) == 0) {
-        s.out = PyMem_Calloc(s.end * longest + 1, sizeof(Py_UCS4));
-        s.low = PyMem_Calloc(s.end + 1, sizeof(Py_UCS4));
-        s.found = PyList_New(0);
-        if (s.out == NULL || s.low == NULL) PyErr_NoMemory();
-        if (s.found != NULL && !PyErr_Occurred() && walk(&s, 0, 0, 0, 0, 0, 0.0, 0) < 0) Py_CLEAR(s.found);
-        if (PyErr_Occurred()) Py_CLEAR(s.found);
-    }
-    PyMem_Free(s.out);
-    PyMem_Free(s.low);
-    PyMem_Free(all);
-    PyMem_Free(letters);
-    PyMem_Free(s.options);
-    PyMem_Free(s.n_options);
-    PyMem_Free((void *)s.linkers);
+    if (s->linkers == NULL || read_options(s, options, &s->all_options, &s->option_letters, &longest) < 0) return -1;
+    s->out = PyMem_Calloc(s->end * longest + 1, sizeof(Py_UCS4));
+    s->low = PyMem_Calloc(s->end + 1, sizeof(Py_UCS4));
+    if (s->out == NULL || s->low == NULL) return PyErr_NoMemory(), -1;
+    if (!s->collect && (s->found = PyList_New(0)) == NULL) return -1;
+    return walk(s, 0, 0, 0, 0, 0, 0.0, 0);
+}
+
+static void free_search(Search *s) {
+    PyMem_Free(s->out);
+    PyMem_Free(s->low);
+    PyMem_Free(s->all_options);
+    PyMem_Free(s->option_letters);
+    PyMem_Free(s->options);
+    PyMem_Free(s->n_options);
+    PyMem_Free((void *)s->linkers);
+    PyMem_Free(s->readings);
+    PyMem_Free(s->letters);
+}
+
+static PyObject *compound_readings(PyObject *self, PyObject *args) {
+    Search s = {0};
+    if (run_search(&s, args, "UUO!iOniU:compound_readings") < 0) Py_CLEAR(s.found);
+    free_search(&s);
     return s.found;
+}
+
+/* Number each collected reading's text in the order first found (Reading.text), chaining the
+ * readings of a text (Reading.next) from first[text]. Returns the number of texts, or -1. */
+static Py_ssize_t number_texts(Search *s, Py_ssize_t *first, Py_ssize_t *last) {
+    Py_ssize_t n = s->n_readings, slots = 16, n_texts = 0;
+    while (slots < 2 * n) slots *= 2;
+    Py_ssize_t *table = PyMem_Malloc(slots * sizeof(Py_ssize_t)); /* a reading of each text, or -1 */
+    if (table == NULL) return PyErr_NoMemory(), -1;
+    for (Py_ssize_t k = 0; k < slots; k++) table[k] = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Reading *r = &s->readings[i];
+        Py_ssize_t slot = (Py_ssize_t)(r->hash & (uint64_t)(slots - 1));
+        for (;; slot = (slot + 1) & (slots - 1)) {
+            Py_ssize_t j = table[slot];
+            if (j < 0) {
+                table[slot] = i;
+                r->text = n_texts;
+                first[n_texts] = last[n_texts] = i;
+                n_texts++;
+                break;
+            }
+            Reading *other = &s->readings[j];
+            if (other->hash == r->hash && other->text_len == r->text_len &&
+                memcmp(s->letters + other->start, s->letters + r->start, r->text_len * sizeof(Py_UCS4)) == 0) {
+                r->text = other->text;
+                s->readings[last[r->text]].next = i;
+                last[r->text] = i;
+                break;
+            }
+        }
+        r->next = -1;
+    }
+    PyMem_Free(table);
+    return n_texts;
+}
+
+/* fewest_readings(compound_readings(...)) (readings.py_fewest_readings), with no Python object made
+ * for a reading it drops. */
+static PyObject *fewest_compound_readings(PyObject *self, PyObject *args) {
+    Search s = {0};
+    s.collect = 1;
+    PyObject *kept = NULL;
+    Py_ssize_t n = 0, *first = NULL, *last = NULL, *best_subs = NULL, *best_parts = NULL;
+    if (run_search(&s, args, "UUO!iOniU:fewest_compound_readings") < 0) goto done;
+    n = s.n_readings;
+    first = PyMem_New(Py_ssize_t, n + 1);
+    last = PyMem_New(Py_ssize_t, n + 1);
+    best_subs = PyMem_New(Py_ssize_t, n + 1);
+    best_parts = PyMem_New(Py_ssize_t, n + 1);
+    if (!first || !last || !best_subs || !best_parts) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t n_texts = number_texts(&s, first, last);
+    if (n_texts < 0) goto done;
+    /* Per text, its fewest substitutions, then its fewest parts; the fewest parts of any changed text. */
+    Py_ssize_t fewest_parts = 0;
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        best_subs[t] = s.readings[first[t]].subs;
+        best_parts[t] = s.readings[first[t]].n_parts;
+        for (Py_ssize_t i = first[t]; i >= 0; i = s.readings[i].next) {
+            Reading *r = &s.readings[i];
+            if (r->subs < best_subs[t] || (r->subs == best_subs[t] && r->n_parts < best_parts[t])) {
+                best_subs[t] = r->subs;
+                best_parts[t] = r->n_parts;
+            }
+        }
+        if (best_subs[t] && (fewest_parts == 0 || best_parts[t] < fewest_parts)) fewest_parts = best_parts[t];
+    }
+    if ((kept = PyList_New(0)) == NULL) goto done;
+    for (Py_ssize_t t = 0; t < n_texts; t++) {
+        if (best_subs[t] && best_parts[t] > fewest_parts) continue;
+        for (Py_ssize_t i = first[t]; i >= 0; i = s.readings[i].next) {
+            Reading *r = &s.readings[i];
+            if (r->subs != best_subs[t]) continue;
+            if (r->n_parts != best_parts[t] && !(best_parts[t] == 1 && r->n_parts == 2)) continue;
+            const Py_UCS4 *text = s.letters + r->start;
+            PyObject *reading =
+                reading_tuple(text, r->text_len, text + r->text_len, r->low_len, r->bounds, r->n_parts - 1, r->subs,
+                              r->cost);
+            if (reading == NULL || PyList_Append(kept, reading) < 0) {
+                Py_XDECREF(reading);
+                Py_CLEAR(kept);
+                goto done;
+            }
+            Py_DECREF(reading);
+        }
+    }
+done:
+    PyMem_Free(first);
+    PyMem_Free(last);
+    PyMem_Free(best_subs);
+    PyMem_Free(best_parts);
+    free_search(&s);
+    return kept;
 }
 
 /* Per position of the token, the options of the substitution sources that start there: `table`
@@ -704,92 +869,7 @@ static PyObject *reading_signs(PyObject *self, PyObject *args) {
     return aligned(args, "UU:reading_signs", align_reading);
 }
 
-/* The readings of compound_readings that can matter (danish.LetterRepairer.candidates): each text
- * with its fewest substitutions, then its fewest parts (a reading in one part keeps its readings in
- * two as well, which may lend it their score), and no changed text in more parts than the fewest of
- * any changed text. Returns the readings kept, grouped by text in the order each text was first
- * found, each group in the order found. */
-static PyObject *fewest_readings(PyObject *self, PyObject *readings) {
-    if (!PyList_Check(readings)) {
-        PyErr_SetString(PyExc_TypeError, "readings must be a list of (text, substitutions, cost, parts)");
-        return NULL;
-    }
-    Py_ssize_t n = PyList_GET_SIZE(readings);
-    PyObject *index = PyDict_New(), *kept = PyList_New(0);
-    Py_ssize_t *text_of = PyMem_New(Py_ssize_t, n + 1), *subs_of = PyMem_New(Py_ssize_t, n + 1),
-               *parts_of = PyMem_New(Py_ssize_t, n + 1), *best_subs = PyMem_New(Py_ssize_t, n + 1),
-               *best_parts = PyMem_New(Py_ssize_t, n + 1);
-    if (index == NULL || kept == NULL || !text_of || !subs_of || !parts_of || !best_subs || !best_parts) {
-        PyErr_NoMemory();
-        goto fail;
-    }
-    Py_ssize_t n_texts = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *reading = PyList_GET_ITEM(readings, i);
-        if (!PyTuple_Check(reading) || PyTuple_GET_SIZE(reading) != 4 || !PyTuple_Check(PyTuple_GET_ITEM(reading, 3))) {
-            PyErr_SetString(PyExc_TypeError, "readings must be a list of (text, substitutions, cost, parts)");
-            goto fail;
-        }
-        subs_of[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(reading, 1));
-        if (subs_of[i] == -1 && PyErr_Occurred()) goto fail;
-        parts_of[i] = PyTuple_GET_SIZE(PyTuple_GET_ITEM(reading, 3));
-        PyObject *known = PyDict_GetItemWithError(index, PyTuple_GET_ITEM(reading, 0));
-        if (known == NULL) {
-            if (PyErr_Occurred()) goto fail;
-            PyObject *number = PyLong_FromSsize_t(n_texts);
-            if (number == NULL || PyDict_SetItem(index, PyTuple_GET_ITEM(reading, 0), number) < 0) {
-                Py_XDECREF(number);
-                goto fail;
-            }
-            Py_DECREF(number);
-            text_of[i] = n_texts;
-            best_subs[n_texts] = subs_of[i];
-            best_parts[n_texts] = parts_of[i];
-            n_texts++;
-            continue;
-        }
-        Py_ssize_t t = text_of[i] = PyLong_AsSsize_t(known);
-        if (subs_of[i] < best_subs[t] || (subs_of[i] == best_subs[t] && parts_of[i] < best_parts[t])) {
-            best_subs[t] = subs_of[i];
-            best_parts[t] = parts_of[i];
-        }
-    }
-    Py_ssize_t fewest_parts = 0;
-    for (Py_ssize_t t = 0; t < n_texts; t++)
-        if (best_subs[t] && (fewest_parts == 0 || best_parts[t] < fewest_parts)) fewest_parts = best_parts[t];
-    for (Py_ssize_t t = 0; t < n_texts; t++) {
-        if (best_subs[t] && best_parts[t] > fewest_parts) continue;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (text_of[i] != t || subs_of[i] != best_subs[t]) continue;
-            if (parts_of[i] != best_parts[t] && !(best_parts[t] == 1 && parts_of[i] == 2)) continue;
-            if (PyList_Append(kept, PyList_GET_ITEM(readings, i)) < 0) goto fail;
-        }
-    }
-    Py_DECREF(index);
-    PyMem_Free(text_of);
-    PyMem_Free(subs_of);
-    PyMem_Free(parts_of);
-    PyMem_Free(best_subs);
-    PyMem_Free(best_parts);
-    return kept;
-
-fail:
-    Py_XDECREF(index);
-    Py_XDECREF(kept);
-    PyMem_Free(text_of);
-    PyMem_Free(subs_of);
-    PyMem_Free(parts_of);
-    PyMem_Free(best_subs);
-    PyMem_Free(best_parts);
-    return NULL;
-}
-
 static PyMethodDef methods[] = {
-    {"fewest_readings", fewest_readings, METH_O,
-     "fewest_readings(readings)\n--\n\n"
-     "The readings of compound_readings that can matter: each text with its fewest substitutions, then\n"
-     "its fewest parts (or two where that is one), and no changed text in more parts than the fewest\n"
-     "of any changed text; grouped by text in the order first found."},
     {"trigram_table", trigram_table, METH_VARARGS,
      "trigram_table(seen, unseen, never)\n--\n\n"
      "A letter-trigram model for trigram_log_prob: seen maps trigrams, unseen two-letter contexts, to\n"
@@ -822,6 +902,11 @@ static PyMethodDef methods[] = {
      "them, with at most max_subs substitutions from `options` (per position: a tuple of (width,\n"
      "cased, lower, cost)), where a part of min_part letters or more may end, directly or with one\n"
      "of the linking letters. Returns (reading, substitutions, cost, parts) tuples in the order found."},
+    {"fewest_compound_readings", fewest_compound_readings, METH_VARARGS,
+     "fewest_compound_readings(token, lowered, options, max_subs, trie, min_part, max_heads, linkers)\n--\n\n"
+     "The readings of compound_readings that can matter: each text with its fewest substitutions, then\n"
+     "its fewest parts (or two where that is one), and no changed text in more parts than the fewest\n"
+     "of any changed text; grouped by text in the order first found, each group in the order found."},
     {NULL, NULL, 0, NULL},
 };
 

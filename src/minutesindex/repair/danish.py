@@ -36,7 +36,7 @@ from minutesindex.repair.lexicon import (
     load_proper_nouns,
     load_stopwords,
 )
-from minutesindex.repair.readings import compound_readings, fewest_readings, reading_signs
+from minutesindex.repair.readings import compound_readings, fewest_compound_readings, reading_signs
 from minutesindex.repair.readings import substitution_options as _substitution_options
 
 # What the English model prints for Danish letters, with a cost (-log10 of how often it prints that
@@ -470,15 +470,15 @@ class LetterRepairer:
             for text, subs, cost, parts in compound_readings(token, lowered, options, 1, lex.trie, MIN_PART, 0, ""):
                 words.setdefault(text, Candidate(text, subs, round(cost, 2), parts, lex.strength(parts[0])))
             return list(words.values())
-        readings = compound_readings(
-            token, lowered, options, max_subs, lex.trie, MIN_PART, MAX_COMPOUND_PARTS - 1, "".join(LINKERS)
-        )
         # Only some readings can matter, and only they are scored (see readings.py_fewest_readings);
         # a word read as two parts as well may lend it their score (_merge_readings).
+        readings = fewest_compound_readings(
+            token, lowered, options, max_subs, lex.trie, MIN_PART, MAX_COMPOUND_PARTS - 1, "".join(LINKERS)
+        )
         found: dict[str, Candidate] = {}
         strength = lex.strength
         new_candidate = tuple.__new__  # faster than Candidate(...), as in _tokens
-        for text, subs, cost, parts in fewest_readings(readings):
+        for text, subs, cost, parts in readings:
             count = len(parts)
             score = strength(parts[0]) if count == 1 else min(map(strength, parts)) - COMPOUND_PENALTY * (count - 1)
             old = found.get(text)

@@ -86,6 +86,11 @@ def py_substitution_options(
     return options
 
 
+def py_fewest_compound_readings(*search: object) -> list[tuple[str, int, float, tuple[str, ...]]]:
+    """The readings of py_compound_readings(*search) that can matter (py_fewest_readings)."""
+    return py_fewest_readings(py_compound_readings(*search))  # type: ignore[arg-type]
+
+
 def py_fewest_readings(
     readings: list[tuple[str, int, float, tuple[str, ...]]],
 ) -> list[tuple[str, int, float, tuple[str, ...]]]:
@@ -192,7 +197,7 @@ try:
         build_trie,
         channel_signs,
         compound_readings,
-        fewest_readings,
+        fewest_compound_readings,
         load_trie,
         reading_signs,
         substitution_options,
@@ -206,7 +211,7 @@ try:
 except ImportError:  # installed without a C compiler: the same search in Python, the lexicon a dict
     build_trie: Callable = py_build_trie
     compound_readings: Callable = py_compound_readings
-    fewest_readings: Callable = py_fewest_readings
+    fewest_compound_readings: Callable = py_fewest_compound_readings
     substitution_options: Callable = py_substitution_options
     trigram_log_prob: Callable = py_trigram_log_prob
     trigram_table: Callable = py_trigram_table
