@@ -147,7 +147,6 @@ static int collect(Search *s, Py_ssize_t out_len, Py_ssize_t low_len, int n_head
 static PyObject *reading_tuple(const Py_UCS4 *out, Py_ssize_t out_len, const Py_UCS4 *low, Py_ssize_t low_len,
                                const Py_ssize_t *bounds, int n_heads, int subs, double cost) {
     PyObject *parts = PyTuple_New(n_heads + 1);
-    if (parts == NULL) return -1;
     if (parts == NULL) return NULL;
     for (int k = 0; k <= n_heads; k++) {
         Py_ssize_t start = bounds[k], stop = k < n_heads ? bounds[k + 1] : low_len;
