@@ -630,19 +630,38 @@ static PyObject *load_trie(PyObject *self, PyObject *source) {
     return capsule;
 }
 
-/* The value of a word of the trie, or None where the trie does not hold the word. */
-static PyObject *trie_get(PyObject *self, PyObject *args) {
-    PyObject *capsule, *word;
-    if (!PyArg_ParseTuple(args, "OU:trie_get", &capsule, &word)) return NULL;
-    Trie *trie = PyCapsule_GetPointer(capsule, TRIE_CAPSULE);
-    if (trie == NULL) return NULL;
+/* The node that spells `word` in the trie, or -1; args are (trie, word). */
+static int32_t trie_node(PyObject *const *args, Py_ssize_t nargs, const Trie **trie, const char *name) {
+    if (nargs != 2 || !PyUnicode_Check(args[1])) {
+        PyErr_Format(PyExc_TypeError, "%s(trie, word) takes a trie and a string", name);
+        return -2;
+    }
+    *trie = PyCapsule_GetPointer(args[0], TRIE_CAPSULE);
+    if (*trie == NULL) return -2;
+    PyObject *word = args[1];
     int kind = PyUnicode_KIND(word);
     const void *data = PyUnicode_DATA(word);
     int32_t node = 0;
     for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(word); i < n && node >= 0; i++)
-        node = child(trie->nodes, node, PyUnicode_READ(kind, data, i));
-    if (node < 0 || !trie->nodes[node].word) Py_RETURN_NONE;
+        node = child((*trie)->nodes, node, PyUnicode_READ(kind, data, i));
+    return node >= 0 && (*trie)->nodes[node].word ? node : -1;
+}
+
+/* The value of a word of the trie, or None where the trie does not hold the word. */
+static PyObject *trie_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    const Trie *trie;
+    int32_t node = trie_node(args, nargs, &trie, "trie_get");
+    if (node == -2) return NULL;
+    if (node < 0) Py_RETURN_NONE;
     return PyFloat_FromDouble(trie->nodes[node].value / 100.0);
+}
+
+/* Whether the trie holds the word (trie_get without making its value). */
+static PyObject *trie_has(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    const Trie *trie;
+    int32_t node = trie_node(args, nargs, &trie, "trie_has");
+    if (node == -2) return NULL;
+    return PyBool_FromLong(node >= 0);
 }
 
 /* A letter-trigram model as one open-addressing table (trigram_table), so that summing a word's
@@ -894,7 +913,10 @@ static PyMethodDef methods[] = {
     {"trie_bytes", trie_bytes, METH_O, "trie_bytes(trie)\n--\n\nThe trie as bytes, for load_trie."},
     {"load_trie", load_trie, METH_O,
      "load_trie(buffer)\n--\n\nThe trie trie_bytes wrote, read in place from the buffer (which it keeps)."},
-    {"trie_get", trie_get, METH_VARARGS, "trie_get(trie, word)\n--\n\nThe word's value, or None if the trie lacks it."},
+    {"trie_get", (PyCFunction)(void (*)(void))trie_get, METH_FASTCALL,
+     "trie_get(trie, word)\n--\n\nThe word's value, or None if the trie lacks it."},
+    {"trie_has", (PyCFunction)(void (*)(void))trie_has, METH_FASTCALL,
+     "trie_has(trie, word)\n--\n\nWhether the trie holds the word."},
     {"compound_readings", compound_readings, METH_VARARGS,
      "compound_readings(token, lowered, options, max_subs, trie, min_part, max_heads, linkers)\n--\n\n"
      "Every reading of the token as a word of the trie, or as a compound of up to max_heads + 1 of\n"

@@ -1023,7 +1023,7 @@ def _shares(token: str, decision: Decision) -> dict[str, float]:
 def forget_texts() -> None:
     """Empty the caches keyed by the text seen so far (its lines, and its tokens with their readings),
     so that a benchmark's next round reads the text as new."""
-    for cache in (_tokens, _url_spans, _letter_signs):
+    for cache in (_url_spans, _letter_signs):
         cache.cache_clear()
 
 
@@ -1204,10 +1204,8 @@ class Explanation:
         return "\n".join(lines)
 
 
-@functools.lru_cache(maxsize=8192)
 def _tokens(line: str) -> tuple[_Token, ...]:
-    """The line's tokens outside URLs (asked for twice: when a page is checked for the mangling, and
-    when it is repaired)."""
+    """The line's tokens outside URLs."""
     urls = _url_spans(line)
     new = tuple.__new__  # a quarter faster than _Token(...), for every token of every page
     matches = TOKEN.finditer(line)

@@ -18,11 +18,19 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from minutesindex.config import models_dir
-from minutesindex.repair.readings import COMPILED, build_trie, compound_readings, load_trie, trie_bytes, trie_get
+from minutesindex.repair.readings import (
+    COMPILED,
+    build_trie,
+    compound_readings,
+    load_trie,
+    trie_bytes,
+    trie_get,
+    trie_has,
+)
 
 LEXICON_FILE = "lexicon_da.tsv"
 NAMES_FILE = "names_da.tsv"
@@ -52,6 +60,11 @@ COMPOUND_PART_PENALTY = 0.75
 # Nouns made of a verb (`drøfte` → `drøftelse`, `føle` → `følelse`), as common as it; the word
 # lists have many such nouns without a frequency.
 VERB_NOUN_SUFFIXES = ("lse", "lsen", "lser", "lserne", "lsens", "lsernes")
+# What a lexicon remembers of each word asked (its strength, base form, compound split): plain
+# dicts of strings and numbers, which the garbage collector does not walk (an lru_cache keyed by
+# (lexicon, word) made two tracked objects per word, and full collections took a sixth of the
+# repair bench), emptied when one reaches this many words.
+MEMO_LIMIT = 200_000
 INFLECTION_SUFFIXES = ("ede", "edes", "ende", "endes", "et", "ets", "ene", "enes", "erne", "ernes", "es")
 
 
@@ -98,8 +111,7 @@ def built_from_current_sources(target_dir: Path | None = None) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
     text: str  # as written: `Walløe`
     first: bool  # a first name (else a family or place name)
     rank: int  # its rank among Danish names of its kind (1 the commonest); 0 where unranked
@@ -147,9 +159,10 @@ def _place_names() -> dict[str, int]:
     return dict.fromkeys((*Provider.cities, *Provider.street_names), 0)
 
 
-@functools.cache
 def load_names() -> tuple[Name, ...]:
-    """The Danish names of models/names_da.tsv, built first if this machine has not done so yet."""
+    """The Danish names of models/names_da.tsv, built first if this machine has not done so yet.
+    Read again each time (from its fast-loading copy): what repair keeps of them is counted from
+    them once, and 38,000 objects kept for good would make every full garbage collection walk them."""
     path = models_dir() / NAMES_FILE
     if not path.exists():
         build_names(path.parent)
@@ -200,6 +213,13 @@ class Lexicon:
         self.__dict__["zipf"] = zipf
         self.path = path  # the file it was loaded from, beside which what is counted from it is kept
         self._get: Callable[[str], float | None] = zipf.get
+        self._has: Callable[[str], bool] = zipf.__contains__
+        self._empty_memos()
+
+    def _empty_memos(self) -> None:
+        self._strengths: dict[str, float] = {}
+        self._base_forms: dict[str, str] = {}
+        self._splits_of: dict[str, tuple[str, ...] | None] = {}
 
     @classmethod
     def mapped(cls, trie: object, path: Path, load_zipf: Callable[[], dict[str, float]]) -> Lexicon:
@@ -208,6 +228,8 @@ class Lexicon:
         lexicon.__dict__["trie"] = trie
         lexicon._load_zipf = load_zipf
         lexicon._get = functools.partial(trie_get, trie)
+        lexicon._has = functools.partial(trie_has, trie)
+        lexicon._empty_memos()
         return lexicon
 
     @functools.cached_property
@@ -223,7 +245,7 @@ class Lexicon:
         return build_trie(words, [self.zipf[w] for w in words]) if COMPILED else build_trie(words)
 
     def __contains__(self, word: str) -> bool:
-        return self._get(word) is not None
+        return self._has(word)
 
     def knows(self, word: str) -> bool:
         """A lower-case word form the lexicon has, an inflection of one, or a compound of known parts."""
@@ -238,12 +260,19 @@ class Lexicon:
                     return True
         return False
 
-    @functools.lru_cache(maxsize=50_000)  # noqa: B019 - one lexicon per process
     def base_form(self, word: str) -> str:
         """The shortest known word of at least MIN_BASE_LEN letters that `word` inflects
         (`møderne` → `møde`, `målet` → `måle`), or the word itself. A word the lexicon inflects in
         turn is a base form itself (`takst`, with `takster` and `taksten`, is no form of `taks`;
         `skole`, with `skoler`, no form of `skol`)."""
+        known = self._base_forms.get(word)
+        if known is None:
+            if len(self._base_forms) >= MEMO_LIMIT:
+                self._base_forms.clear()
+            known = self._base_forms[word] = self._base_form(word)
+        return known
+
+    def _base_form(self, word: str) -> str:
         if word in self and any(word + ending in self for ending in LEMMA_ENDINGS):
             return word
         bases = [word]
@@ -260,10 +289,17 @@ class Lexicon:
         """Whether only the word list knows the word, so its strength is an estimate."""
         return self._get(word) == WORDLIST_ONLY_ZIPF
 
-    @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process
     def strength(self, word: str) -> float:
         """How common a known word is: its zipf frequency, or for a form only the word list knows
         (`forløbene`, `specialundervisning`), an estimate from the word it inflects or its parts."""
+        known = self._strengths.get(word)
+        if known is None:
+            if len(self._strengths) >= MEMO_LIMIT:
+                self._strengths.clear()
+            known = self._strengths[word] = self._strength(word)
+        return known
+
+    def _strength(self, word: str) -> float:
         zipf = self.frequency(word)
         if zipf != WORDLIST_ONLY_ZIPF or len(word) < MIN_ESTIMATED_LEN:
             return zipf
@@ -281,13 +317,21 @@ class Lexicon:
             estimates.append(min(self.frequency(p) for p in parts) - COMPOUND_PART_PENALTY * (len(parts) - 1))
         return max(estimates)
 
-    @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process
     def split_compound(self, word: str) -> tuple[str, ...] | None:
         """Split a lower-case compound into known parts, joined directly or by a linking s/e.
 
         Prefers fewer parts, then the split whose rarest part is most frequent (then the shorter
         first part). Returns None when the word cannot be split.
         """
+        splits = self._splits_of
+        if word in splits:
+            return splits[word]
+        if len(splits) >= MEMO_LIMIT:
+            splits.clear()
+        split = splits[word] = self._split_compound(word)
+        return split
+
+    def _split_compound(self, word: str) -> tuple[str, ...] | None:
         best: tuple[int, float, tuple[str, ...]] | None = None
         for parts in self._splits(word):
             key = (-len(parts), min(self.frequency(p) for p in parts), parts)

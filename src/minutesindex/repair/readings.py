@@ -203,6 +203,7 @@ try:
         substitution_options,
         trie_bytes,
         trie_get,
+        trie_has,
         trigram_log_prob,
         trigram_table,
     )
@@ -217,5 +218,5 @@ except ImportError:  # installed without a C compiler: the same search in Python
     trigram_table: Callable = py_trigram_table
     channel_signs: Callable = py_channel_signs
     reading_signs: Callable = py_reading_signs
-    load_trie = trie_bytes = trie_get = None  # type: ignore[assignment]
+    load_trie = trie_bytes = trie_get = trie_has = None  # type: ignore[assignment]
     COMPILED = False
