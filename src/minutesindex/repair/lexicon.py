@@ -62,8 +62,8 @@ COMPOUND_PART_PENALTY = 0.75
 VERB_NOUN_SUFFIXES = ("lse", "lsen", "lser", "lserne", "lsens", "lsernes")
 # What a lexicon remembers of each word asked (its strength, base form, compound split): plain
 # dicts of strings and numbers, which the garbage collector does not walk (an lru_cache keyed by
-# (lexicon, word) made two tracked objects per word, and full collections took a sixth of the
-# repair bench), emptied when one reaches this many words.
+# (lexicon, word) made two tracked objects per word: with them the collector took a sixth of the
+# repair bench), emptied when one reaches this many words (the lru_caches' largest size).
 MEMO_LIMIT = 200_000
 INFLECTION_SUFFIXES = ("ede", "edes", "ende", "endes", "et", "ets", "ene", "enes", "erne", "ernes", "es")
 
