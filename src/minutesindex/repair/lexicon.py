@@ -19,7 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from minutesindex.config import models_dir
 from minutesindex.repair.readings import (
@@ -65,6 +65,7 @@ VERB_NOUN_SUFFIXES = ("lse", "lsen", "lser", "lserne", "lsens", "lsernes")
 # (lexicon, word) made two tracked objects per word: with them the collector took a sixth of the
 # repair bench), emptied when one reaches this many words (the lru_caches' largest size).
 MEMO_LIMIT = 200_000
+T = TypeVar("T")
 INFLECTION_SUFFIXES = ("ede", "edes", "ende", "endes", "et", "ets", "ene", "enes", "erne", "ernes", "es")
 
 
@@ -202,6 +203,17 @@ def _atomic_write(path: Path, content: str) -> None:
     _atomic_write_bytes(path, content.encode("utf-8"))
 
 
+def _remember(memo: dict[str, T], word: str, compute: Callable[[str], T]) -> T:
+    """The memo's answer for the word, computed the first time it is asked (the memo emptied first
+    when it holds MEMO_LIMIT words)."""
+    if word in memo:
+        return memo[word]
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    answer = memo[word] = compute(word)
+    return answer
+
+
 class Lexicon:
     """Lower-case Danish word forms with zipf frequencies, a letter trie and compound splitting.
 
@@ -265,12 +277,7 @@ class Lexicon:
         (`møderne` → `møde`, `målet` → `måle`), or the word itself. A word the lexicon inflects in
         turn is a base form itself (`takst`, with `takster` and `taksten`, is no form of `taks`;
         `skole`, with `skoler`, no form of `skol`)."""
-        known = self._base_forms.get(word)
-        if known is None:
-            if len(self._base_forms) >= MEMO_LIMIT:
-                self._base_forms.clear()
-            known = self._base_forms[word] = self._base_form(word)
-        return known
+        return _remember(self._base_forms, word, self._base_form)
 
     def _base_form(self, word: str) -> str:
         if word in self and any(word + ending in self for ending in LEMMA_ENDINGS):
@@ -292,12 +299,7 @@ class Lexicon:
     def strength(self, word: str) -> float:
         """How common a known word is: its zipf frequency, or for a form only the word list knows
         (`forløbene`, `specialundervisning`), an estimate from the word it inflects or its parts."""
-        known = self._strengths.get(word)
-        if known is None:
-            if len(self._strengths) >= MEMO_LIMIT:
-                self._strengths.clear()
-            known = self._strengths[word] = self._strength(word)
-        return known
+        return _remember(self._strengths, word, self._strength)
 
     def _strength(self, word: str) -> float:
         zipf = self.frequency(word)
@@ -323,13 +325,7 @@ class Lexicon:
         Prefers fewer parts, then the split whose rarest part is most frequent (then the shorter
         first part). Returns None when the word cannot be split.
         """
-        splits = self._splits_of
-        if word in splits:
-            return splits[word]
-        if len(splits) >= MEMO_LIMIT:
-            splits.clear()
-        split = splits[word] = self._split_compound(word)
-        return split
+        return _remember(self._splits_of, word, self._split_compound)
 
     def _split_compound(self, word: str) -> tuple[str, ...] | None:
         best: tuple[int, float, tuple[str, ...]] | None = None
