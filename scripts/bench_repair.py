@@ -5,7 +5,7 @@ one repairer, as an ingest does: the token cache fills as it goes (word frequenc
 What is loaded from models/ (the lexicon, its trie, the letter model, the confusable words, the
 misread names) is
 loaded before the clock starts. Repeats the whole split `--rounds` times, each with a fresh
-repairer, a fresh lexicon object and the module's text caches emptied, so no cache of an earlier
+repairer, a fresh lexicon object and the module's token cache emptied, so no cache of an earlier
 round helps, and reports the median.
 
     .venv/bin/python scripts/bench_repair.py [--split dev] [--input ocr_eng] [--rounds 5] [--json]
@@ -47,7 +47,7 @@ def main() -> None:
     char_model = load_char_model()
     rates = []
     for _ in range(args.rounds):
-        forget_texts()  # the caches keyed by lines and tokens, which live beside the repairer
+        forget_texts()  # the cache keyed by tokens, which lives beside the repairer
         # A fresh lexicon object (its lookups cache per object), read as an ingest reads it.
         lexicon = (
             Lexicon.mapped(installed.trie, installed.path, lambda: installed.zipf)

@@ -1021,10 +1021,9 @@ def _shares(token: str, decision: Decision) -> dict[str, float]:
 
 
 def forget_texts() -> None:
-    """Empty the caches keyed by the text seen so far (its lines, and its tokens with their readings),
-    so that a benchmark's next round reads the text as new."""
-    for cache in (_url_spans, _letter_signs):
-        cache.cache_clear()
+    """Empty the cache keyed by the text seen so far (its tokens' letter signs against their
+    readings), so that a benchmark's next round reads the text as new."""
+    _letter_signs.cache_clear()
 
 
 def _after_first_name(line: str, previous: _Token, token: _Token) -> bool:
@@ -1215,18 +1214,20 @@ def _tokens(line: str) -> tuple[_Token, ...]:
 
 
 def _token_texts(text: str) -> list[str]:
-    """The texts of the tokens of every line (as _tokens reads them), found in one search where the
-    text has no address in it (a token never spans lines): a page check reads every page."""
-    if "@" not in text and "://" not in text and "www." not in text:
+    """The texts of the tokens of every line (as _tokens reads them), found in one search of the
+    whole text: neither a token nor an address spans lines, and a line's start reads as the line
+    break before it does (`\\b`, the lookbehinds). A page check reads every page."""
+    urls = _url_spans(text)
+    if not urls:
         return TOKEN.findall(text)
-    return [token.text for line in text.split("\n") for token in _tokens(line)]
+    return [m.group() for m in TOKEN.finditer(text) if not _inside(m.start(), urls)]
 
 
-@functools.lru_cache(maxsize=4096)
-def _url_spans(line: str) -> tuple[tuple[int, int], ...]:
-    if "@" not in line and "://" not in line and "www." not in line:
+def _url_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where the text's web and mail addresses are: a token inside one is not read."""
+    if "@" not in text and "://" not in text and "www." not in text:
         return ()  # most lines: no search
-    return tuple([m.span() for m in URL.finditer(line)])
+    return tuple([m.span() for m in URL.finditer(text)])
 
 
 def _starts_sentence(previous_line: str, before: str) -> bool:
