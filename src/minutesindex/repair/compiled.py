@@ -1,11 +1,12 @@
 """The repair stage's Python modules compiled by Cython, used only where built from the source as it is.
 
 Letter repair decides every token of a mangled page with a few dozen dict lookups and small function
-calls per reading: interpreted, that is about 0.6 of the speed of the branch chain it replaced, and
-below the 100,000 words/s its issue asks of `scripts/bench_repair.py`. Compiled by Cython (the same
-source, plain-Python semantics: no annotation is read as a C type) the same code runs about a
-quarter faster. `scripts/build_compiled.py` (run by `scripts/setup.sh`) compiles each module of
-MODULES in place, beside its source, and records each source's SHA-256 in BUILT_FILE; the finder
+calls per reading: interpreted, it repairs fewer than the 100,000 words/s its issue asks of
+`scripts/bench_repair.py` (84,000–93,000 on the machine that measured it). Compiled by Cython (the
+same source, plain-Python semantics: no annotation is read as a C type) the same code runs a quarter
+to a third faster (106,000–125,000 there). `scripts/build_compiled.py` (run by `scripts/setup.sh`)
+compiles each module of MODULES in place, beside its source, and records each source's SHA-256 in
+BUILT_FILE; the finder
 installed by the package's `__init__` loads a compiled module only while its source still has that
 hash, so an edited module runs as written until setup compiles it again. MINUTESINDEX_PURE_PYTHON=1
 runs the source everywhere (the tests compare the two).
