@@ -6,10 +6,9 @@ calls per reading: interpreted, it repairs fewer than the 100,000 words/s its is
 same source, plain-Python semantics: no annotation is read as a C type) the same code runs a quarter
 to a third faster (106,000–125,000 there). `scripts/build_compiled.py` (run by `scripts/setup.sh`)
 compiles each module of MODULES in place, beside its source, and records each source's SHA-256 in
-BUILT_FILE; the finder
-installed by the package's `__init__` loads a compiled module only while its source still has that
-hash, so an edited module runs as written until setup compiles it again. MINUTESINDEX_PURE_PYTHON=1
-runs the source everywhere (the tests compare the two).
+BUILT_FILE; the finder installed by the package's `__init__` loads a compiled module only while its
+source still has that hash, so an edited module runs as written until setup compiles it again.
+MINUTESINDEX_PURE_PYTHON=1 runs the source everywhere (the tests compare the two).
 """
 
 from __future__ import annotations
