@@ -20,13 +20,5 @@ def trigram_table(seen: dict[str, float], unseen: dict[str, float], never: float
 def trigram_log_prob(padded: str, table: object) -> float: ...
 def channel_signs(word: str, printed: str) -> tuple[tuple[str, str], ...] | None: ...
 def reading_signs(reading: str, token: str) -> tuple[tuple[str, str], ...] | None: ...
-def fewest_compound_readings(
-    token: str,
-    lowered: str,
-    options: list[tuple[tuple[int, str, str, float], ...]],
-    max_subs: int,
-    trie: object,
-    min_part: int,
-    max_heads: int,
-    linkers: str,
-) -> list[tuple[str, int, float, tuple[str, ...]]]: ...
+
+fewest_compound_readings = compound_readings  # the same arguments; only the readings that can matter
