@@ -574,6 +574,7 @@ class LetterRepairer:
         decided = {text: cached.get(text) or decide(text) for counts in page_tokens.values() for text in counts}
         evidence: dict[int, Counter[str]] = {}
         readings: dict[int, Counter[str]] = {}  # every reading of the page's tokens, by its share
+        shares: dict[str, dict[str, float]] = {}  # per token with candidates, its readings' shares
         for page, counts in page_tokens.items():
             # Counted in plain dicts (a Counter's missing key costs a Python call), kept as Counters.
             page_evidence: dict[str, float] = {}
@@ -587,7 +588,10 @@ class LetterRepairer:
                     continue
                 first = (decision.text or text).lower()
                 page_evidence[first] = page_evidence.get(first, 0) + occurrences
-                for reading, share in _shares(text, decision).items():
+                token_shares = shares.get(text)
+                if token_shares is None:
+                    token_shares = shares[text] = _shares(text, decision)
+                for reading, share in token_shares.items():
                     page_readings[reading] = page_readings.get(reading, 0) + share * occurrences
             evidence[page], readings[page] = Counter(page_evidence), Counter(page_readings)
         document, all_readings = Counter(), Counter()  # added up by update: `+` walks each word in Python
@@ -610,6 +614,7 @@ class LetterRepairer:
             abbreviations=self._abbreviations_in_text(decided),
             words=[w for w, n in document.items() if n >= LEARN_MIN_COUNT and _HAS_DANISH_LETTER(w)],
             pages={page: [(text, decided[text]) for text in counts] for page, counts in page_tokens.items()},
+            shares=shares,
         )
         # A token in lower case with one reading that the text reads no other way reads so at each
         # place (most tokens of a page): settled before the walk, without building its place.
@@ -803,7 +808,8 @@ class LetterRepairer:
         # for the first).
         family = 0.0
         lower = candidate.text.lower()
-        own_shares = {reading: share * own for reading, share in _shares(text, decision).items()}
+        token_shares = facts.shares.get(text) or _shares(text, decision)  # counted in repair_lines
+        own_shares = {reading: share * own for reading, share in token_shares.items()}
         read_as = 0.0
         for word in (lower, *sorted(self._ends(candidate) - shared - {lower})):
             family += self._family(word, facts.evidence[page], {first_read: own})
@@ -1150,6 +1156,7 @@ class _TextFacts:
     abbreviations: dict[str, str]  # `OU`: `ØU`, from the bodies the text names
     words: list[str]  # words with Danish letters the text reads at least LEARN_MIN_COUNT times
     pages: dict[int, list[tuple[str, Decision]]]  # each page's distinct tokens and their decisions
+    shares: dict[str, dict[str, float]]  # per token with candidates, each reading's share (_shares)
     _printed: dict[int, dict[tuple[str, str], set[str]]] = field(default_factory=dict)
     # per token, the readings the text makes of it wherever it stands (an abbreviation, a text word)
     token_readings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
